@@ -1,0 +1,118 @@
+"""Writing and checking the audit log. Every service calls `audit_log` once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sathach.core.models import GENESIS_HASH, AuditEntry, AuditHead
+
+
+class AuditAction(models.TextChoices):
+    """Every action code the services write. Codes are stable; labels are for people."""
+
+    LOGIN = "auth.login", _("Signed in")
+    LOGIN_FAILED = "auth.login_failed", _("Failed sign-in")
+    LOGOUT = "auth.logout", _("Signed out")
+    PASSWORD_CHANGED = "auth.password_changed", _("Password changed")
+    UNIT_CREATED = "unit.created", _("Unit created")
+    UNIT_UPDATED = "unit.updated", _("Unit updated")
+    UNITS_IMPORTED = "unit.imported", _("Units imported")
+    UNITS_LOADED_OFFICIAL = "unit.loaded_official", _("Units loaded from the official list")
+    PERSON_CREATED = "person.created", _("Person added")
+    PERSON_UPDATED = "person.updated", _("Person updated")
+    PEOPLE_IMPORTED = "person.imported", _("People imported")
+    USER_CREATED = "user.created", _("Account created")
+    USER_UPDATED = "user.updated", _("Account updated")
+    ROLE_GRANTED = "user.role_granted", _("Role granted")
+    ROLE_REVOKED = "user.role_revoked", _("Role revoked")
+    EXAMINEE_CREDENTIALS_ISSUED = "user.examinee_credentials", _("Examinee credentials issued")
+    DEMO_LOADED = "demo.loaded", _("Demo data loaded")
+
+
+def audit_log(
+    *,
+    actor: Any,
+    action: AuditAction,
+    obj: models.Model | None = None,
+    unit: Any = None,
+    summary: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain. Call it inside the service's transaction."""
+    with transaction.atomic():
+        head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        if obj is not None and unit is None:
+            unit = getattr(obj, "unit", None)
+        entry = AuditEntry(
+            seq=head.seq + 1,
+            at=timezone.now(),
+            actor=user,
+            actor_label=(str(actor.username) if user else str(actor or "system"))[:150],
+            action=str(action),
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            object_repr=str(obj)[:255] if obj is not None else "",
+            unit=unit,
+            unit_path=getattr(unit, "path", "") or "",
+            summary=summary or {},
+            prev_hash=head.hash,
+        )
+        entry.hash = entry.compute_hash()
+        entry.save()
+        AuditHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
+    return entry
+
+
+@dataclass(frozen=True)
+class AuditProblem:
+    seq: int
+    message: str
+
+
+def audit_verify() -> tuple[int, list[AuditProblem]]:
+    """Recompute the chain. Returns the number of entries read and every problem found."""
+    problems: list[AuditProblem] = []
+    expected_seq = 1
+    prev_hash = GENESIS_HASH
+    count = 0
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        count += 1
+        if entry.seq != expected_seq:
+            problems.append(
+                AuditProblem(
+                    expected_seq,
+                    str(_("entries %(first)s to %(last)s are missing (deleted)"))
+                    % {"first": expected_seq, "last": entry.seq - 1},
+                )
+            )
+        if entry.prev_hash != prev_hash:
+            problems.append(
+                AuditProblem(entry.seq, str(_("does not follow the entry before it")))
+            )
+        if entry.compute_hash() != entry.hash:
+            problems.append(
+                AuditProblem(entry.seq, str(_("its content was changed after it was written")))
+            )
+        prev_hash = entry.hash
+        expected_seq = entry.seq + 1
+    head = AuditHead.objects.filter(pk=1).first()
+    last_seq = expected_seq - 1
+    if head is not None and (head.seq != last_seq or head.hash != prev_hash):
+        if head.seq > last_seq:
+            problems.append(
+                AuditProblem(
+                    last_seq + 1,
+                    str(_("entries %(first)s to %(last)s are missing (deleted)"))
+                    % {"first": last_seq + 1, "last": head.seq},
+                )
+            )
+        else:
+            problems.append(
+                AuditProblem(last_seq, str(_("the end of the chain does not match its head")))
+            )
+    return count, problems

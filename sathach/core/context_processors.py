@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from sathach.core.permissions import Perm, roles, user_can
+
+# (url name, label, permission or None for every signed-in user)
+NAVIGATION = [
+    ("home", _("Home"), None),
+    ("unit-list", _("Units"), Perm.VIEW_ORGANIZATION),
+    ("person-list", _("People"), Perm.VIEW_ORGANIZATION),
+    ("account-list", _("Accounts"), Perm.MANAGE_ACCOUNTS),
+    ("audit-list", _("Audit log"), Perm.VIEW_AUDIT),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [
+        {"url": reverse(name), "label": label, "active": request.path == reverse(name)}
+        for name, label, perm in NAVIGATION
+        if perm is None or user_can(user, perm)
+    ]
+    for item in items[1:]:
+        item["active"] = request.path.startswith(item["url"])
+    return {"nav_items": items, "user_roles": roles(user)}

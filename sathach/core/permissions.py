@@ -1,0 +1,156 @@
+"""Every access rule of the project, in one place.
+
+A user holds roles (`Membership` rows), each over one administrative unit; a role grants its
+permissions over that unit and everything below it. Views ask `user_can` or use
+`require_perm`; object lookups go through the `get_<obj>_for_user` helpers, which answer 404
+for an object outside the user's units, so that its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from sathach.organization.models import AdministrativeUnit, Membership, Person, Role, User
+
+
+class Perm:
+    VIEW_ORGANIZATION = "organization.view"
+    MANAGE_UNITS = "organization.manage_units"
+    MANAGE_PEOPLE = "organization.manage_people"
+    MANAGE_ACCOUNTS = "organization.manage_accounts"
+    VIEW_AUDIT = "core.view_audit"
+
+
+ROLE_PERMS: dict[str, frozenset[str]] = {
+    Role.PROVINCE_ADMIN: frozenset(
+        {
+            Perm.VIEW_ORGANIZATION,
+            Perm.MANAGE_UNITS,
+            Perm.MANAGE_PEOPLE,
+            Perm.MANAGE_ACCOUNTS,
+            Perm.VIEW_AUDIT,
+        }
+    ),
+    Role.DISTRICT_ADMIN: frozenset(
+        {
+            Perm.VIEW_ORGANIZATION,
+            Perm.MANAGE_UNITS,
+            Perm.MANAGE_PEOPLE,
+            Perm.MANAGE_ACCOUNTS,
+            Perm.VIEW_AUDIT,
+        }
+    ),
+    Role.COUNCIL: frozenset({Perm.VIEW_ORGANIZATION}),
+    Role.COMMUNE_OFFICER: frozenset({Perm.VIEW_ORGANIZATION, Perm.MANAGE_PEOPLE}),
+    Role.PROCTOR: frozenset({Perm.VIEW_ORGANIZATION}),
+    Role.EXAMINEE: frozenset(),
+}
+
+
+def memberships(user: Any) -> list[Membership]:
+    """The user's roles with their units, read once per request object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_sathach_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("unit"))
+        user._sathach_memberships = cached
+    return cached
+
+
+def roles(user: Any) -> set[str]:
+    return {membership.role for membership in memberships(user)}
+
+
+def user_can(user: Any, perm: str, unit: AdministrativeUnit | None = None) -> bool:
+    """True when the user holds `perm` over `unit` (or over some unit when `unit` is None)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    for membership in memberships(user):
+        if perm not in ROLE_PERMS.get(membership.role, frozenset()):
+            continue
+        if unit is None or membership.unit.contains(unit):
+            return True
+    return False
+
+
+def units_for_user(user: Any, perm: str) -> QuerySet[AdministrativeUnit]:
+    """Every unit over which the user holds `perm`."""
+    units = AdministrativeUnit.objects.all()
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return units
+    condition = Q(pk__in=[])
+    for membership in memberships(user):
+        if perm in ROLE_PERMS.get(membership.role, frozenset()):
+            condition |= Q(path__startswith=membership.unit.path)
+    return units.filter(condition)
+
+
+def people_for_user(user: Any, perm: str) -> QuerySet[Person]:
+    return Person.objects.filter(unit__in=units_for_user(user, perm))
+
+
+def users_for_user(user: Any, perm: str) -> QuerySet[User]:
+    """Accounts whose every role lies inside the user's units, plus unassigned accounts of
+    people there."""
+    scope = units_for_user(user, perm)
+    if getattr(user, "is_superuser", False):
+        return User.objects.all()
+    outside = Membership.objects.exclude(unit__in=scope).values("user_id")
+    inside = Q(memberships__unit__in=scope) | Q(person__unit__in=scope)
+    return User.objects.filter(inside).exclude(pk__in=outside).distinct()
+
+
+def get_unit_for_user(user: Any, perm: str, pk: int) -> AdministrativeUnit:
+    try:
+        return units_for_user(user, perm).get(pk=pk)
+    except AdministrativeUnit.DoesNotExist:
+        raise Http404 from None
+
+
+def get_person_for_user(user: Any, perm: str, pk: int) -> Person:
+    try:
+        return people_for_user(user, perm).select_related("unit", "user").get(pk=pk)
+    except Person.DoesNotExist:
+        raise Http404 from None
+
+
+def get_user_for_user(user: Any, perm: str, pk: int) -> User:
+    try:
+        return users_for_user(user, perm).get(pk=pk)
+    except User.DoesNotExist:
+        raise Http404 from None
+
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def require_perm(perm: str) -> Callable[[View], View]:
+    """Let the view run only for users who hold `perm` over some unit.
+
+    Anonymous users are sent to the login page; signed-in users without the permission get
+    403. Views narrow further to one unit with the `get_*_for_user` helpers.
+    """
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not user_can(request.user, perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_perm = perm  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

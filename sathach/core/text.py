@@ -1,0 +1,71 @@
+"""Vietnamese text helpers: NFC normalisation, search folding and name ordering."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# The Vietnamese alphabet in dictionary order; ă, â, đ, ê, ô, ơ, ư are letters of their own.
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_LETTER_RANK = {letter: index for index, letter in enumerate(_ALPHABET)}
+# Tone marks in dictionary order: ngang (none), huyền, hỏi, ngã, sắc, nặng.
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+# Combining marks that make a new letter rather than a tone.
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
+
+
+def nfc(value: str) -> str:
+    """Normalise to NFC and collapse runs of white space."""
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def fold(value: str) -> str:
+    """Lower-case text without diacritics, for searching with or without them."""
+    decomposed = unicodedata.normalize("NFD", value.lower().replace("đ", "d").replace("Đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _split_letter(ch: str) -> tuple[str, int]:
+    """Return (base letter, tone rank) for one lower-case character."""
+    decomposed = unicodedata.normalize("NFD", ch)
+    tone = 0
+    kept = []
+    for part in decomposed:
+        if part in _TONE_RANK:
+            tone = _TONE_RANK[part]
+        else:
+            kept.append(part)
+    return unicodedata.normalize("NFC", "".join(kept)), tone
+
+
+def _word_key(word: str) -> tuple[str, str]:
+    """Primary (letters) and secondary (tones) keys of a word, as digit strings."""
+    primary = []
+    tones = []
+    for ch in word.lower():
+        base, tone = _split_letter(ch)
+        if base in _LETTER_RANK:
+            primary.append(f"{_LETTER_RANK[base] + 10:02d}")
+        elif base.isdigit():
+            primary.append(f"{int(base) + 40:02d}")
+        elif base.isalpha():
+            primary.append(f"{min(ord(base[0]), 9999) % 50 + 50:02d}")
+        else:
+            continue
+        tones.append(str(tone))
+    return "".join(primary), "".join(tones)
+
+
+def name_sort_key(full_name: str) -> str:
+    """A key that orders Vietnamese names by given name, then family and middle names.
+
+    The key holds digits only, so the database orders it the same way under any collation.
+    Letters compare first (a < ă < â < b …), tones only where the letters are equal.
+    """
+    words = nfc(full_name).split(" ")
+    if not words or words == [""]:
+        return ""
+    ordered = [words[-1], *words[:-1]]
+    keys = [_word_key(word) for word in ordered]
+    primary = "00".join(key[0] for key in keys)
+    secondary = "".join(key[1] for key in keys)
+    return f"{primary}00{secondary}"[:250]

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from sathach.core.audit import AuditAction
+from sathach.core.forms import AuditFilterForm
+from sathach.core.permissions import Perm, require_perm
+from sathach.core.selectors import audit_entries_for_user
+from sathach.organization.selectors import home_context
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", home_context(request.user))
+
+
+@require_perm(Perm.VIEW_AUDIT)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    entries = audit_entries_for_user(request.user)
+    if form.is_valid():
+        entries = form.apply(entries)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    labels = dict(AuditAction.choices)
+    for entry in page.object_list:
+        entry.action_label = labels.get(entry.action, entry.action)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/audit_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    return django_set_language(request)
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/error.html", {"status": 403}, status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/error.html", {"status": 404}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/error.html", {"status": 500}, status=500)

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sathach.core.permissions import Perm, units_for_user
+from sathach.core.text import nfc
+from sathach.organization.models import AdministrativeUnit, Person, Position, Role
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class UnitForm(forms.Form):
+    code = forms.CharField(label=_("Official code"), max_length=10)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Type"), choices=AdministrativeUnit.Kind.choices)
+    parent = UnitChoiceField(label=_("Parent unit"), queryset=AdministrativeUnit.objects.none())
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parent_field: Any = self.fields["parent"]
+        parent_field.queryset = units_for_user(user, Perm.MANAGE_UNITS).exclude(
+            level=AdministrativeUnit.Level.COMMUNE
+        )
+
+    def clean_name(self) -> str:
+        return nfc(self.cleaned_data["name"])
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        if not code.isdigit():
+            raise forms.ValidationError(_("An official code has digits only."))
+        return code
+
+
+class UnitEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Type"), choices=AdministrativeUnit.Kind.choices)
+
+
+class PersonForm(forms.ModelForm):
+    unit = UnitChoiceField(label=_("Unit"), queryset=AdministrativeUnit.objects.none())
+
+    class Meta:
+        model = Person
+        fields = ["full_name", "gender", "unit", "position", "phone", "email"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field: Any = self.fields["unit"]
+        unit_field.queryset = units_for_user(user, Perm.MANAGE_PEOPLE)
+
+    def clean_full_name(self) -> str:
+        name = nfc(self.cleaned_data["full_name"])
+        if len(name.split()) < 2:
+            raise forms.ValidationError(_("Write the full name: family name and given name."))
+        return name
+
+    def clean_phone(self) -> str:
+        phone = "".join(self.cleaned_data["phone"].split())
+        if phone and not (phone.lstrip("+").isdigit() and 9 <= len(phone.lstrip("+")) <= 12):
+            raise forms.ValidationError(_("A phone number has 9 to 12 digits."))
+        return phone
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    unit = UnitChoiceField(
+        label=_("Unit"), required=False, queryset=AdministrativeUnit.objects.none()
+    )
+    position = forms.ChoiceField(
+        label=_("Position"), required=False, choices=[("", _("All positions")), *Position.choices]
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field: Any = self.fields["unit"]
+        unit_field.queryset = units_for_user(user, Perm.VIEW_ORGANIZATION)
+
+
+class AccountForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    unit = UnitChoiceField(label=_("Unit"), queryset=AdministrativeUnit.objects.none())
+    password = forms.CharField(
+        label=_("One-time password"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("The user must replace it at first sign-in."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field: Any = self.fields["unit"]
+        unit_field.queryset = units_for_user(user, Perm.MANAGE_ACCOUNTS)
+
+
+class RoleGrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    unit = UnitChoiceField(label=_("Unit"), queryset=AdministrativeUnit.objects.none())
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field: Any = self.fields["unit"]
+        unit_field.queryset = units_for_user(user, Perm.MANAGE_ACCOUNTS)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Choose an .xlsx file made from the template."))
+        return upload

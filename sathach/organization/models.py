@@ -1,0 +1,241 @@
+"""Administrative units, people with positions, user accounts and their roles."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sathach.core.text import fold, name_sort_key, nfc
+
+
+class AdministrativeUnit(models.Model):
+    """A province, district or commune, with its official code.
+
+    `path` holds the ids from the root down ("/3/17/42/"), so that a unit's subtree is one
+    indexed prefix query. Units of the divisions before 2025 and after are kept apart by
+    `era`, because the official codes of the two lists overlap.
+    """
+
+    class Kind(models.TextChoices):
+        PROVINCE = "tinh", _("Province")
+        CITY = "thanh_pho_tw", _("Centrally governed city")
+        DISTRICT = "huyen", _("District")
+        URBAN_DISTRICT = "quan", _("Urban district")
+        TOWN = "thi_xa", _("Town (thị xã)")
+        PROVINCIAL_CITY = "thanh_pho", _("Provincial city")
+        COMMUNE = "xa", _("Commune")
+        WARD = "phuong", _("Ward")
+        TOWNSHIP = "thi_tran", _("Township (thị trấn)")
+        SPECIAL_ZONE = "dac_khu", _("Special zone")
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("Province level")
+        DISTRICT = 2, _("District level")
+        COMMUNE = 3, _("Commune level")
+
+    class Era(models.TextChoices):
+        BEFORE_2025 = "2020", _("Divisions before 1/7/2025")
+        FROM_2025 = "2025", _("Divisions from 1/7/2025")
+
+    LEVEL_OF_KIND: ClassVar[dict[str, int]] = {
+        "tinh": 1,
+        "thanh_pho_tw": 1,
+        "huyen": 2,
+        "quan": 2,
+        "thi_xa": 2,
+        "thanh_pho": 2,
+        "xa": 3,
+        "phuong": 3,
+        "thi_tran": 3,
+        "dac_khu": 3,
+    }
+
+    code = models.CharField(_("official code"), max_length=10)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, editable=False)
+    era = models.CharField(_("era"), max_length=4, choices=Era.choices, default=Era.BEFORE_2025)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["level", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["era", "level", "code"], name="unit_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name = nfc(self.name)
+        self.level = self.LEVEL_OF_KIND[self.kind]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        if path != self.path:
+            self.path = path
+            type(self).objects.filter(pk=self.pk).update(path=path)
+
+    def contains(self, other: AdministrativeUnit) -> bool:
+        """True when `other` is this unit or lies below it."""
+        return bool(self.path) and other.path.startswith(self.path)
+
+    @property
+    def is_commune_level(self) -> bool:
+        return self.level == self.Level.COMMUNE
+
+    def ancestors(self) -> list[AdministrativeUnit]:
+        ids = [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+        by_id = {unit.pk: unit for unit in type(self).objects.filter(pk__in=ids)}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
+class Position(models.TextChoices):
+    """Positions held by the people of a unit (NĐ 33/2023, NĐ 34/2019 for 2020)."""
+
+    CHAIRMAN = "chu_tich", _("Chairman")
+    VICE_CHAIRMAN = "pho_chu_tich", _("Vice-Chairman")
+    OFFICE_STATISTICS = "van_phong_thong_ke", _("Office and statistics")
+    LAND_CONSTRUCTION = "dia_chinh_xay_dung", _("Land administration and construction")
+    FINANCE_ACCOUNTING = "tai_chinh_ke_toan", _("Finance and accounting")
+    JUSTICE_CIVIL_STATUS = "tu_phap_ho_tich", _("Justice and civil status")
+    CULTURE_SOCIETY = "van_hoa_xa_hoi", _("Culture and society")
+    MILITARY_COMMANDER = "chi_huy_truong_quan_su", _("Military commander")
+    POLICE_CHIEF = "truong_cong_an", _("Police chief")
+    CLERK = "van_thu", _("Records clerk")
+    SPECIALIST = "chuyen_vien", _("Specialist")
+    OTHER = "khac", _("Other")
+
+
+LEADER_POSITIONS = (Position.CHAIRMAN, Position.VICE_CHAIRMAN)
+# Civil servants a leader forwards incoming documents to.
+HANDLER_POSITIONS = (
+    Position.OFFICE_STATISTICS,
+    Position.LAND_CONSTRUCTION,
+    Position.FINANCE_ACCOUNTING,
+    Position.JUSTICE_CIVIL_STATUS,
+    Position.CULTURE_SOCIETY,
+    Position.MILITARY_COMMANDER,
+    Position.POLICE_CHIEF,
+    Position.CLERK,
+)
+
+
+class Person(models.Model):
+    class Gender(models.TextChoices):
+        MALE = "nam", _("Male")
+        FEMALE = "nu", _("Female")
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    gender = models.CharField(_("gender"), max_length=3, choices=Gender.choices)
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    position = models.CharField(_("position"), max_length=30, choices=Position.choices)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    user = models.OneToOneField(
+        "organization.User",
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    sort_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    search_text = models.CharField(max_length=255, editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["sort_key", "pk"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.full_name = nfc(self.full_name)
+        self.sort_key = name_sort_key(self.full_name)
+        self.search_text = fold(self.full_name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def is_leader(self) -> bool:
+        return self.position in LEADER_POSITIONS
+
+
+class User(AbstractUser):
+    """An account. Its roles, each over a unit and its subtree, are `Membership` rows."""
+
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.full_name = nfc(self.full_name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class Role(models.TextChoices):
+    PROVINCE_ADMIN = "province_admin", _("Province admin")
+    DISTRICT_ADMIN = "district_admin", _("District admin")
+    COUNCIL = "council", _("Emulation council")
+    COMMUNE_OFFICER = "commune_officer", _("Commune officer")
+    PROCTOR = "proctor", _("Proctor")
+    EXAMINEE = "examinee", _("Examinee")
+
+
+# The levels of unit each role may be held over.
+ROLE_UNIT_LEVELS: dict[str, frozenset[int]] = {
+    Role.PROVINCE_ADMIN: frozenset({1}),
+    Role.DISTRICT_ADMIN: frozenset({2}),
+    Role.COUNCIL: frozenset({1, 2}),
+    Role.COMMUNE_OFFICER: frozenset({3}),
+    Role.PROCTOR: frozenset({1, 2, 3}),
+    Role.EXAMINEE: frozenset({3}),
+}
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} — {self.unit}"

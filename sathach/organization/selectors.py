@@ -1,0 +1,89 @@
+"""Permission-aware reads of the organization."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from sathach.core.permissions import (
+    Perm,
+    memberships,
+    people_for_user,
+    units_for_user,
+    user_can,
+)
+from sathach.core.text import fold
+from sathach.organization.models import (
+    LEADER_POSITIONS,
+    AdministrativeUnit,
+    Person,
+    Role,
+)
+
+
+def unit_rows(user: Any, *, query: str = "") -> list[dict[str, Any]]:
+    """The user's units in tree order, each with its depth and people counts."""
+    units = units_for_user(user, Perm.VIEW_ORGANIZATION).annotate(
+        people_count=Count("people", distinct=True),
+        leader_count=Count(
+            "people", filter=Q(people__position__in=LEADER_POSITIONS), distinct=True
+        ),
+    )
+    by_id = {unit.pk: unit for unit in units}
+
+    def tree_key(unit: AdministrativeUnit) -> tuple[str, tuple[str, ...]]:
+        # Siblings follow their official codes, as the official lists do.
+        ids = [int(part) for part in unit.path.strip("/").split("/")]
+        return unit.era, tuple(by_id[pk].code if pk in by_id else "" for pk in ids)
+
+    rows = sorted(by_id.values(), key=tree_key)
+    if query:
+        folded = fold(query)
+        rows = [unit for unit in rows if folded in fold(unit.name) or query in unit.code]
+    top = min((unit.level for unit in rows), default=1)
+    return [{"unit": unit, "depth": unit.level - top} for unit in rows]
+
+
+def people_list(
+    user: Any, *, unit: AdministrativeUnit | None = None, query: str = "", position: str = ""
+) -> QuerySet[Person]:
+    people = people_for_user(user, Perm.VIEW_ORGANIZATION).select_related("unit", "user")
+    if unit is not None:
+        people = people.filter(unit__path__startswith=unit.path)
+    if position:
+        people = people.filter(position=position)
+    if query:
+        people = people.filter(search_text__contains=fold(query))
+    return people.order_by("sort_key", "pk")
+
+
+def home_context(user: Any) -> dict[str, Any]:
+    """What each role's home page shows, with the next step when there is nothing yet."""
+    user_roles = {membership.role for membership in memberships(user)}
+    context: dict[str, Any] = {"roles": sorted(user_roles), "sections": []}
+    units = units_for_user(user, Perm.VIEW_ORGANIZATION)
+    if user_can(user, Perm.VIEW_ORGANIZATION):
+        communes = units.filter(level=AdministrativeUnit.Level.COMMUNE)
+        people = Person.objects.filter(unit__in=units)
+        leaders = people.filter(position__in=LEADER_POSITIONS)
+        context["organization"] = {
+            "units": units.count(),
+            "communes": communes.count(),
+            "people": people.count(),
+            "leaders": leaders.count(),
+            "leaders_without_account": leaders.filter(user__isnull=True).count(),
+            "communes_without_leaders": communes.exclude(
+                people__position__in=LEADER_POSITIONS
+            ).count(),
+        }
+    context["can_manage_units"] = user_can(user, Perm.MANAGE_UNITS)
+    context["can_manage_people"] = user_can(user, Perm.MANAGE_PEOPLE)
+    context["can_manage_accounts"] = user_can(user, Perm.MANAGE_ACCOUNTS)
+    context["is_examinee"] = Role.EXAMINEE in user_roles
+    context["is_proctor"] = Role.PROCTOR in user_roles
+    context["is_council"] = Role.COUNCIL in user_roles
+    context["scope_units"] = [membership.unit for membership in memberships(user)]
+    person = Person.objects.filter(user=user).select_related("unit").first()
+    context["person"] = person
+    return context

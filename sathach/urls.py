@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from sathach.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("sathach.organization.urls_auth")),
+    path("", include("sathach.organization.urls")),
+    path("audit/", core_views.audit_list, name="audit-list"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "sathach.core.views.forbidden"
+handler404 = "sathach.core.views.not_found"
+handler500 = "sathach.core.views.server_error"
