@@ -47,7 +47,7 @@ def audit_log(
         head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
         user = actor if getattr(actor, "is_authenticated", False) else None
         if obj is not None and unit is None:
-            unit = getattr(obj, "unit", None)
+            unit = _unit_of(obj)
         entry = AuditEntry(
             seq=head.seq + 1,
             at=timezone.now(),
@@ -66,6 +66,18 @@ def audit_log(
         entry.save()
         AuditHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
     return entry
+
+
+def _unit_of(obj: models.Model) -> Any:
+    """The unit an entry about `obj` is filed under, so that its admins can read it."""
+    from sathach.organization.models import AdministrativeUnit, User
+
+    if isinstance(obj, AdministrativeUnit):
+        return obj
+    if isinstance(obj, User):
+        membership = obj.memberships.select_related("unit").first()
+        return membership.unit if membership else None
+    return getattr(obj, "unit", None)
 
 
 @dataclass(frozen=True)

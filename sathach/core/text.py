@@ -64,8 +64,10 @@ def name_sort_key(full_name: str) -> str:
     words = nfc(full_name).split(" ")
     if not words or words == [""]:
         return ""
-    ordered = [words[-1], *words[:-1]]
-    keys = [_word_key(word) for word in ordered]
-    primary = "00".join(key[0] for key in keys)
-    secondary = "".join(key[1] for key in keys)
-    return f"{primary}00{secondary}"[:250]
+    given = _word_key(words[-1])
+    rest = [_word_key(word) for word in words[:-1]]
+    # Given name first, its tones deciding before the family name is looked at
+    # (Anh < Ánh whatever the family names), then family and middle names.
+    rest_primary = "00".join(key[0] for key in rest)
+    rest_tones = "".join(key[1] for key in rest)
+    return f"{given[0]}00{given[1]}9{rest_primary}00{rest_tones}"[:250]

@@ -1,0 +1,169 @@
+"""Every role over every URL the project serves.
+
+Each named URL must have an entry in ACCESS; a URL added without one fails
+`test_every_url_has_an_entry`. Objects in the URLs belong to Cù Lao Dung (Đại Ân 1), so the
+outsider (another district) and the commune officer of An Thạnh 1 must not reach them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from sathach.core.testing import BaseTestCase, World
+
+ANON = "anonymous"
+ROLES = [
+    ANON,
+    "province_admin",
+    "district_admin",
+    "council",
+    "proctor",
+    "commune_officer",
+    "examinee",
+    "outsider",
+    "nobody",
+]
+
+
+def expect(default: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
+    table = {role: default for role in ROLES}
+    table[ANON] = anonymous
+    table.update(overrides)
+    return table
+
+
+VIEWERS = {"province_admin": 200, "district_admin": 200, "council": 200, "proctor": 200,
+           "commune_officer": 200, "outsider": 200}
+UNIT_MANAGERS = {"province_admin": 200, "district_admin": 200, "outsider": 200}
+PEOPLE_MANAGERS = {**UNIT_MANAGERS, "commune_officer": 200}
+ACCOUNT_MANAGERS = UNIT_MANAGERS
+
+Kwargs = Callable[[World], dict[str, Any]]
+NO_ARGS: Kwargs = lambda world: {}  # noqa: E731
+DAI_AN_1: Kwargs = lambda world: {"pk": world.dai_an_1.pk}  # noqa: E731
+
+# url name -> (kwargs, expected status of a GET for each role)
+ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
+    "home": (NO_ARGS, expect(200)),
+    "login": (NO_ARGS, expect(302, anonymous=200)),
+    "logout": (NO_ARGS, expect(405, anonymous=405)),
+    "password_change": (NO_ARGS, expect(200)),
+    "set_language": (NO_ARGS, expect(405, anonymous=405)),
+    "healthz": (NO_ARGS, expect(200, anonymous=200)),
+    "audit-list": (NO_ARGS, expect(403, **ACCOUNT_MANAGERS)),
+    "unit-list": (NO_ARGS, expect(403, **VIEWERS)),
+    "unit-create": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
+    "unit-detail": (
+        DAI_AN_1,
+        expect(403, **{**VIEWERS, "commune_officer": 404, "outsider": 404}),
+    ),
+    "unit-edit": (
+        DAI_AN_1,
+        expect(403, province_admin=200, district_admin=200, outsider=404),
+    ),
+    "unit-import": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
+    "unit-template": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
+    "unit-export": (NO_ARGS, expect(403, **VIEWERS)),
+    "person-list": (NO_ARGS, expect(403, **VIEWERS)),
+    "person-create": (NO_ARGS, expect(403, **PEOPLE_MANAGERS)),
+    "person-edit": (
+        lambda world: {"pk": world.leader_person.pk},
+        expect(403, **{**PEOPLE_MANAGERS, "commune_officer": 404, "outsider": 404}),
+    ),
+    "person-import": (NO_ARGS, expect(403, **PEOPLE_MANAGERS)),
+    "person-template": (NO_ARGS, expect(403, **PEOPLE_MANAGERS)),
+    "person-export": (NO_ARGS, expect(403, **VIEWERS)),
+    "account-list": (NO_ARGS, expect(403, **ACCOUNT_MANAGERS)),
+    "account-create": (NO_ARGS, expect(403, **ACCOUNT_MANAGERS)),
+    "account-detail": (
+        lambda world: {"pk": world.leader.pk},
+        expect(403, **{**ACCOUNT_MANAGERS, "outsider": 404}),
+    ),
+    "examinee-credentials": (DAI_AN_1, expect(403, **{**ACCOUNT_MANAGERS, "outsider": 404})),
+}
+
+
+def walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, str]]:
+    """Yield (namespace, name) for every URL pattern, descending into includes."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (
+                pattern.namespace or namespace
+            )
+            yield from walk(pattern.url_patterns, inner or "")
+        elif isinstance(pattern, URLPattern):
+            yield namespace, pattern.name or f"<unnamed {pattern.pattern}>"
+
+
+class AccessTestCase(BaseTestCase):
+    def user_for(self, role: str) -> Any:
+        if role == ANON:
+            return None
+        if role == "nobody":
+            return self.world.nobody
+        return self.world.personas()[role]
+
+    def test_every_url_has_an_entry(self) -> None:
+        missing = [
+            name
+            for namespace, name in walk(get_resolver().url_patterns)
+            if namespace != "admin" and name not in ACCESS
+        ]
+        self.assertEqual(missing, [], "add these URLs to ACCESS in test_access.py")
+
+    def test_no_entry_is_stale(self) -> None:
+        names = {name for _namespace, name in walk(get_resolver().url_patterns)}
+        self.assertEqual(sorted(set(ACCESS) - names), [])
+
+    def test_every_role_gets_the_expected_status_on_every_url(self) -> None:
+        failures = []
+        for name, (kwargs, table) in ACCESS.items():
+            url = reverse(name, kwargs=kwargs(self.world))
+            for role in ROLES:
+                self.client.logout()
+                user = self.user_for(role)
+                if user is not None:
+                    self.client.force_login(user)
+                status = self.client.get(url).status_code
+                if status != table[role]:
+                    failures.append(f"{role} GET {url}: {status}, expected {table[role]}")
+        self.assertEqual(failures, [])
+
+    def test_anonymous_users_are_sent_to_the_login_page(self) -> None:
+        for name, (kwargs, table) in ACCESS.items():
+            if table[ANON] != 302:
+                continue
+            response = self.client.get(reverse(name, kwargs=kwargs(self.world)))
+            self.assertTrue(response["Location"].startswith(reverse("login")), name)
+
+    def test_the_admin_site_is_closed_to_every_role(self) -> None:
+        urls = [reverse("admin:index")] + [
+            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+            for model in admin.site._registry
+        ]
+        for role in ROLES:
+            user = self.user_for(role)
+            self.client.logout()
+            if user is not None:
+                self.assertFalse(user.is_staff)
+                self.client.force_login(user)
+            for url in urls:
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 302, f"{role} {url}")
+                self.assertIn(reverse("admin:login"), response["Location"])
+
+    def test_posts_to_another_districts_objects_are_refused(self) -> None:
+        self.client.force_login(self.world.outsider)
+        unit = self.world.dai_an_1
+        response = self.client.post(
+            reverse("unit-edit", kwargs={"pk": unit.pk}), {"name": "X", "kind": "xa"}
+        )
+        self.assertEqual(response.status_code, 404)
+        response = self.client.post(reverse("examinee-credentials", kwargs={"pk": unit.pk}))
+        self.assertEqual(response.status_code, 404)
+        unit.refresh_from_db()
+        self.assertEqual(unit.name, "Xã Đại Ân 1")
