@@ -103,9 +103,7 @@ def audit_verify() -> tuple[int, list[AuditProblem]]:
                 )
             )
         if entry.prev_hash != prev_hash:
-            problems.append(
-                AuditProblem(entry.seq, str(_("does not follow the entry before it")))
-            )
+            problems.append(AuditProblem(entry.seq, str(_("does not follow the entry before it"))))
         if entry.compute_hash() != entry.hash:
             problems.append(
                 AuditProblem(entry.seq, str(_("its content was changed after it was written")))

@@ -28,5 +28,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if perm is None or user_can(user, perm)
     ]
     for item in items[1:]:
-        item["active"] = request.path.startswith(item["url"])
+        item["active"] = request.path.startswith(str(item["url"]))
     return {"nav_items": items, "user_roles": roles(user)}

@@ -19,8 +19,12 @@ class AuditFilterForm(forms.Form):
     )
     actor = forms.CharField(label=_("By (user name)"), required=False, max_length=150)
     q = forms.CharField(label=_("Object contains"), required=False, max_length=100)
-    date_from = forms.DateField(label=_("From (dd/mm/yyyy)"), required=False, input_formats=DATE_INPUT_FORMATS)
-    date_to = forms.DateField(label=_("To (dd/mm/yyyy)"), required=False, input_formats=DATE_INPUT_FORMATS)
+    date_from = forms.DateField(
+        label=_("From (dd/mm/yyyy)"), required=False, input_formats=DATE_INPUT_FORMATS
+    )
+    date_to = forms.DateField(
+        label=_("To (dd/mm/yyyy)"), required=False, input_formats=DATE_INPUT_FORMATS
+    )
 
     def apply(self, entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
         data = self.cleaned_data

@@ -28,13 +28,17 @@ from sathach.organization.models import (
 PASSWORD = "Correct-Horse-2020"
 
 
-def make_unit(code: str, name: str, kind: str, parent: AdministrativeUnit | None = None) -> AdministrativeUnit:
+def make_unit(
+    code: str, name: str, kind: str, parent: AdministrativeUnit | None = None
+) -> AdministrativeUnit:
     unit = AdministrativeUnit(code=code, name=name, kind=kind, parent=parent)
     unit.save()
     return unit
 
 
-def make_user(username: str, role: str | None, unit: AdministrativeUnit | None, **extra: Any) -> User:
+def make_user(
+    username: str, role: str | None, unit: AdministrativeUnit | None, **extra: Any
+) -> User:
     user = User(username=username, full_name=extra.pop("full_name", username), **extra)
     user.set_password(PASSWORD)
     user.save()
@@ -43,8 +47,12 @@ def make_user(username: str, role: str | None, unit: AdministrativeUnit | None, 
     return user
 
 
-def make_person(name: str, unit: AdministrativeUnit, position: str = Position.CHAIRMAN, **extra: Any) -> Person:
-    person = Person(full_name=name, gender=extra.pop("gender", "nam"), unit=unit, position=position, **extra)
+def make_person(
+    name: str, unit: AdministrativeUnit, position: str = Position.CHAIRMAN, **extra: Any
+) -> Person:
+    person = Person(
+        full_name=name, gender=extra.pop("gender", "nam"), unit=unit, position=position, **extra
+    )
     person.save()
     return person
 
@@ -59,11 +67,19 @@ class World:
         self.an_thanh_1 = make_unit("31618", "Xã An Thạnh 1", kind.COMMUNE, self.district)
         self.dai_an_1 = make_unit("31627", "Xã Đại Ân 1", kind.COMMUNE, self.district)
         self.other_district = make_unit("946", "Huyện Long Phú", kind.DISTRICT, self.province)
-        self.other_commune = make_unit("31639", "Thị trấn Long Phú", kind.TOWNSHIP, self.other_district)
+        self.other_commune = make_unit(
+            "31639", "Thị trấn Long Phú", kind.TOWNSHIP, self.other_district
+        )
 
-        self.leader_person = make_person("Trần Thị Ngân", self.dai_an_1, Position.CHAIRMAN, gender="nu")
-        self.officer_person = make_person("Huỳnh Thanh Long", self.an_thanh_1, Position.OFFICE_STATISTICS)
-        self.an_thanh_1_chairman = make_person("Nguyễn Văn Bình", self.an_thanh_1, Position.CHAIRMAN)
+        self.leader_person = make_person(
+            "Trần Thị Ngân", self.dai_an_1, Position.CHAIRMAN, gender="nu"
+        )
+        self.officer_person = make_person(
+            "Huỳnh Thanh Long", self.an_thanh_1, Position.OFFICE_STATISTICS
+        )
+        self.an_thanh_1_chairman = make_person(
+            "Nguyễn Văn Bình", self.an_thanh_1, Position.CHAIRMAN
+        )
         self.outside_person = make_person("Lý Văn Sơn", self.other_commune, Position.CHAIRMAN)
 
         self.province_admin = make_user("tinh.admin", Role.PROVINCE_ADMIN, self.province)
@@ -71,7 +87,9 @@ class World:
         self.council = make_user("hoidong", Role.COUNCIL, self.district)
         self.proctor = make_user("giamthi", Role.PROCTOR, self.district)
         self.commune_officer = make_user("anthanh1.vanphong", Role.COMMUNE_OFFICER, self.an_thanh_1)
-        self.leader = make_user("31627.ngantt", Role.EXAMINEE, self.dai_an_1, full_name="Trần Thị Ngân")
+        self.leader = make_user(
+            "31627.ngantt", Role.EXAMINEE, self.dai_an_1, full_name="Trần Thị Ngân"
+        )
         self.leader_person.user = self.leader
         self.leader_person.save()
         self.outsider = make_user("longphu.admin", Role.DISTRICT_ADMIN, self.other_district)

@@ -32,4 +32,7 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "full_name", "is_active", "must_change_password"]
-    fieldsets = (*DjangoUserAdmin.fieldsets, (None, {"fields": ["full_name", "must_change_password"]}))
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),
+        (None, {"fields": ["full_name", "must_change_password"]}),
+    )

@@ -27,11 +27,69 @@ PROVINCE_CODE = 94
 DISTRICT_CODE = 945
 DEMO_PASSWORD = "Sathach@2020"
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Thạch", "Lâm"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Huỳnh",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Thạch",
+    "Lâm",
+]
 MIDDLE_MALE = ["Văn", "Minh", "Thành", "Hoàng", "Quốc", "Hữu", "Thanh", "Công"]
 MIDDLE_FEMALE = ["Thị", "Ngọc", "Thu", "Kim", "Thanh", "Mỹ", "Bích"]
-GIVEN_MALE = ["An", "Bình", "Cường", "Dũng", "Đức", "Hải", "Hiếu", "Hùng", "Khải", "Lâm", "Long", "Lộc", "Nam", "Phúc", "Quang", "Sơn", "Tài", "Thắng", "Toàn", "Trí", "Tuấn", "Vinh"]
-GIVEN_FEMALE = ["Anh", "Châu", "Diễm", "Hà", "Hạnh", "Hằng", "Hoa", "Hương", "Lan", "Linh", "Mai", "Ngân", "Nhung", "Phương", "Thảo", "Trang", "Tuyết", "Yến"]
+GIVEN_MALE = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đức",
+    "Hải",
+    "Hiếu",
+    "Hùng",
+    "Khải",
+    "Lâm",
+    "Long",
+    "Lộc",
+    "Nam",
+    "Phúc",
+    "Quang",
+    "Sơn",
+    "Tài",
+    "Thắng",
+    "Toàn",
+    "Trí",
+    "Tuấn",
+    "Vinh",
+]
+GIVEN_FEMALE = [
+    "Anh",
+    "Châu",
+    "Diễm",
+    "Hà",
+    "Hạnh",
+    "Hằng",
+    "Hoa",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Ngân",
+    "Nhung",
+    "Phương",
+    "Thảo",
+    "Trang",
+    "Tuyết",
+    "Yến",
+]
 
 COMMUNE_STAFF = [
     Position.CHAIRMAN,
@@ -58,9 +116,9 @@ class DemoAccount:
     full_name: str
 
 
-def _name(rng: random.Random, used: set[str]) -> tuple[str, str]:
+def _name(rng: random.Random, used: set[str]) -> tuple[str, str]:  # (name, gender)
     while True:
-        gender = rng.choice([Person.Gender.MALE, Person.Gender.MALE, Person.Gender.FEMALE])
+        gender: str = rng.choice([Person.Gender.MALE, Person.Gender.MALE, Person.Gender.FEMALE])
         if gender == Person.Gender.MALE:
             name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE_MALE)} {rng.choice(GIVEN_MALE)}"
         else:
@@ -71,11 +129,20 @@ def _name(rng: random.Random, used: set[str]) -> tuple[str, str]:
 
 
 def _phone(rng: random.Random) -> str:
-    return "0" + rng.choice(["91", "94", "88", "83", "39", "70"]) + "".join(str(rng.randrange(10)) for _ in range(7))
+    return (
+        "0"
+        + rng.choice(["91", "94", "88", "83", "39", "70"])
+        + "".join(str(rng.randrange(10)) for _ in range(7))
+    )
 
 
 def _account(
-    *, username: str, full_name: str, role: str, unit: AdministrativeUnit, person: Person | None = None
+    *,
+    username: str,
+    full_name: str,
+    role: str,
+    unit: AdministrativeUnit,
+    person: Person | None = None,
 ) -> DemoAccount:
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -93,7 +160,7 @@ def demo_organization_load(*, seed: int = 2020) -> list[DemoAccount]:
     """Load the demo units, people and one account per role. Safe to run again: what
     exists is kept, including passwords changed since."""
     units_load_official(actor="demo", province_code=PROVINCE_CODE, district_code=DISTRICT_CODE)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - invented names, not secrets
     with transaction.atomic():
         province = AdministrativeUnit.objects.get(era="2020", level=1, code=str(PROVINCE_CODE))
         district = AdministrativeUnit.objects.get(era="2020", level=2, code=str(DISTRICT_CODE))
@@ -108,7 +175,13 @@ def demo_organization_load(*, seed: int = 2020) -> list[DemoAccount]:
             ]
             for position, name, gender in district_staff:
                 used.add(name)
-                Person(full_name=name, gender=gender, unit=district, position=position, phone=_phone(rng)).save()
+                Person(
+                    full_name=name,
+                    gender=gender,
+                    unit=district,
+                    position=position,
+                    phone=_phone(rng),
+                ).save()
                 created += 1
             for commune in communes:
                 for position in COMMUNE_STAFF:
@@ -118,10 +191,10 @@ def demo_organization_load(*, seed: int = 2020) -> list[DemoAccount]:
                         and Person.objects.filter(unit=commune, position=position).exists()
                     ):
                         continue
-                    name, gender = _name(rng, used)
+                    name, sex = _name(rng, used)
                     Person(
                         full_name=name,
-                        gender=gender,
+                        gender=sex,
                         unit=commune,
                         position=position,
                         phone=_phone(rng),
@@ -129,18 +202,55 @@ def demo_organization_load(*, seed: int = 2020) -> list[DemoAccount]:
                     created += 1
 
         chairman = Person.objects.get(unit=district, position=Position.CHAIRMAN)
-        specialists = list(Person.objects.filter(unit=district, position=Position.SPECIALIST).order_by("pk"))
+        specialists = list(
+            Person.objects.filter(unit=district, position=Position.SPECIALIST).order_by("pk")
+        )
         an_thanh_1 = next(c for c in communes if c.code == "31618")
         dai_an_1 = next(c for c in communes if c.code == "31627")
-        officer = Person.objects.filter(unit=an_thanh_1, position=Position.OFFICE_STATISTICS).first()
-        leader = Person.objects.filter(unit=dai_an_1, position=Position.CHAIRMAN).select_related("unit").first()
+        officer = Person.objects.filter(
+            unit=an_thanh_1, position=Position.OFFICE_STATISTICS
+        ).first()
+        leader = (
+            Person.objects.filter(unit=dai_an_1, position=Position.CHAIRMAN)
+            .select_related("unit")
+            .first()
+        )
         assert officer is not None and leader is not None
         accounts = [
-            _account(username="tinh.admin", full_name="Sở Nội vụ Sóc Trăng", role=Role.PROVINCE_ADMIN, unit=province),
-            _account(username="noivu.admin", full_name=specialists[0].full_name, role=Role.DISTRICT_ADMIN, unit=district, person=specialists[0]),
-            _account(username="hoidong.chutich", full_name=chairman.full_name, role=Role.COUNCIL, unit=district, person=chairman),
-            _account(username="anthanh1.vanphong", full_name=officer.full_name, role=Role.COMMUNE_OFFICER, unit=an_thanh_1, person=officer),
-            _account(username="giamthi", full_name=specialists[1].full_name, role=Role.PROCTOR, unit=district, person=specialists[1]),
+            _account(
+                username="tinh.admin",
+                full_name="Sở Nội vụ Sóc Trăng",
+                role=Role.PROVINCE_ADMIN,
+                unit=province,
+            ),
+            _account(
+                username="noivu.admin",
+                full_name=specialists[0].full_name,
+                role=Role.DISTRICT_ADMIN,
+                unit=district,
+                person=specialists[0],
+            ),
+            _account(
+                username="hoidong.chutich",
+                full_name=chairman.full_name,
+                role=Role.COUNCIL,
+                unit=district,
+                person=chairman,
+            ),
+            _account(
+                username="anthanh1.vanphong",
+                full_name=officer.full_name,
+                role=Role.COMMUNE_OFFICER,
+                unit=an_thanh_1,
+                person=officer,
+            ),
+            _account(
+                username="giamthi",
+                full_name=specialists[1].full_name,
+                role=Role.PROCTOR,
+                unit=district,
+                person=specialists[1],
+            ),
             _account(
                 username=leader.user.username if leader.user else examinee_username(leader),
                 full_name=leader.full_name,

@@ -189,8 +189,7 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     must_change_password = models.BooleanField(_("must change password"), default=False)
 
-    class Meta(AbstractUser.Meta):
-        swappable = "AUTH_USER_MODEL"
+    class Meta:
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
 

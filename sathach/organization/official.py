@@ -79,7 +79,9 @@ def _kind(name: str, division_type: str, level: int) -> str:
             return kind
     # "Thành phố" is a centrally governed city at level 1 and a provincial city at level 2.
     if lowered.startswith("thành phố"):
-        return AdministrativeUnit.Kind.CITY if level == 1 else AdministrativeUnit.Kind.PROVINCIAL_CITY
+        return (
+            AdministrativeUnit.Kind.CITY if level == 1 else AdministrativeUnit.Kind.PROVINCIAL_CITY
+        )
     for prefix, kind in _KIND_BY_PREFIX:
         if division_type == prefix and AdministrativeUnit.LEVEL_OF_KIND[kind] == level:
             return kind
@@ -114,18 +116,30 @@ def units_load_official(
         raise DomainError(
             _("Province code %(code)s is not in this official list.") % {"code": province_code}
         )
-    era = AdministrativeUnit.Era.BEFORE_2025 if "districts" in province else AdministrativeUnit.Era.FROM_2025
+    era = (
+        AdministrativeUnit.Era.BEFORE_2025
+        if "districts" in province
+        else AdministrativeUnit.Era.FROM_2025
+    )
     result = LoadResult(era=era, province=province["name"])
 
-    def upsert(item: dict[str, Any], level: int, parent: AdministrativeUnit | None) -> AdministrativeUnit:
+    def upsert(
+        item: dict[str, Any], level: int, parent: AdministrativeUnit | None
+    ) -> AdministrativeUnit:
         code = str(item["code"]).zfill(_CODE_WIDTH[level])
         kind = _kind(item["name"], item.get("division_type", ""), level)
         unit = AdministrativeUnit.objects.filter(era=era, level=level, code=code).first()
         if unit is None:
-            unit = AdministrativeUnit(code=code, name=item["name"], kind=kind, parent=parent, era=era)
+            unit = AdministrativeUnit(
+                code=code, name=item["name"], kind=kind, parent=parent, era=era
+            )
             unit.save()
             result.created += 1
-        elif (unit.name, unit.kind, unit.parent_id) != (item["name"], kind, parent.pk if parent else None):
+        elif (unit.name, unit.kind, unit.parent_id) != (
+            item["name"],
+            kind,
+            parent.pk if parent else None,
+        ):
             unit.name, unit.kind, unit.parent = item["name"], kind, parent
             unit.save()
             result.updated += 1

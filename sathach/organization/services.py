@@ -125,9 +125,7 @@ def person_save(*, actor: Any, person: Person) -> Person:
 
 def _role_check(role: str, unit: AdministrativeUnit) -> None:
     if unit.level not in ROLE_UNIT_LEVELS[role]:
-        raise DomainError(
-            _("This role cannot be held over %(unit)s.") % {"unit": unit.name}
-        )
+        raise DomainError(_("This role cannot be held over %(unit)s.") % {"unit": unit.name})
 
 
 def user_create(

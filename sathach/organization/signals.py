@@ -22,6 +22,12 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_login_failed)
-def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     username = str(credentials.get("username", ""))[:150]
-    audit_log(actor=username or "anonymous", action=AuditAction.LOGIN_FAILED, summary={"username": username})
+    audit_log(
+        actor=username or "anonymous",
+        action=AuditAction.LOGIN_FAILED,
+        summary={"username": username},
+    )

@@ -36,8 +36,14 @@ def expect(default: int, anonymous: int = 302, **overrides: int) -> dict[str, in
     return table
 
 
-VIEWERS = {"province_admin": 200, "district_admin": 200, "council": 200, "proctor": 200,
-           "commune_officer": 200, "outsider": 200}
+VIEWERS = {
+    "province_admin": 200,
+    "district_admin": 200,
+    "council": 200,
+    "proctor": 200,
+    "commune_officer": 200,
+    "outsider": 200,
+}
 UNIT_MANAGERS = {"province_admin": 200, "district_admin": 200, "outsider": 200}
 PEOPLE_MANAGERS = {**UNIT_MANAGERS, "commune_officer": 200}
 ACCOUNT_MANAGERS = UNIT_MANAGERS
@@ -91,8 +97,10 @@ def walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, str]]:
     """Yield (namespace, name) for every URL pattern, descending into includes."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (
-                pattern.namespace or namespace
+            inner = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else (pattern.namespace or namespace)
             )
             yield from walk(pattern.url_patterns, inner or "")
         elif isinstance(pattern, URLPattern):

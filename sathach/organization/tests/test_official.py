@@ -20,9 +20,24 @@ LIST_2025 = [
         "division_type": "thành phố trung ương",
         "phone_code": 292,
         "wards": [
-            {"name": "Xã An Thạnh", "code": 31618, "codename": "xa_an_thanh", "division_type": "xã"},
-            {"name": "Xã Cù Lao Dung", "code": 31627, "codename": "xa_cu_lao_dung", "division_type": "xã"},
-            {"name": "Phường Ninh Kiều", "code": 31150, "codename": "phuong_ninh_kieu", "division_type": "phường"},
+            {
+                "name": "Xã An Thạnh",
+                "code": 31618,
+                "codename": "xa_an_thanh",
+                "division_type": "xã",
+            },
+            {
+                "name": "Xã Cù Lao Dung",
+                "code": 31627,
+                "codename": "xa_cu_lao_dung",
+                "division_type": "xã",
+            },
+            {
+                "name": "Phường Ninh Kiều",
+                "code": 31150,
+                "codename": "phuong_ninh_kieu",
+                "division_type": "phường",
+            },
         ],
     }
 ]
@@ -64,7 +79,9 @@ class OfficialListTestCase(TestCase):
         with TemporaryDirectory() as folder:
             wheel = Path(folder) / "vietnam_provinces-2025.10.1-py3-none-any.whl"
             with zipfile.ZipFile(wheel, "w") as archive:
-                archive.writestr("vietnam_provinces/data/nested-divisions.json", json.dumps(LIST_2025))
+                archive.writestr(
+                    "vietnam_provinces/data/nested-divisions.json", json.dumps(LIST_2025)
+                )
             self.load("92", "--source", str(wheel))
         city = AdministrativeUnit.objects.get(era="2025", level=1, code="92")
         self.assertEqual(city.kind, "thanh_pho_tw")

@@ -104,7 +104,9 @@ class AccountServiceTestCase(BaseTestCase):
 
     def test_examinee_accounts_go_to_each_leader_with_a_forced_password_change(self) -> None:
         vice = make_person("Đỗ Minh Quang", self.world.an_thanh_1, Position.VICE_CHAIRMAN)
-        issued = examinee_credentials_issue(actor=self.world.district_admin, unit=self.world.an_thanh_1)
+        issued = examinee_credentials_issue(
+            actor=self.world.district_admin, unit=self.world.an_thanh_1
+        )
         self.assertEqual(
             sorted(item.person.pk for item in issued),
             sorted([vice.pk, self.world.an_thanh_1_chairman.pk]),
@@ -123,7 +125,9 @@ class AccountServiceTestCase(BaseTestCase):
             examinee_credentials_issue(actor=self.world.district_admin, unit=self.world.an_thanh_1)
 
     def test_a_reset_gives_new_one_time_passwords(self) -> None:
-        first = examinee_credentials_issue(actor=self.world.district_admin, unit=self.world.an_thanh_1)
+        first = examinee_credentials_issue(
+            actor=self.world.district_admin, unit=self.world.an_thanh_1
+        )
         second = examinee_credentials_issue(
             actor=self.world.district_admin, unit=self.world.an_thanh_1, reset_existing=True
         )

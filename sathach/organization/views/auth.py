@@ -36,5 +36,5 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registration/password_change.html",
-        {"form": form, "forced": request.user.must_change_password},
+        {"form": form, "forced": getattr(request.user, "must_change_password", False)},
     )

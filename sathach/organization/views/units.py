@@ -86,5 +86,3 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("%(unit)s was saved.") % {"unit": unit.name})
             return redirect("unit-detail", unit.pk)
     return render(request, "organization/unit_form.html", {"form": form, "unit": unit})
-
-

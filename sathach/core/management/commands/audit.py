@@ -29,4 +29,6 @@ class Command(BaseCommand):
                 _("The audit log was tampered with: %(n)s problem(s) in %(count)s entries.")
                 % {"n": len(problems), "count": count}
             )
-        self.stdout.write(_("The audit log is intact: %(count)s entries checked.") % {"count": count})
+        self.stdout.write(
+            _("The audit log is intact: %(count)s entries checked.") % {"count": count}
+        )

@@ -24,6 +24,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         accounts = demo_organization_load(seed=options["seed"])
         labels = dict(Role.choices)
-        self.stdout.write(_("Demo accounts (password %(password)s unless changed since):") % {"password": DEMO_PASSWORD})
+        self.stdout.write(
+            _("Demo accounts (password %(password)s unless changed since):")
+            % {"password": DEMO_PASSWORD}
+        )
         for account in accounts:
-            self.stdout.write(f"  {str(labels[account.role]):<24} {account.username:<22} {account.full_name} — {account.unit}")
+            role = str(labels[account.role])
+            self.stdout.write(
+                f"  {role:<24} {account.username:<22} {account.full_name} — {account.unit}"
+            )
