@@ -20,6 +20,7 @@ from sathach.organization.models import (
     AdministrativeUnit,
     Membership,
     Person,
+    Role,
     User,
 )
 
@@ -245,6 +246,12 @@ def examinee_username(person: Person) -> str:
     return candidate
 
 
+def _is_examinee_only(user: User) -> bool:
+    # A leader who also holds a staff role keeps their password: a printed sheet must not
+    # reset the account of a council member or an officer.
+    return not user.memberships.exclude(role=Role.EXAMINEE).exists()
+
+
 @dataclass(frozen=True)
 class IssuedCredential:
     person: Person
@@ -279,15 +286,15 @@ def examinee_credentials_issue(
                 )
                 user.set_password(password)
                 user.save()
-                Membership.objects.create(user=user, role="examinee", unit=unit)
+                Membership.objects.create(user=user, role=Role.EXAMINEE, unit=unit)
                 person.user = user
                 person.save(update_fields=["user"])
-            elif reset_existing:
+            elif reset_existing and _is_examinee_only(person.user):
                 user = person.user
                 user.set_password(password)
                 user.must_change_password = True
                 user.save(update_fields=["password", "must_change_password"])
-                Membership.objects.get_or_create(user=user, role="examinee", unit=unit)
+                Membership.objects.get_or_create(user=user, role=Role.EXAMINEE, unit=unit)
             else:
                 continue
             issued.append(IssuedCredential(person, user.username, password))

@@ -49,7 +49,7 @@ class AuditChainTestCase(BaseTestCase):
             )
         status, output = self.verify()
         self.assertEqual(status, 1)
-        self.assertIn(f"#{second.seq}", output)
+        self.assertIn(str(second.seq), output)
 
     def test_verify_detects_an_edited_summary(self) -> None:
         entries = self.write_three()

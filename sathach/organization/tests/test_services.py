@@ -139,3 +139,16 @@ class AccountServiceTestCase(BaseTestCase):
     def test_credentials_are_only_issued_for_a_commune(self) -> None:
         with self.assertRaises(DomainError):
             examinee_credentials_issue(actor=self.world.district_admin, unit=self.world.district)
+
+
+class CredentialResetTestCase(BaseTestCase):
+    def test_a_reset_never_touches_a_leader_account_that_holds_a_staff_role(self) -> None:
+        chairman = self.world.an_thanh_1_chairman
+        chairman.user = self.world.commune_officer
+        chairman.save()
+        with self.assertRaises(DomainError):
+            examinee_credentials_issue(
+                actor=self.world.district_admin, unit=self.world.an_thanh_1, reset_existing=True
+            )
+        self.world.commune_officer.refresh_from_db()
+        self.assertFalse(self.world.commune_officer.must_change_password)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sathach.core.errors import DomainError
@@ -88,7 +89,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if op == "revoke":
                 scope = units_for_user(request.user, Perm.MANAGE_ACCOUNTS)
                 membership = Membership.objects.filter(
-                    user=account, pk=request.POST.get("membership"), unit__in=scope
+                    user=account, pk=request.POST.get("membership") or 0, unit__in=scope
                 ).first()
                 if membership is not None:
                     role_revoke(actor=request.user, membership=membership)
@@ -126,7 +127,10 @@ def examinee_credentials(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             error = exc.message
         else:
-            response = HttpResponse(credentials_pdf(unit, issued), content_type="application/pdf")
+            pdf = credentials_pdf(
+                unit, issued, login_url=request.build_absolute_uri(reverse("login"))
+            )
+            response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = (
                 f'attachment; filename="tai-khoan-thi-sinh-{unit.code}.pdf"'
             )
