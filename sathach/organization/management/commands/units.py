@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from sathach.core.errors import DomainError
+from sathach.core.errors import DomainError, ImportErrors
+from sathach.organization.models import AdministrativeUnit
 from sathach.organization.official import units_load_official
+from sathach.organization.transfer import CLI_ACTOR, error_lines, units_export, units_import
 
 
 class Command(BaseCommand):
@@ -18,7 +21,11 @@ class Command(BaseCommand):
         "the vietnam-provinces package: the installed one (divisions before 1/7/2025) by "
         "default, or the nested-divisions.json, wheel or unpacked directory of another "
         "version (2025 and later: the merged divisions). Safe to run again: nothing is "
-        "deleted, renamed units are renamed."
+        "deleted, renamed units are renamed. 'import FILE [--era 2020|2025]' adds or updates "
+        "units from an .xlsx file made from the template, all or nothing: on any mistake "
+        "nothing is stored, each mistake is printed on stderr with its row and column, and "
+        "the exit status is 2. 'export FILE [--era 2020|2025]' writes every unit of one era "
+        "in the template's layout."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,28 +34,75 @@ class Command(BaseCommand):
         load.add_argument("province", type=int, help="official province code, e.g. 94")
         load.add_argument("--district", type=int, help="only this district, e.g. 945")
         load.add_argument("--source", help="nested-divisions.json, .whl or directory")
+        eras = AdministrativeUnit.Era.values
+        default = AdministrativeUnit.Era.BEFORE_2025
+        upload = sub.add_parser("import", help="import units from an .xlsx file")
+        upload.add_argument("file", help="an .xlsx file made from the template")
+        upload.add_argument("--era", choices=eras, default=default, help="list of divisions")
+        download = sub.add_parser("export", help="export units to an .xlsx file")
+        download.add_argument("file", help="the .xlsx file to write")
+        download.add_argument("--era", choices=eras, default=default, help="list of divisions")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "load-official":
-            try:
-                result = units_load_official(
-                    actor="cli",
-                    province_code=options["province"],
-                    district_code=options.get("district"),
-                    source=options.get("source"),
-                )
-            except DomainError as error:
-                raise CommandError(error.message) from None
-            self.stdout.write(
-                _(
-                    "%(province)s (divisions of %(era)s): %(created)s units created, "
-                    "%(updated)s updated, %(unchanged)s unchanged."
-                )
-                % {
-                    "province": result.province,
-                    "era": result.era,
-                    "created": result.created,
-                    "updated": result.updated,
-                    "unchanged": result.unchanged,
-                }
+            self._load_official(options)
+        elif options["action"] == "import":
+            self._import(Path(options["file"]), options["era"])
+        elif options["action"] == "export":
+            content = units_export(CLI_ACTOR, era=options["era"])
+            write_file(Path(options["file"]), content)
+            self.stdout.write(_("Wrote %(file)s.") % {"file": options["file"]})
+
+    def _load_official(self, options: dict[str, Any]) -> None:
+        try:
+            result = units_load_official(
+                actor=CLI_ACTOR,
+                province_code=options["province"],
+                district_code=options.get("district"),
+                source=options.get("source"),
             )
+        except DomainError as error:
+            raise CommandError(error.message) from None
+        self.stdout.write(
+            _(
+                "%(province)s (divisions of %(era)s): %(created)s units created, "
+                "%(updated)s updated, %(unchanged)s unchanged."
+            )
+            % {
+                "province": result.province,
+                "era": result.era,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            }
+        )
+
+    def _import(self, path: Path, era: str) -> None:
+        content = read_file(path)
+        try:
+            summary = units_import(actor=CLI_ACTOR, content=content, era=era)
+        except ImportErrors as error:
+            for line in error_lines(error):
+                self.stderr.write(line)
+            raise SystemExit(2) from None
+        except DomainError as error:
+            raise CommandError(error.message) from None
+        self.stdout.write(summary.describe())
+
+
+def read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CommandError(
+            _("Cannot read %(file)s: %(reason)s") % {"file": path, "reason": error.strerror}
+        ) from None
+
+
+def write_file(path: Path, content: bytes) -> None:
+    try:
+        path.write_bytes(content)
+    except OSError as error:
+        raise CommandError(
+            _("Cannot write %(file)s: %(reason)s") % {"file": path, "reason": error.strerror}
+        ) from None
