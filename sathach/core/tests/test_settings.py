@@ -19,16 +19,20 @@ ROOT = Path(settings.BASE_DIR)
 
 class EnvironmentTestCase(SimpleTestCase):
     def test_booleans_fail_loudly_on_a_bad_value(self) -> None:
-        with mock.patch.dict(os.environ, {"X_FLAG": "maybe"}):
-            with self.assertRaises(ImproperlyConfigured):
-                env_bool("X_FLAG", False)
+        with (
+            mock.patch.dict(os.environ, {"X_FLAG": "maybe"}),
+            self.assertRaises(ImproperlyConfigured),
+        ):
+            env_bool("X_FLAG", False)
         with mock.patch.dict(os.environ, {"X_FLAG": "True"}):
             self.assertTrue(env_bool("X_FLAG", False))
 
     def test_integers_fail_loudly_on_a_bad_value(self) -> None:
-        with mock.patch.dict(os.environ, {"X_NUMBER": "ten"}):
-            with self.assertRaises(ImproperlyConfigured):
-                env_int("X_NUMBER", 1)
+        with (
+            mock.patch.dict(os.environ, {"X_NUMBER": "ten"}),
+            self.assertRaises(ImproperlyConfigured),
+        ):
+            env_int("X_NUMBER", 1)
 
     def test_lists_are_comma_separated(self) -> None:
         with mock.patch.dict(os.environ, {"X_HOSTS": "a.vn, b.vn,,"}):
