@@ -57,3 +57,9 @@ class HomePageTestCase(BaseTestCase):
         response = self.client.get(reverse("person-list"), {"q": "Ngân"})
         self.assertContains(response, "Trần Thị Ngân")
         self.assertNotContains(response, "Lý Văn Sơn")
+
+    def test_an_english_browser_still_gets_vietnamese(self) -> None:
+        self.login(self.world.district_admin)
+        response = self.client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        self.assertContains(response, '<html lang="vi">')
+        self.assertContains(response, "Xin chào")
