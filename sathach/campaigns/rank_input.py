@@ -1,0 +1,470 @@
+"""Reading a `sathach rank` input (contracts/ranking.md) from JSON or xlsx.
+
+Both formats are first turned into the same raw values, each with its location in the file
+(a JSON path such as `units[2].leaders[0].content1`, or a cell such as `leaders!E7`), then
+checked by one validator that reports every problem, not only the first.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from zipfile import BadZipFile
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from sathach.campaigns.ranking import (
+    OUTCOMES,
+    POSITIONS,
+    TIE_BREAKERS,
+    LeaderResult,
+    RankingRules,
+    UnitInput,
+)
+from sathach.core.text import nfc
+
+LEADER_COLUMNS = (
+    "unit_code",
+    "unit_name",
+    "facility_score",
+    "leader_id",
+    "name",
+    "position",
+    "content1",
+    "content2",
+)
+CAMPAIGN_KEYS = ("code", "participation_target", "pass_target", "awards", "tie_breakers")
+MISSING = object()
+
+
+class RankInputError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class Value:
+    """A value read from the input, with where it was read."""
+
+    value: Any
+    location: str
+
+
+@dataclass
+class RawLeader:
+    location: str
+    fields: dict[str, Value]
+
+
+@dataclass
+class RawUnit:
+    location: str
+    code: Value
+    name: Value
+    facility_score: Value
+    leaders: Value  # a list of RawLeader once read
+    rows: list[RawLeader] = field(default_factory=list)
+
+
+@dataclass
+class RawInput:
+    campaign: dict[str, Value]
+    units: list[RawUnit]
+    units_location: str
+    problems: list[str] = field(default_factory=list)
+
+
+# Checks shared by both formats ----------------------------------------------------------
+
+
+def _problem(problems: list[str], location: str, message: str) -> None:
+    problems.append(f"{location}: {message}")
+
+
+def _shown(value: Any) -> str:
+    return (
+        json.dumps(value, ensure_ascii=False, default=str)
+        if not isinstance(value, Decimal)
+        else str(value)
+    )
+
+
+def _decimal(item: Value, problems: list[str], *, default: Decimal | None = None) -> Decimal | None:
+    """A JSON number, a numeric cell or a decimal string; never a boolean."""
+    value = item.value
+    if value is MISSING or value is None or value == "":
+        if default is not None:
+            return default
+        _problem(problems, item.location, _("a number is required"))
+        return None
+    if isinstance(value, bool):
+        _problem(
+            problems,
+            item.location,
+            _("expected a number (got %(value)s)") % {"value": _shown(value)},
+        )
+        return None
+    if isinstance(value, int | Decimal):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            number = Decimal("NaN")
+    else:
+        number = Decimal("NaN")
+    if not number.is_finite():
+        _problem(
+            problems,
+            item.location,
+            _("expected a number (got %(value)s)") % {"value": _shown(value)},
+        )
+        return None
+    return number
+
+
+def _percent(item: Value, problems: list[str], default: Fraction) -> Fraction:
+    if item.value is MISSING:
+        return default
+    number = _decimal(item, problems)
+    if number is None:
+        return default
+    if not Decimal(0) <= number <= Decimal(100):
+        _problem(
+            problems,
+            item.location,
+            _("expected a percentage from 0 to 100 (got %(value)s)") % {"value": number},
+        )
+        return default
+    return Fraction(number)
+
+
+def _text(item: Value, problems: list[str], what: str) -> str:
+    value = item.value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        _problem(problems, item.location, _("%(what)s must be a non-empty text") % {"what": what})
+        return ""
+    return nfc(value)
+
+
+def _choice(item: Value, problems: list[str], allowed: tuple[str, ...]) -> str:
+    value = item.value
+    if not isinstance(value, str) or value.strip() not in allowed:
+        shown = "—" if value is MISSING or value is None else _shown(value)
+        _problem(
+            problems,
+            item.location,
+            _("expected one of %(allowed)s (got %(value)s)")
+            % {"allowed": ", ".join(allowed), "value": shown},
+        )
+        return ""
+    return value.strip()
+
+
+def _rules(campaign: dict[str, Value], problems: list[str]) -> RankingRules:
+    defaults = RankingRules()
+    code = campaign.get("code", Value(MISSING, "campaign.code"))
+    code_text = ""
+    if code.value is not MISSING:
+        if isinstance(code.value, str):
+            code_text = nfc(code.value)
+        else:
+            _problem(problems, code.location, _("the code must be a text"))
+    awards_item = campaign.get("awards", Value(MISSING, "campaign.awards"))
+    awards = defaults.awards
+    if awards_item.value is not MISSING:
+        value = awards_item.value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            _problem(
+                problems,
+                awards_item.location,
+                _("expected a whole number ≥ 0 (got %(value)s)") % {"value": _shown(value)},
+            )
+        else:
+            awards = value
+    breakers_item = campaign.get("tie_breakers", Value(MISSING, "campaign.tie_breakers"))
+    breakers = defaults.tie_breakers
+    if breakers_item.value is not MISSING:
+        value = breakers_item.value
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if (
+            not isinstance(value, list)
+            or any(v not in TIE_BREAKERS for v in value)
+            or len(set(map(str, value))) != len(value)
+        ):
+            _problem(
+                problems,
+                breakers_item.location,
+                _("expected a list of distinct values from %(allowed)s (got %(value)s)")
+                % {"allowed": ", ".join(TIE_BREAKERS), "value": _shown(breakers_item.value)},
+            )
+        else:
+            breakers = tuple(value)
+    return RankingRules(
+        code=code_text,
+        participation_target=_percent(
+            campaign.get("participation_target", Value(MISSING, "")),
+            problems,
+            defaults.participation_target,
+        ),
+        pass_target=_percent(
+            campaign.get("pass_target", Value(MISSING, "")), problems, defaults.pass_target
+        ),
+        awards=awards,
+        tie_breakers=breakers,
+    )
+
+
+def validate(raw: RawInput) -> tuple[RankingRules, list[UnitInput]]:
+    """Check everything; raise RankInputError listing every problem found."""
+    problems = list(raw.problems)
+    rules = _rules(raw.campaign, problems)
+    if not raw.units and not problems:
+        _problem(problems, raw.units_location, _("at least one unit is required"))
+    units: list[UnitInput] = []
+    codes: set[str] = set()
+    leader_ids: set[str] = set()
+    for unit in raw.units:
+        code = _text(unit.code, problems, _("the unit code"))
+        if code and code in codes:
+            _problem(
+                problems,
+                unit.code.location,
+                _("the unit code %(code)s is used twice") % {"code": code},
+            )
+        codes.add(code)
+        name = _text(unit.name, problems, _("the unit name"))
+        score = _decimal(unit.facility_score, problems, default=Decimal(0))
+        if score is not None and score < 0:
+            _problem(problems, unit.facility_score.location, _("the facility score must be ≥ 0"))
+        if not unit.rows:
+            _problem(problems, unit.leaders.location, _("at least one leader is required"))
+        leaders = []
+        for leader in unit.rows:
+            fields = leader.fields
+            leader_id = _text(fields["id"], problems, _("the leader id"))
+            if leader_id and leader_id in leader_ids:
+                _problem(
+                    problems,
+                    fields["id"].location,
+                    _("the leader id %(id)s is used twice") % {"id": leader_id},
+                )
+            leader_ids.add(leader_id)
+            leaders.append(
+                LeaderResult(
+                    id=leader_id,
+                    name=_text(fields["name"], problems, _("the leader name")),
+                    position=_choice(fields["position"], problems, POSITIONS),
+                    content1=_choice(fields["content1"], problems, OUTCOMES),
+                    content2=_choice(fields["content2"], problems, OUTCOMES),
+                )
+            )
+        units.append(UnitInput(code, name, score or Decimal(0), tuple(leaders)))
+    if problems:
+        raise RankInputError(problems)
+    return rules, units
+
+
+# JSON -------------------------------------------------------------------------------------
+
+
+def _get(obj: dict[str, Any], key: str, path: str) -> Value:
+    return Value(obj.get(key, MISSING), f"{path}.{key}")
+
+
+def raw_from_document(document: Any) -> RawInput:
+    problems: list[str] = []
+    if not isinstance(document, dict):
+        return RawInput({}, [], "$", [f"$: {_('the document must be a JSON object')}"])
+    campaign_value = document.get("campaign", {})
+    campaign: dict[str, Value] = {}
+    if not isinstance(campaign_value, dict):
+        _problem(problems, "campaign", _("expected an object"))
+    else:
+        campaign = {
+            key: _get(campaign_value, key, "campaign")
+            for key in CAMPAIGN_KEYS
+            if key in campaign_value
+        }
+    units_value = document.get("units", MISSING)
+    units: list[RawUnit] = []
+    if not isinstance(units_value, list) or not units_value:
+        _problem(problems, "units", _("expected a non-empty list of units"))
+        units_value = []
+    for index, unit in enumerate(units_value):
+        path = f"units[{index}]"
+        if not isinstance(unit, dict):
+            _problem(problems, path, _("expected an object"))
+            continue
+        leaders_value = unit.get("leaders", MISSING)
+        rows: list[RawLeader] = []
+        if not isinstance(leaders_value, list):
+            leaders_value = []
+        for position, leader in enumerate(leaders_value):
+            leader_path = f"{path}.leaders[{position}]"
+            if not isinstance(leader, dict):
+                _problem(problems, leader_path, _("expected an object"))
+                continue
+            rows.append(
+                RawLeader(
+                    leader_path,
+                    {
+                        key: _get(leader, key, leader_path)
+                        for key in ("id", "name", "position", "content1", "content2")
+                    },
+                )
+            )
+        units.append(
+            RawUnit(
+                location=path,
+                code=_get(unit, "code", path),
+                name=_get(unit, "name", path),
+                facility_score=_get(unit, "facility_score", path),
+                leaders=Value(leaders_value, f"{path}.leaders"),
+                rows=rows,
+            )
+        )
+    return RawInput(campaign, units, "units", problems)
+
+
+def parse_document(document: Any) -> tuple[RankingRules, list[UnitInput]]:
+    """Rules and units from a JSON document (already decoded, numbers as Decimal or int)."""
+    return validate(raw_from_document(document))
+
+
+# xlsx -------------------------------------------------------------------------------------
+
+
+def _cell_value(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value if value else None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def raw_from_workbook(content: bytes) -> RawInput:
+    try:
+        workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except (BadZipFile, OSError, KeyError, ValueError):
+        return RawInput(
+            {}, [], "leaders!A1", [f"$: {_('the file is not an Excel workbook (.xlsx)')}"]
+        )
+    problems: list[str] = []
+    campaign: dict[str, Value] = {}
+    if "campaign" in workbook.sheetnames:
+        for number, row in enumerate(workbook["campaign"].iter_rows(values_only=True), start=1):
+            key = _cell_value(row[0]) if row else None
+            if isinstance(key, str) and key.lower() in CAMPAIGN_KEYS:
+                given = _cell_value(row[1]) if len(row) > 1 else None
+                campaign[key.lower()] = Value(
+                    MISSING if given is None else given, f"campaign!B{number}"
+                )
+    if "leaders" not in workbook.sheetnames:
+        return RawInput(
+            campaign,
+            [],
+            "leaders!A1",
+            [f"leaders!A1: {_('the workbook has no sheet named leaders')}"],
+        )
+    rows = workbook["leaders"].iter_rows(values_only=True)
+    header = [str(_cell_value(v) or "").lower() for v in next(rows, ())]
+    columns = {name: header.index(name) for name in LEADER_COLUMNS if name in header}
+    missing = [name for name in LEADER_COLUMNS if name not in columns]
+    if missing:
+        return RawInput(
+            campaign,
+            [],
+            "leaders!A1",
+            [f"leaders!A1: {_('missing columns: %(columns)s') % {'columns': ', '.join(missing)}}"],
+        )
+
+    def value(row: tuple[Any, ...], number: int, name: str) -> Value:
+        index = columns[name]
+        cell = _cell_value(row[index]) if index < len(row) else None
+        return Value(
+            MISSING if cell is None else cell, f"leaders!{get_column_letter(index + 1)}{number}"
+        )
+
+    units: dict[str, RawUnit] = {}
+    for number, row in enumerate(rows, start=2):
+        if all(_cell_value(v) is None for v in row):
+            continue
+        code = value(row, number, "unit_code")
+        key = str(code.value) if code.value is not MISSING else f"\0{number}"
+        unit = units.get(key)
+        if unit is None:
+            unit = units[key] = RawUnit(
+                location=code.location,
+                code=code,
+                name=value(row, number, "unit_name"),
+                facility_score=value(row, number, "facility_score"),
+                leaders=Value([], code.location),
+            )
+        else:
+            for name, first in (("unit_name", unit.name), ("facility_score", unit.facility_score)):
+                again = value(row, number, name)
+                if again.value is not MISSING and str(again.value) != str(first.value):
+                    _problem(
+                        problems,
+                        again.location,
+                        _("differs from %(cell)s for the same unit (%(first)s)")
+                        % {"cell": first.location.split("!")[1], "first": _shown(first.value)},
+                    )
+        unit.rows.append(
+            RawLeader(
+                code.location,
+                {
+                    "id": value(row, number, "leader_id"),
+                    "name": value(row, number, "name"),
+                    "position": value(row, number, "position"),
+                    "content1": value(row, number, "content1"),
+                    "content2": value(row, number, "content2"),
+                },
+            )
+        )
+    return RawInput(campaign, list(units.values()), "leaders!A2", problems)
+
+
+# Files ------------------------------------------------------------------------------------
+
+
+def read_rank_input(path: str | Path) -> tuple[RankingRules, list[UnitInput]]:
+    """Read a .json or .xlsx file; raise RankInputError with every problem."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        content = path.read_bytes()
+    except OSError:
+        raise RankInputError([f"{path}: {_('the file cannot be read')}"]) from None
+    if suffix == ".json":
+        try:
+            document = json.loads(content.decode("utf-8-sig"), parse_float=Decimal)
+        except UnicodeDecodeError:
+            raise RankInputError([f"$: {_('the file is not UTF-8 text')}"]) from None
+        except json.JSONDecodeError as error:
+            message = _("not valid JSON (line %(line)s, column %(column)s)") % {
+                "line": error.lineno,
+                "column": error.colno,
+            }
+            raise RankInputError([f"$: {message}"]) from None
+        return parse_document(document)
+    if suffix == ".xlsx":
+        return validate(raw_from_workbook(content))
+    raise RankInputError([f"{path}: {_('expected a .json or .xlsx file')}"])
