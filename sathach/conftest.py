@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
@@ -45,6 +46,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # The real hasher spends about 0.2 s on each password and the personas have eight,
     # made again for every test class; the suite does not test the hasher's strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploaded files (evidence, certificates) go to a folder of their own, not var/media.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="sathach-test-media-")
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

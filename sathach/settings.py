@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "axes",
     "sathach.core",
     "sathach.organization",
+    "sathach.campaigns",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,19 @@ class AuditAction(models.TextChoices):
     ROLE_REVOKED = "user.role_revoked", _("Role revoked")
     EXAMINEE_CREDENTIALS_ISSUED = "user.examinee_credentials", _("Examinee credentials issued")
     DEMO_LOADED = "demo.loaded", _("Demo data loaded")
+    CAMPAIGN_CREATED = "campaign.created", _("Campaign created")
+    CAMPAIGN_UPDATED = "campaign.updated", _("Campaign updated")
+    CAMPAIGN_STATUS_CHANGED = "campaign.status_changed", _("Campaign status changed")
+    DEVICE_REGISTERED = "device.registered", _("Signing device registered")
+    DEVICE_RETIRED = "device.retired", _("Signing device retired")
+    FACILITY_ITEM_SAVED = "facility.item_saved", _("Facility checklist item saved")
+    FACILITY_DECLARED = "facility.declared", _("Facility declared")
+    FACILITY_REVIEWED = "facility.reviewed", _("Facility verified")
+    RESULT_RECORDED = "result.recorded", _("Result recorded")
+    RESULT_OVERRIDDEN = "result.overridden", _("Result changed by the district")
+    RESULTS_IMPORTED = "result.imported", _("Results imported")
+    RANKING_APPROVED = "ranking.approved", _("Ranking approved")
+    AWARDS_GRANTED = "award.granted", _("Awards granted")
 
 
 def audit_log(

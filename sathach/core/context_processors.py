@@ -11,6 +11,7 @@ from sathach.core.permissions import Perm, roles, user_can
 # (url name, label, permission or None for every signed-in user)
 NAVIGATION = [
     ("home", _("Home"), None),
+    ("campaign-list", _("Campaigns"), Perm.VIEW_CAMPAIGN),
     ("unit-list", _("Units"), Perm.VIEW_ORGANIZATION),
     ("person-list", _("People"), Perm.VIEW_ORGANIZATION),
     ("account-list", _("Accounts"), Perm.MANAGE_ACCOUNTS),

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from sathach.organization.models import AdministrativeUnit, Membership, Person, Role, User
 
@@ -26,30 +26,37 @@ class Perm:
     MANAGE_PEOPLE = "organization.manage_people"
     MANAGE_ACCOUNTS = "organization.manage_accounts"
     VIEW_AUDIT = "core.view_audit"
+    VIEW_CAMPAIGN = "campaigns.view"
+    MANAGE_CAMPAIGN = "campaigns.manage"
+    DECLARE_READINESS = "campaigns.declare_readiness"
+    VERIFY_READINESS = "campaigns.verify_readiness"
+    OVERRIDE_RESULTS = "campaigns.override_results"
+    APPROVE_RANKING = "campaigns.approve_ranking"
 
+
+_ADMIN = frozenset(
+    {
+        Perm.VIEW_ORGANIZATION,
+        Perm.MANAGE_UNITS,
+        Perm.MANAGE_PEOPLE,
+        Perm.MANAGE_ACCOUNTS,
+        Perm.VIEW_AUDIT,
+        Perm.VIEW_CAMPAIGN,
+        Perm.MANAGE_CAMPAIGN,
+        Perm.DECLARE_READINESS,
+        Perm.VERIFY_READINESS,
+        Perm.OVERRIDE_RESULTS,
+    }
+)
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
-    Role.PROVINCE_ADMIN: frozenset(
-        {
-            Perm.VIEW_ORGANIZATION,
-            Perm.MANAGE_UNITS,
-            Perm.MANAGE_PEOPLE,
-            Perm.MANAGE_ACCOUNTS,
-            Perm.VIEW_AUDIT,
-        }
+    Role.PROVINCE_ADMIN: _ADMIN,
+    Role.DISTRICT_ADMIN: _ADMIN,
+    Role.COUNCIL: frozenset({Perm.VIEW_ORGANIZATION, Perm.VIEW_CAMPAIGN, Perm.APPROVE_RANKING}),
+    Role.COMMUNE_OFFICER: frozenset(
+        {Perm.VIEW_ORGANIZATION, Perm.MANAGE_PEOPLE, Perm.VIEW_CAMPAIGN, Perm.DECLARE_READINESS}
     ),
-    Role.DISTRICT_ADMIN: frozenset(
-        {
-            Perm.VIEW_ORGANIZATION,
-            Perm.MANAGE_UNITS,
-            Perm.MANAGE_PEOPLE,
-            Perm.MANAGE_ACCOUNTS,
-            Perm.VIEW_AUDIT,
-        }
-    ),
-    Role.COUNCIL: frozenset({Perm.VIEW_ORGANIZATION}),
-    Role.COMMUNE_OFFICER: frozenset({Perm.VIEW_ORGANIZATION, Perm.MANAGE_PEOPLE}),
-    Role.PROCTOR: frozenset({Perm.VIEW_ORGANIZATION}),
+    Role.PROCTOR: frozenset({Perm.VIEW_ORGANIZATION, Perm.VIEW_CAMPAIGN}),
     Role.EXAMINEE: frozenset(),
 }
 
@@ -131,7 +138,7 @@ def get_user_for_user(user: Any, perm: str, pk: int) -> User:
         raise Http404 from None
 
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def require_perm(perm: str) -> Callable[[View], View]:
@@ -143,7 +150,7 @@ def require_perm(perm: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not user_can(request.user, perm):

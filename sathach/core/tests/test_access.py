@@ -8,12 +8,13 @@ outsider (another district) and the commune officer of An Thạnh 1 must not rea
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from sathach.core.testing import BaseTestCase, World
+from sathach.core.testing import BaseTestCase
 
 ANON = "anonymous"
 ROLES = [
@@ -47,10 +48,17 @@ VIEWERS = {
 UNIT_MANAGERS = {"province_admin": 200, "district_admin": 200, "outsider": 200}
 PEOPLE_MANAGERS = {**UNIT_MANAGERS, "commune_officer": 200}
 ACCOUNT_MANAGERS = UNIT_MANAGERS
+CAMPAIGN_VIEWERS = VIEWERS
+# District-level readers of a Cù Lao Dung object; the commune officer of An Thạnh 1 may not
+# see Đại Ân 1's, the outsider nothing.
+DISTRICT_READERS = {**VIEWERS, "commune_officer": 404, "outsider": 404}
+DISTRICT_MANAGERS = {"province_admin": 200, "district_admin": 200, "outsider": 404}
+POST_ONLY = expect(405, anonymous=405)
 
-Kwargs = Callable[[World], dict[str, Any]]
+Kwargs = Callable[[Any], dict[str, Any]]
 NO_ARGS: Kwargs = lambda world: {}  # noqa: E731
 DAI_AN_1: Kwargs = lambda world: {"pk": world.dai_an_1.pk}  # noqa: E731
+CAMPAIGN: Kwargs = lambda world: {"pk": world.campaign.pk}  # noqa: E731
 
 # url name -> (kwargs, expected status of a GET for each role)
 ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
@@ -90,6 +98,50 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
         expect(403, **{**ACCOUNT_MANAGERS, "outsider": 404}),
     ),
     "examinee-credentials": (DAI_AN_1, expect(403, **{**ACCOUNT_MANAGERS, "outsider": 404})),
+    "campaign-list": (NO_ARGS, expect(403, **CAMPAIGN_VIEWERS)),
+    "campaign-create": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
+    "campaign-detail": (CAMPAIGN, expect(403, **{**CAMPAIGN_VIEWERS, "outsider": 404})),
+    "campaign-edit": (CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
+    "campaign-status": (CAMPAIGN, POST_ONLY),
+    "readiness": (CAMPAIGN, expect(403, **{**CAMPAIGN_VIEWERS, "outsider": 404})),
+    "unit-readiness": (
+        lambda world: {"pk": world.campaign.pk, "unit_pk": world.dai_an_1.pk},
+        expect(403, **DISTRICT_READERS),
+    ),
+    "device-add": (
+        lambda world: {"pk": world.campaign.pk, "person_pk": world.leader_person.pk},
+        POST_ONLY,
+    ),
+    "facility-declare": (
+        lambda world: {
+            "pk": world.campaign.pk,
+            "unit_pk": world.dai_an_1.pk,
+            "item_pk": world.facility_item.pk,
+        },
+        POST_ONLY,
+    ),
+    "facility-review": (
+        lambda world: {"pk": world.campaign.pk, "declaration_pk": world.declaration.pk},
+        POST_ONLY,
+    ),
+    "evidence-download": (
+        lambda world: {"pk": world.campaign.pk, "evidence_pk": world.evidence.pk},
+        expect(403, **DISTRICT_READERS),
+    ),
+    "facility-items": (CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
+    "result-list": (CAMPAIGN, expect(403, **{**CAMPAIGN_VIEWERS, "outsider": 404})),
+    "result-override": (
+        lambda world: {"pk": world.campaign.pk, "person_pk": world.leader_person.pk},
+        expect(403, **DISTRICT_MANAGERS),
+    ),
+    "result-import": (CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
+    "result-template": (CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
+    "ranking": (
+        CAMPAIGN,
+        expect(403, **{**CAMPAIGN_VIEWERS, "commune_officer": 403, "outsider": 404}),
+    ),
+    "ranking-approve": (CAMPAIGN, POST_ONLY),
+    "awards-grant": (CAMPAIGN, POST_ONLY),
 }
 
 
@@ -108,6 +160,32 @@ def walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, str]]:
 
 
 class AccessTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from sathach.campaigns.models import Campaign
+        from sathach.campaigns.services import facility_declare, facility_item_save
+        from sathach.campaigns.tests.factories import make_campaign
+
+        world: Any = cls.world
+        world.campaign = make_campaign(world, status=Campaign.Status.PREPARING)
+        world.facility_item = facility_item_save(
+            actor=world.district_admin,
+            campaign=world.campaign,
+            title="Phòng máy",
+            weight=Decimal(1),
+        )
+        world.declaration = facility_declare(
+            actor=world.district_admin,
+            campaign=world.campaign,
+            unit=world.dai_an_1,
+            item=world.facility_item,
+            files=[SimpleUploadedFile("phong-may.pdf", b"%PDF-1.4 evidence")],
+        )
+        world.evidence = world.declaration.evidence.get()
+
     def user_for(self, role: str) -> Any:
         if role == ANON:
             return None
@@ -175,3 +253,43 @@ class AccessTestCase(BaseTestCase):
         self.assertEqual(response.status_code, 404)
         unit.refresh_from_db()
         self.assertEqual(unit.name, "Xã Đại Ân 1")
+
+    def test_a_commune_officer_declares_for_their_commune_only(self) -> None:
+        from sathach.campaigns.models import FacilityDeclaration
+
+        world: Any = self.world
+        self.client.force_login(world.commune_officer)
+        url = reverse(
+            "facility-declare",
+            kwargs={
+                "pk": world.campaign.pk,
+                "unit_pk": world.dai_an_1.pk,
+                "item_pk": world.facility_item.pk,
+            },
+        )
+        self.assertEqual(self.client.post(url, {"note": "x"}).status_code, 404)
+        url = reverse(
+            "facility-declare",
+            kwargs={
+                "pk": world.campaign.pk,
+                "unit_pk": world.an_thanh_1.pk,
+                "item_pk": world.facility_item.pk,
+            },
+        )
+        self.assertEqual(self.client.post(url, {"note": "Có phòng máy"}).status_code, 302)
+        self.assertTrue(
+            FacilityDeclaration.objects.filter(unit=world.an_thanh_1, note="Có phòng máy").exists()
+        )
+
+    def test_only_the_council_approves_and_only_its_own_district(self) -> None:
+        world: Any = self.world
+        url = reverse("ranking-approve", kwargs={"pk": world.campaign.pk})
+        for user, status in (
+            (self.world.district_admin, 403),
+            (self.world.commune_officer, 403),
+            (self.world.outsider, 403),
+        ):
+            self.client.force_login(user)
+            self.assertEqual(self.client.post(url).status_code, status, user.username)
+        self.client.force_login(self.world.council)
+        self.assertEqual(self.client.post(url).status_code, 302)

@@ -36,18 +36,30 @@ def menu(*names: str) -> list[str]:
 # role -> (the menu's hrefs in order, the home sections, communes counted on the home page)
 ROLES: dict[str, tuple[list[str], list[str], str | None]] = {
     "province_admin": (
-        menu("home", "unit-list", "person-list", "account-list", "audit-list"),
+        menu("home", "campaign-list", "unit-list", "person-list", "account-list", "audit-list"),
         ["organization"],
         "3",
     ),
     "district_admin": (
-        menu("home", "unit-list", "person-list", "account-list", "audit-list"),
+        menu("home", "campaign-list", "unit-list", "person-list", "account-list", "audit-list"),
         ["organization"],
         "2",
     ),
-    "council": (menu("home", "unit-list", "person-list"), ["organization", "council"], "2"),
-    "commune_officer": (menu("home", "unit-list", "person-list"), ["organization"], "1"),
-    "proctor": (menu("home", "unit-list", "person-list"), ["organization", "proctor"], "2"),
+    "council": (
+        menu("home", "campaign-list", "unit-list", "person-list"),
+        ["organization", "council"],
+        "2",
+    ),
+    "commune_officer": (
+        menu("home", "campaign-list", "unit-list", "person-list"),
+        ["organization"],
+        "1",
+    ),
+    "proctor": (
+        menu("home", "campaign-list", "unit-list", "person-list"),
+        ["organization", "proctor"],
+        "2",
+    ),
     "examinee": (menu("home"), ["examinee"], None),
 }
 

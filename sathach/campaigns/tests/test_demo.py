@@ -40,3 +40,29 @@ class LoadDemoTestCase(TestCase):
         admin.refresh_from_db()
         self.assertTrue(admin.check_password("Another-Pass-2020"))
         self.assertEqual(User.objects.count(), 6)
+
+
+class DemoCampaignTestCase(TestCase):
+    def test_the_demo_campaign_has_the_plans_values_and_a_half_done_readiness(self) -> None:
+        from decimal import Decimal
+
+        from sathach.campaigns.models import Campaign, SigningDevice
+        from sathach.campaigns.selectors import readiness
+
+        call_command("load_demo", stdout=StringIO())
+        campaign = Campaign.objects.get(code="75/KH-UBND")
+        self.assertEqual(campaign.status, Campaign.Status.PREPARING)
+        self.assertEqual(campaign.participants.count(), 8)
+        self.assertEqual(
+            (campaign.participation_target, campaign.pass_target, campaign.awards),
+            (Decimal(100), Decimal(85), 3),
+        )
+        self.assertEqual(campaign.tie_breakers, ["participants", "facilities"])
+        self.assertEqual(campaign.facility_items.count(), 6)
+        rows = readiness(campaign, campaign.participants.all())
+        covered = sum(row.covered for row in rows)
+        leaders = sum(len(row.leaders) for row in rows)
+        self.assertTrue(0 < covered < leaders)
+        self.assertTrue(SigningDevice.objects.exists())
+        call_command("load_demo", stdout=StringIO())
+        self.assertEqual(Campaign.objects.count(), 1)

@@ -1,0 +1,163 @@
+"""The demo campaign: Kế hoạch 75/KH-UBND of Cù Lao Dung, 27/7/2020, with the plan's values.
+
+Its readiness is half done, as a district would find it a week before the test: most leaders
+have a signing device (certificates issued by a demo CA made here), some communes have
+declared their facilities and the district has verified part of them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from django.db import transaction
+
+from sathach.campaigns.models import Campaign, SigningDevice
+from sathach.campaigns.services import (
+    campaign_create,
+    campaign_transition,
+    device_register,
+    facility_declare,
+    facility_item_save,
+    facility_review,
+)
+from sathach.organization.demo import DISTRICT_CODE
+from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person, User
+
+CODE = "75/KH-UBND"
+TITLE = (
+    "Tổ chức thi đua cùng điển hình tiên tiến trong cải cách hành chính trên địa bàn "
+    "huyện Cù Lao Dung năm 2020"
+)
+FACILITY_ITEMS = [
+    ("Máy tính kết nối Internet cho mỗi lãnh đạo", "3"),
+    ("Tài khoản hệ thống quản lý văn bản và điều hành cho mỗi lãnh đạo", "2"),
+    ("Thiết bị ký số đã cài đặt và ký thử thành công", "2"),
+    ("Phòng kiểm tra có bàn, ghế, điện, mạng", "1"),
+    ("Máy in và máy quét (scan) hoạt động", "1"),
+    ("Đường truyền Internet dự phòng (4G)", "1"),
+]
+
+
+def _demo_ca() -> tuple[ec.EllipticCurvePrivateKey, x509.Name]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Demo"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "CA thử nghiệm (dữ liệu mẫu)"),
+        ]
+    )
+    return key, name
+
+
+def _leader_certificate(
+    ca: tuple[ec.EllipticCurvePrivateKey, x509.Name], person: Person, days_left: int
+) -> bytes:
+    ca_key, ca_name = ca
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.UTC)
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.LOCALITY_NAME, person.unit.name),
+            x509.NameAttribute(NameOID.TITLE, person.get_position_display()),
+            x509.NameAttribute(NameOID.COMMON_NAME, person.full_name),
+        ]
+    )
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=200))
+        .not_valid_after(now + datetime.timedelta(days=days_left))
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM)
+
+
+def demo_campaign_load(*, seed: int = 2020) -> Campaign:
+    """Create the demo campaign once; an existing one is kept as it is."""
+    district = AdministrativeUnit.objects.get(era="2020", level=2, code=str(DISTRICT_CODE))
+    existing = Campaign.objects.filter(issuing_unit=district, code=CODE).first()
+    if existing is not None:
+        return existing
+    rng = random.Random(seed)  # noqa: S311 - demo behaviour, not secrets
+    admin = User.objects.get(username="noivu.admin")
+    with transaction.atomic():
+        campaign = campaign_create(
+            actor=admin,
+            code=CODE,
+            title=TITLE,
+            issuing_unit=district,
+            issued_on=datetime.date(2020, 7, 27),
+            participation_target=Decimal(100),
+            pass_target=Decimal(85),
+            device_target=Decimal(100),
+            awards=3,
+            content1_pass_mark=Decimal(50),
+            preparation_deadline=datetime.date(2020, 8, 14),
+            test_start=datetime.date(2020, 8, 20),
+            test_end=datetime.date(2020, 8, 21),
+            results_due=datetime.date(2020, 8, 31),
+        )
+        items = [
+            facility_item_save(actor=admin, campaign=campaign, title=title, weight=Decimal(weight))
+            for title, weight in FACILITY_ITEMS
+        ]
+        campaign = campaign_transition(actor=admin, campaign=campaign, to=Campaign.Status.PREPARING)
+        ca = _demo_ca()
+        leaders = (
+            Person.objects.filter(
+                unit__in=campaign.participants.all(), position__in=LEADER_POSITIONS
+            )
+            .select_related("unit")
+            .order_by("unit__code", "position", "sort_key")
+        )
+        for index, person in enumerate(leaders):
+            if index % 7 == 3:
+                continue  # a few leaders still have no device
+            days_left = 20 if index % 9 == 5 else 700
+            device_register(
+                actor=admin,
+                person=person,
+                kind=rng.choice(SigningDevice.Kind.values),
+                certificate=_leader_certificate(ca, person, days_left),
+            )
+        for unit in campaign.participants.order_by("code"):
+            declared = rng.randint(2, len(items))
+            for item in items[:declared]:
+                declaration = facility_declare(
+                    actor=admin, campaign=campaign, unit=unit, item=item, note="Đã chuẩn bị"
+                )
+                if rng.random() < 0.75:
+                    facility_review(actor=admin, declaration=declaration, accept=True)
+                elif rng.random() < 0.5:
+                    facility_review(
+                        actor=admin,
+                        declaration=declaration,
+                        accept=False,
+                        note="Chưa có ảnh chụp minh chứng",
+                    )
+    return campaign

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sathach.campaigns.models import Campaign, FacilityItem, Result, SigningDevice
+from sathach.core.forms import DATE_INPUT_FORMATS
+from sathach.core.permissions import Perm, units_for_user
+from sathach.organization.forms import UnitChoiceField
+from sathach.organization.models import AdministrativeUnit
+
+TIE_BREAKER_CHOICES = [
+    ("participants,facilities", _("More leaders tested, then better facilities")),
+    ("facilities,participants", _("Better facilities, then more leaders tested")),
+    ("participants", _("More leaders tested only")),
+    ("facilities", _("Better facilities only")),
+    ("", _("No tie-break: the council decides every tie")),
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self) -> None:
+        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+
+
+def _date(label: Any, required: bool = False) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, input_formats=DATE_INPUT_FORMATS, widget=DateInput()
+    )
+
+
+class CampaignForm(forms.ModelForm):
+    issuing_unit = UnitChoiceField(
+        label=_("Issuing unit"), queryset=AdministrativeUnit.objects.none()
+    )
+    issued_on = _date(_("Date issued"), required=True)
+    preparation_deadline = _date(_("Readiness deadline"))
+    test_start = _date(_("Test from"))
+    test_end = _date(_("Test until"))
+    results_due = _date(_("Results due"))
+    tie_break_order = forms.ChoiceField(
+        label=_("Tie-break order"), choices=TIE_BREAKER_CHOICES, required=False
+    )
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Participating communes"),
+        queryset=AdministrativeUnit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Leave empty for every commune of the issuing unit."),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "code",
+            "title",
+            "issuing_unit",
+            "issued_on",
+            "participation_target",
+            "pass_target",
+            "device_target",
+            "awards",
+            "content1_pass_mark",
+            "content2_rule",
+            "content2_min_tasks",
+            "preparation_deadline",
+            "test_start",
+            "test_end",
+            "results_due",
+        ]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope = units_for_user(user, Perm.MANAGE_CAMPAIGN)
+        issuing: Any = self.fields["issuing_unit"]
+        issuing.queryset = scope.exclude(level=AdministrativeUnit.Level.COMMUNE)
+        participants: Any = self.fields["participants"]
+        participants.queryset = scope.filter(level=AdministrativeUnit.Level.COMMUNE).order_by(
+            "code"
+        )
+        if self.instance.pk:
+            self.fields.pop("issuing_unit")
+            self.initial["participants"] = list(self.instance.participants.all())
+            self.initial["tie_break_order"] = ",".join(self.instance.tie_breakers)
+        else:
+            self.initial.setdefault("tie_break_order", "participants,facilities")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("test_start"), data.get("test_end")
+        if start and end and end < start:
+            self.add_error("test_end", _("The test cannot end before it starts."))
+        if data.get("content2_rule") == Campaign.Content2Rule.MIN_TASKS and not data.get(
+            "content2_min_tasks"
+        ):
+            self.add_error("content2_min_tasks", _("Say how many tasks must pass."))
+        return data
+
+    def tie_breakers(self) -> list[str]:
+        value = self.cleaned_data.get("tie_break_order") or ""
+        return [part for part in value.split(",") if part]
+
+
+class DeviceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of device"), choices=SigningDevice.Kind.choices)
+    certificate = forms.FileField(
+        label=_("Certificate file (.cer, .crt, .pem, .der)"),
+        help_text=_("Export it from the token's software or from the browser's certificate list."),
+    )
+
+    def clean_certificate(self) -> bytes:
+        upload = self.cleaned_data["certificate"]
+        if upload.size > 64 * 1024:
+            raise forms.ValidationError(_("A certificate file is smaller than 64 KB."))
+        return bytes(upload.read())
+
+
+class FacilityItemForm(forms.ModelForm):
+    class Meta:
+        model = FacilityItem
+        fields = ["title", "description", "weight"]
+
+
+class DeclarationForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    evidence = forms.FileField(label=_("Evidence (photo, scan, PDF)"), required=False)
+
+    def clean_evidence(self) -> Any:
+        upload = self.cleaned_data.get("evidence")
+        if upload is None:
+            return None
+        allowed = (".jpg", ".jpeg", ".png", ".pdf", ".webp")
+        if not upload.name.lower().endswith(allowed):
+            raise forms.ValidationError(_("Upload a photo (JPG, PNG) or a PDF."))
+        return upload
+
+
+class ReviewForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Verified")), ("0", _("Rejected"))],
+        coerce=lambda value: value == "1",
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class OverrideForm(forms.Form):
+    content = forms.TypedChoiceField(label=_("Content"), choices=Result.Content.choices, coerce=int)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Result.Outcome.choices)
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required: it is kept in the audit log."),
+    )

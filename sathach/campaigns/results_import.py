@@ -1,0 +1,236 @@
+"""Results of a test held on paper, imported from the `sathach rank` xlsx layout.
+
+Sheet `leaders`, one row per leader, columns `unit_code, unit_name, facility_score,
+leader_id, name, position, content1, content2` (contracts/ranking.md). `leader_id` is the
+leader's number in this system, as the template the campaign offers is filled in; the
+facility score is ignored here, since it comes from the verified checklist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any
+from zipfile import BadZipFile
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from sathach.campaigns.models import Campaign, Result
+from sathach.campaigns.services import result_record
+from sathach.core.audit import AuditAction, audit_log
+from sathach.core.errors import DomainError, ImportErrors
+from sathach.core.text import fold, nfc
+from sathach.organization.models import LEADER_POSITIONS, Person
+
+SHEET = "leaders"
+COLUMNS = [
+    "unit_code",
+    "unit_name",
+    "facility_score",
+    "leader_id",
+    "name",
+    "position",
+    "content1",
+    "content2",
+]
+REQUIRED = ["unit_code", "leader_id", "content1", "content2"]
+OUTCOMES = {
+    "passed": Result.Outcome.PASSED,
+    "dat": Result.Outcome.PASSED,
+    "failed": Result.Outcome.FAILED,
+    "khong dat": Result.Outcome.FAILED,
+    "absent": Result.Outcome.ABSENT,
+    "vang": Result.Outcome.ABSENT,
+    "vang mat": Result.Outcome.ABSENT,
+}
+MAX_ROWS = 5000
+
+
+def results_template(campaign: Campaign) -> bytes:
+    """The campaign's leaders in the import layout, ready for the outcomes to be typed in."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = SHEET
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    leaders = (
+        Person.objects.filter(unit__in=campaign.participants.all(), position__in=LEADER_POSITIONS)
+        .select_related("unit")
+        .order_by("unit__code", "position", "sort_key")
+    )
+    for person in leaders:
+        sheet.append(
+            [
+                person.unit.code,
+                person.unit.name,
+                None,
+                person.pk,
+                person.full_name,
+                person.position,
+                None,
+                None,
+            ]
+        )
+    choices = DataValidation(type="list", formula1='"passed,failed,absent"', allow_blank=False)
+    sheet.add_data_validation(choices)
+    choices.add(f"G2:H{max(sheet.max_row, 2)}")
+    for index, width in enumerate([10, 28, 12, 10, 26, 14, 11, 11], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class ImportedRow:
+    person: Person
+    content1: str
+    content2: str
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return nfc(str(value))
+
+
+def parse_results(
+    campaign: Campaign, content: bytes
+) -> tuple[list[ImportedRow], list[tuple[int, str, str]]]:
+    """Rows and problems; each problem is (row, cell such as leaders!G5, message)."""
+    try:
+        workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except (BadZipFile, OSError, KeyError, ValueError):
+        return [], [(1, f"{SHEET}!A1", _("The file is not an Excel workbook (.xlsx)."))]
+    if SHEET not in workbook.sheetnames:
+        return [], [
+            (1, f"{SHEET}!A1", _("The workbook has no sheet named %(sheet)s.") % {"sheet": SHEET})
+        ]
+    rows = workbook[SHEET].iter_rows(values_only=True)
+    header = [fold(_text(value)) for value in next(rows, ())]
+    problems: list[tuple[int, str, str]] = []
+    position = {name: header.index(name) for name in COLUMNS if name in header}
+    for name in REQUIRED:
+        if name not in position:
+            problems.append((1, f"{SHEET}!A1", _("Missing column %(column)s.") % {"column": name}))
+    if problems:
+        return [], problems
+
+    def cell(row: int, name: str) -> str:
+        return f"{SHEET}!{get_column_letter(position[name] + 1)}{row}"
+
+    leaders = {
+        person.pk: person
+        for person in Person.objects.filter(
+            unit__in=campaign.participants.all(), position__in=LEADER_POSITIONS
+        ).select_related("unit")
+    }
+    parsed: list[ImportedRow] = []
+    seen: dict[int, int] = {}
+    for number, values in enumerate(rows, start=2):
+        if number - 1 > MAX_ROWS:
+            problems.append(
+                (
+                    number,
+                    cell(number, "leader_id"),
+                    _("Too many rows (at most %(n)s).") % {"n": MAX_ROWS},
+                )
+            )
+            break
+        row = {
+            name: _text(values[index]) if index < len(values) else ""
+            for name, index in position.items()
+        }
+        if not any(row.values()):
+            continue
+        person = None
+        leader_id = row["leader_id"]
+        if not leader_id.isdigit() or int(leader_id) not in leaders:
+            problems.append(
+                (
+                    number,
+                    cell(number, "leader_id"),
+                    _("%(value)s is not a leader of a participating unit.")
+                    % {"value": leader_id or "—"},
+                )
+            )
+        else:
+            person = leaders[int(leader_id)]
+            if person.unit.code != row["unit_code"]:
+                problems.append(
+                    (
+                        number,
+                        cell(number, "unit_code"),
+                        _("The leader belongs to unit %(code)s.") % {"code": person.unit.code},
+                    )
+                )
+            if int(leader_id) in seen:
+                problems.append(
+                    (
+                        number,
+                        cell(number, "leader_id"),
+                        _("The leader is already on row %(row)s.") % {"row": seen[int(leader_id)]},
+                    )
+                )
+            seen[int(leader_id)] = number
+        outcomes = []
+        for name in ("content1", "content2"):
+            outcome = OUTCOMES.get(fold(row[name]))
+            if outcome is None:
+                problems.append(
+                    (
+                        number,
+                        cell(number, name),
+                        _("Expected passed, failed or absent (got %(value)s).")
+                        % {"value": row[name] or "—"},
+                    )
+                )
+            outcomes.append(outcome)
+        if person is not None and outcomes[0] and outcomes[1]:
+            parsed.append(ImportedRow(person, outcomes[0], outcomes[1]))
+    return parsed, problems
+
+
+def results_import(*, actor: Any, campaign: Campaign, content: bytes) -> int:
+    """Record every row's two outcomes, or nothing when any row is wrong."""
+    if campaign.status not in (
+        Campaign.Status.TESTING,
+        Campaign.Status.RESULTS,
+        Campaign.Status.APPROVED,
+    ):
+        raise DomainError(_("Results are recorded while testing or after it."))
+    parsed, problems = parse_results(campaign, content)
+    if problems:
+        raise ImportErrors(
+            _("Nothing was imported: correct these cells and upload the file again."), problems
+        )
+    if not parsed:
+        raise DomainError(_("The file has no result rows."))
+    with transaction.atomic():
+        for row in parsed:
+            for content_number, outcome in ((1, row.content1), (2, row.content2)):
+                result_record(
+                    actor=actor,
+                    campaign=campaign,
+                    person=row.person,
+                    content=content_number,
+                    outcome=outcome,
+                    source=Result.Source.IMPORT,
+                )
+        audit_log(
+            actor=actor,
+            action=AuditAction.RESULTS_IMPORTED,
+            obj=campaign,
+            summary={"leaders": len(parsed)},
+        )
+    return len(parsed)

@@ -1,0 +1,331 @@
+"""Permission-aware reads of campaigns: lists, readiness, results."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sathach.campaigns.models import (
+    Campaign,
+    FacilityDeclaration,
+    FacilityItem,
+    Result,
+    SigningDevice,
+)
+from sathach.core.permissions import units_for_user
+from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person
+
+# A certificate that ends within this many days of the test is flagged.
+EXPIRY_WARNING_DAYS = 30
+
+
+def campaigns_for_user(user: Any, perm: str) -> QuerySet[Campaign]:
+    """Campaigns issued inside the user's units, or in which one of their units takes part."""
+    scope = units_for_user(user, perm)
+    return (
+        Campaign.objects.filter(Q(issuing_unit__in=scope) | Q(participants__in=scope))
+        .select_related("issuing_unit")
+        .distinct()
+    )
+
+
+def get_campaign_for_user(user: Any, perm: str, pk: int) -> Campaign:
+    try:
+        return campaigns_for_user(user, perm).get(pk=pk)
+    except Campaign.DoesNotExist:
+        raise Http404 from None
+
+
+def campaign_units_for_user(
+    user: Any, perm: str, campaign: Campaign
+) -> QuerySet[AdministrativeUnit]:
+    """The participating communes the user may see in this campaign."""
+    return campaign.participants.filter(pk__in=units_for_user(user, perm)).order_by("code")
+
+
+def percent(value: Fraction) -> str:
+    """A rate for display, two decimals rounded half up."""
+    scaled = value * 10000
+    whole = scaled.numerator * 2 + scaled.denominator
+    hundredths = whole // (2 * scaled.denominator)
+    return f"{hundredths // 100}.{hundredths % 100:02d}"
+
+
+@dataclass
+class Gap:
+    """Something a commune still lacks, and since when."""
+
+    what: str
+    since: datetime.datetime | None
+    severity: str = "missing"  # missing, waiting, expiring
+
+
+@dataclass
+class LeaderReadiness:
+    person: Person
+    devices: list[SigningDevice]
+    valid_device: SigningDevice | None
+    expiring: bool
+
+
+@dataclass
+class UnitReadiness:
+    unit: AdministrativeUnit
+    leaders: list[LeaderReadiness]
+    declarations: dict[int, FacilityDeclaration]
+    items: list[FacilityItem]
+    facility_score: Decimal
+    facility_max: Decimal
+    gaps: list[Gap] = field(default_factory=list)
+
+    @property
+    def covered(self) -> int:
+        return sum(1 for leader in self.leaders if leader.valid_device)
+
+    @property
+    def coverage(self) -> Fraction:
+        return Fraction(self.covered, len(self.leaders)) if self.leaders else Fraction(0)
+
+    @property
+    def coverage_display(self) -> str:
+        return percent(self.coverage)
+
+
+def _reference_time(campaign: Campaign) -> datetime.datetime:
+    """The moment devices must still be valid: the test's first day, or now."""
+    now = timezone.now()
+    if campaign.test_start:
+        start = datetime.datetime.combine(
+            campaign.test_start, datetime.time.min, timezone.get_current_timezone()
+        )
+        return max(start, now)
+    return now
+
+
+def readiness(campaign: Campaign, unit_set: QuerySet[AdministrativeUnit]) -> list[UnitReadiness]:
+    """Devices and facilities of each unit, with what is missing and since when."""
+    units = list(unit_set)
+    reference = _reference_time(campaign)
+    warn_until = reference + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+    items = list(campaign.facility_items.all())
+    leaders = list(
+        Person.objects.filter(unit__in=units, position__in=LEADER_POSITIONS).order_by(
+            "unit_id", "position", "sort_key"
+        )
+    )
+    devices: dict[int, list[SigningDevice]] = {}
+    for device in SigningDevice.objects.filter(person__in=leaders, is_active=True).order_by(
+        "-not_after"
+    ):
+        devices.setdefault(device.person_id, []).append(device)
+    declarations: dict[tuple[int, int], FacilityDeclaration] = {
+        (d.unit_id, d.item_id): d
+        for d in FacilityDeclaration.objects.filter(campaign=campaign, unit__in=units)
+        .select_related("item")
+        .prefetch_related("evidence")
+    }
+    rows = []
+    for unit in units:
+        row = UnitReadiness(
+            unit=unit,
+            leaders=[],
+            declarations={
+                item.pk: declarations[(unit.pk, item.pk)]
+                for item in items
+                if (unit.pk, item.pk) in declarations
+            },
+            items=items,
+            facility_score=Decimal(0),
+            facility_max=sum((item.weight for item in items), Decimal(0)),
+        )
+        for person in (p for p in leaders if p.unit_id == unit.pk):
+            own = devices.get(person.pk, [])
+            valid = next((d for d in own if d.not_before <= reference <= d.not_after), None)
+            expiring = valid is not None and valid.not_after < warn_until
+            row.leaders.append(LeaderReadiness(person, own, valid, expiring))
+            if valid is None:
+                expired = next((d for d in own if d.not_after < reference), None)
+                if expired is not None:
+                    row.gaps.append(
+                        Gap(
+                            _("%(name)s: the certificate has expired") % {"name": person.full_name},
+                            expired.not_after,
+                        )
+                    )
+                else:
+                    row.gaps.append(
+                        Gap(
+                            _("%(name)s: no signing device") % {"name": person.full_name},
+                            max(person.created_at, campaign.created_at),
+                        )
+                    )
+            elif expiring:
+                row.gaps.append(
+                    Gap(
+                        _("%(name)s: the certificate expires soon") % {"name": person.full_name},
+                        valid.not_after,
+                        "expiring",
+                    )
+                )
+        if not row.leaders:
+            row.gaps.append(Gap(_("No Chairman or Vice-Chairman recorded"), campaign.created_at))
+        for item in items:
+            declaration = row.declarations.get(item.pk)
+            if declaration is None:
+                row.gaps.append(Gap(item.title, campaign.created_at))
+            elif declaration.status == FacilityDeclaration.Status.VERIFIED:
+                row.facility_score += item.weight
+            elif declaration.status == FacilityDeclaration.Status.REJECTED:
+                row.gaps.append(
+                    Gap(_("%(item)s (rejected)") % {"item": item.title}, declaration.reviewed_at)
+                )
+            else:
+                row.gaps.append(
+                    Gap(
+                        _("%(item)s (awaiting verification)") % {"item": item.title},
+                        declaration.declared_at,
+                        "waiting",
+                    )
+                )
+        rows.append(row)
+    return rows
+
+
+def facility_scores(campaign: Campaign) -> dict[int, Decimal]:
+    """The facility score of every participating unit: the weights of its verified items."""
+    scores = {unit_id: Decimal(0) for unit_id in campaign.participants.values_list("pk", flat=True)}
+    for declaration in FacilityDeclaration.objects.filter(
+        campaign=campaign, status=FacilityDeclaration.Status.VERIFIED
+    ).select_related("item"):
+        if declaration.unit_id in scores:
+            scores[declaration.unit_id] += declaration.item.weight
+    return scores
+
+
+@dataclass
+class LeaderResults:
+    person: Person
+    content1: Result | None
+    content2: Result | None
+
+
+def results_by_leader(
+    campaign: Campaign, units: QuerySet[AdministrativeUnit]
+) -> list[LeaderResults]:
+    leaders = (
+        Person.objects.filter(unit__in=units, position__in=LEADER_POSITIONS)
+        .select_related("unit")
+        .order_by("unit__code", "position", "sort_key")
+    )
+    results: dict[tuple[int, int], Result] = {
+        (r.person_id, r.content): r
+        for r in Result.objects.filter(campaign=campaign, person__in=leaders)
+    }
+    return [
+        LeaderResults(person, results.get((person.pk, 1)), results.get((person.pk, 2)))
+        for person in leaders
+    ]
+
+
+# The ranking ---------------------------------------------------------------------------
+
+
+def ranking_input(campaign: Campaign) -> dict[str, Any]:
+    """The campaign's data as a `sathach rank` input document (contracts/ranking.md).
+
+    A leader without a result in a content counts as absent in it.
+    """
+    units = list(campaign.participants.order_by("code"))
+    scores = facility_scores(campaign)
+    outcomes: dict[tuple[int, int], str] = {
+        (person_id, content): outcome
+        for person_id, content, outcome in Result.objects.filter(campaign=campaign).values_list(
+            "person_id", "content", "outcome"
+        )
+    }
+    leaders_by_unit: dict[int, list[Person]] = {}
+    for person in Person.objects.filter(unit__in=units, position__in=LEADER_POSITIONS).order_by(
+        "position", "sort_key", "pk"
+    ):
+        leaders_by_unit.setdefault(person.unit_id, []).append(person)
+    return {
+        "campaign": {
+            "code": campaign.code,
+            "participation_target": _decimal_text(campaign.participation_target),
+            "pass_target": _decimal_text(campaign.pass_target),
+            "awards": campaign.awards,
+            "tie_breakers": list(campaign.tie_breakers),
+        },
+        "units": [
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "facility_score": _decimal_text(scores.get(unit.pk, Decimal(0))),
+                "leaders": [
+                    {
+                        "id": str(person.pk),
+                        "name": person.full_name,
+                        "position": person.position,
+                        "content1": outcomes.get((person.pk, 1), "absent"),
+                        "content2": outcomes.get((person.pk, 2), "absent"),
+                    }
+                    for person in leaders_by_unit.get(unit.pk, [])
+                ],
+            }
+            for unit in units
+        ],
+    }
+
+
+def _decimal_text(value: Decimal) -> str:
+    """9.50 → "9.5", 100 → "100" (never "1E+2")."""
+    return format(value.normalize(), "f")
+
+
+def campaign_ranking(campaign: Campaign) -> dict[str, Any]:
+    """The ranking of the campaign's current data, in the `sathach rank --json` format.
+
+    Units without any leader recorded cannot be ranked by the engine (the contract needs at
+    least one leader); they are listed after the others as not meeting the targets.
+    """
+    document = ranking_input(campaign)
+    return rank_document(document)
+
+
+def rank_document(document: dict[str, Any]) -> dict[str, Any]:
+    from sathach.campaigns.rank_input import parse_document
+    from sathach.campaigns.ranking import rank_units, ranking_to_json
+
+    empty = [unit for unit in document["units"] if not unit["leaders"]]
+    rankable = {**document, "units": [unit for unit in document["units"] if unit["leaders"]]}
+    if rankable["units"]:
+        rules, units = parse_document(rankable)
+        output = ranking_to_json(rank_units(rules, units))
+    else:
+        output = {"campaign": document["campaign"]["code"], "units": [], "undecided": []}
+    for unit in empty:
+        output["units"].append(
+            {
+                "code": unit["code"],
+                "name": unit["name"],
+                "leaders": 0,
+                "tested": 0,
+                "passed_both": 0,
+                "participation_rate": "0.00",
+                "pass_rate": "0.00",
+                "facility_score": unit["facility_score"],
+                "meets_targets": False,
+                "reasons": ["participation_below_target", "pass_rate_below_target"],
+                "rank": None,
+                "award": "no",
+            }
+        )
+    return output

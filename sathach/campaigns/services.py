@@ -1,0 +1,586 @@
+"""State changes of a campaign: its settings and status, readiness, results."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sathach.campaigns.certificates import read_certificate
+from sathach.campaigns.models import (
+    Award,
+    AwardDecision,
+    Campaign,
+    FacilityDeclaration,
+    FacilityEvidence,
+    FacilityItem,
+    RankingSnapshot,
+    Result,
+    SigningDevice,
+)
+from sathach.core.audit import AuditAction, audit_log
+from sathach.core.errors import DomainError
+from sathach.core.text import nfc
+from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person
+
+TIE_BREAKERS = ("participants", "facilities")
+DEFAULT_TIE_BREAKERS = ["participants", "facilities"]
+# Settings that shape the ranking may change only before the test starts.
+EDITABLE_STATUSES = (Campaign.Status.DRAFT, Campaign.Status.PREPARING)
+STATUS_LABELS = dict(Campaign.Status.choices)
+
+
+def _check_tie_breakers(tie_breakers: list[str]) -> None:
+    if any(t not in TIE_BREAKERS for t in tie_breakers) or len(set(tie_breakers)) != len(
+        tie_breakers
+    ):
+        raise DomainError(_("The tie-break order may list participants and facilities once."))
+
+
+def campaign_create(
+    *,
+    actor: Any,
+    code: str,
+    title: str,
+    issuing_unit: AdministrativeUnit,
+    issued_on: datetime.date,
+    participants: list[AdministrativeUnit] | None = None,
+    tie_breakers: list[str] | None = None,
+    **settings: Any,
+) -> Campaign:
+    """Create a campaign in draft; its participants default to every commune of the unit."""
+    if issuing_unit.level == AdministrativeUnit.Level.COMMUNE:
+        raise DomainError(_("A campaign is issued by a district or a province."))
+    tie_breakers = DEFAULT_TIE_BREAKERS if tie_breakers is None else tie_breakers
+    _check_tie_breakers(tie_breakers)
+    with transaction.atomic():
+        code = nfc(code)
+        if Campaign.objects.filter(issuing_unit=issuing_unit, code=code).exists():
+            raise DomainError(_("Campaign %(code)s already exists.") % {"code": code})
+        campaign = Campaign(
+            code=code,
+            title=nfc(title),
+            issuing_unit=issuing_unit,
+            issued_on=issued_on,
+            tie_breakers=tie_breakers,
+            **settings,
+        )
+        campaign.full_clean()
+        campaign.save()
+        if participants is None:
+            participants = list(
+                AdministrativeUnit.objects.filter(
+                    path__startswith=issuing_unit.path, level=AdministrativeUnit.Level.COMMUNE
+                )
+            )
+        _set_participants(campaign, participants)
+        audit_log(
+            actor=actor,
+            action=AuditAction.CAMPAIGN_CREATED,
+            obj=campaign,
+            summary={"code": code, "participants": len(participants)},
+        )
+    return campaign
+
+
+def _set_participants(campaign: Campaign, units: list[AdministrativeUnit]) -> None:
+    outside = [
+        u.name
+        for u in units
+        if not campaign.issuing_unit.contains(u) or u.level != AdministrativeUnit.Level.COMMUNE
+    ]
+    if outside:
+        raise DomainError(
+            _("Only communes of %(unit)s can take part: %(names)s.")
+            % {"unit": campaign.issuing_unit.name, "names": ", ".join(outside)}
+        )
+    campaign.participants.set(units)
+
+
+def campaign_update(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    participants: list[AdministrativeUnit] | None = None,
+    **fields: Any,
+) -> Campaign:
+    """Change a campaign's settings while it is in draft or preparing."""
+    if campaign.status not in EDITABLE_STATUSES:
+        raise DomainError(
+            _("The settings cannot change once the test has started (status: %(status)s).")
+            % {"status": STATUS_LABELS[campaign.status]}
+        )
+    if "tie_breakers" in fields:
+        _check_tie_breakers(fields["tie_breakers"])
+    with transaction.atomic():
+        before = {name: str(getattr(campaign, name)) for name in fields}
+        for name, value in fields.items():
+            setattr(campaign, name, nfc(value) if isinstance(value, str) else value)
+        campaign.full_clean()
+        campaign.save()
+        if participants is not None:
+            _set_participants(campaign, participants)
+        audit_log(
+            actor=actor,
+            action=AuditAction.CAMPAIGN_UPDATED,
+            obj=campaign,
+            summary={
+                "before": before,
+                "after": {name: str(getattr(campaign, name)) for name in fields},
+                "participants": len(participants) if participants is not None else None,
+            },
+        )
+    return campaign
+
+
+def campaign_transition(*, actor: Any, campaign: Campaign, to: str) -> Campaign:
+    """Move a campaign along its workflow; refuses any move the current status forbids.
+
+    Approval and awards have their own services (`ranking_approve`, `awards_grant`).
+    """
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if to not in Campaign.TRANSITIONS.get(campaign.status, ()):
+            raise DomainError(
+                _("A campaign cannot go from %(current)s to %(target)s.")
+                % {
+                    "current": STATUS_LABELS[campaign.status],
+                    "target": STATUS_LABELS.get(to, to),
+                }
+            )
+        if to == Campaign.Status.PREPARING and not campaign.participants.exists():
+            raise DomainError(_("Choose the participating communes first."))
+        before = campaign.status
+        campaign.status = to
+        campaign.save(update_fields=["status", "updated_at"])
+        audit_log(
+            actor=actor,
+            action=AuditAction.CAMPAIGN_STATUS_CHANGED,
+            obj=campaign,
+            summary={"from": before, "to": to},
+        )
+    return campaign
+
+
+def _set_status(*, actor: Any, campaign: Campaign, to: str) -> None:
+    """A status change that another service decided; audited by that service's entry too."""
+    before = campaign.status
+    campaign.status = to
+    campaign.save(update_fields=["status", "updated_at"])
+    audit_log(
+        actor=actor,
+        action=AuditAction.CAMPAIGN_STATUS_CHANGED,
+        obj=campaign,
+        summary={"from": before, "to": to},
+    )
+
+
+# Readiness: signing devices -------------------------------------------------------------
+
+
+def device_register(
+    *,
+    actor: Any,
+    person: Person,
+    kind: str,
+    certificate: bytes,
+    source: str = SigningDevice.Source.UPLOADED,
+) -> SigningDevice:
+    """Register a leader's signing device from its certificate, read with `cryptography`."""
+    if person.position not in LEADER_POSITIONS:
+        raise DomainError(_("Signing devices are registered for Chairmen and Vice-Chairmen."))
+    if kind not in SigningDevice.Kind.values:
+        raise DomainError(_("Unknown kind of signing device."))
+    info = read_certificate(certificate)
+    if not info.can_sign:
+        raise DomainError(_("This certificate is not for signing (no digital-signature usage)."))
+    with transaction.atomic():
+        if SigningDevice.objects.filter(person=person, fingerprint=info.fingerprint).exists():
+            raise DomainError(_("This certificate is already registered for this leader."))
+        device = SigningDevice.objects.create(
+            person=person,
+            kind=kind,
+            source=source,
+            ca_name=info.ca_name[:255],
+            serial_number=info.serial_number[:100],
+            subject=info.subject[:500],
+            issuer=info.issuer[:500],
+            not_before=info.not_before,
+            not_after=info.not_after,
+            fingerprint=info.fingerprint,
+            certificate=info.der,
+        )
+        audit_log(
+            actor=actor,
+            action=AuditAction.DEVICE_REGISTERED,
+            obj=device,
+            summary={
+                "person": person.full_name,
+                "kind": kind,
+                "serial": info.serial_number,
+                "fingerprint": info.fingerprint,
+                "not_after": info.not_after.isoformat(),
+            },
+        )
+    return device
+
+
+def device_retire(*, actor: Any, device: SigningDevice) -> None:
+    with transaction.atomic():
+        device.is_active = False
+        device.save(update_fields=["is_active"])
+        audit_log(actor=actor, action=AuditAction.DEVICE_RETIRED, obj=device)
+
+
+# Readiness: facilities ------------------------------------------------------------------
+
+
+def facility_item_save(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    title: str,
+    weight: Decimal,
+    description: str = "",
+    item: FacilityItem | None = None,
+) -> FacilityItem:
+    if campaign.status not in EDITABLE_STATUSES:
+        raise DomainError(_("The checklist cannot change once the test has started."))
+    with transaction.atomic():
+        if item is None:
+            item = FacilityItem(campaign=campaign, order=campaign.facility_items.count() + 1)
+        item.title, item.weight, item.description = nfc(title), weight, nfc(description)
+        item.full_clean()
+        item.save()
+        audit_log(
+            actor=actor,
+            action=AuditAction.FACILITY_ITEM_SAVED,
+            obj=item,
+            unit=campaign.issuing_unit,
+            summary={"title": item.title, "weight": str(weight)},
+        )
+    return item
+
+
+def facility_declare(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    unit: AdministrativeUnit,
+    item: FacilityItem,
+    note: str = "",
+    files: list[UploadedFile] | None = None,
+) -> FacilityDeclaration:
+    """A commune declares one checklist item ready, with evidence; it awaits verification."""
+    if item.campaign_id != campaign.pk:
+        raise DomainError(_("This item belongs to another campaign."))
+    if not campaign.participants.filter(pk=unit.pk).exists():
+        raise DomainError(_("%(unit)s does not take part in this campaign.") % {"unit": unit.name})
+    if campaign.status not in (Campaign.Status.PREPARING, Campaign.Status.TESTING):
+        raise DomainError(_("Facilities are declared while the campaign is being prepared."))
+    now = timezone.now()
+    with transaction.atomic():
+        declaration, _created = FacilityDeclaration.objects.update_or_create(
+            unit=unit,
+            item=item,
+            defaults={
+                "campaign": campaign,
+                "status": FacilityDeclaration.Status.DECLARED,
+                "note": nfc(note),
+                "declared_by": actor if getattr(actor, "is_authenticated", False) else None,
+                "declared_at": now,
+                "reviewed_by": None,
+                "reviewed_at": None,
+                "review_note": "",
+            },
+        )
+        for upload in files or []:
+            FacilityEvidence.objects.create(
+                declaration=declaration,
+                file=upload,
+                original_name=nfc(upload.name or "")[:255],
+                uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+        audit_log(
+            actor=actor,
+            action=AuditAction.FACILITY_DECLARED,
+            obj=declaration,
+            summary={"item": item.title, "files": len(files or [])},
+        )
+    return declaration
+
+
+def facility_review(
+    *, actor: Any, declaration: FacilityDeclaration, accept: bool, note: str = ""
+) -> FacilityDeclaration:
+    """The district verifies or rejects a declaration; a rejection needs a note."""
+    if not accept and not note.strip():
+        raise DomainError(_("Say why the declaration is rejected."))
+    with transaction.atomic():
+        declaration.status = (
+            FacilityDeclaration.Status.VERIFIED if accept else FacilityDeclaration.Status.REJECTED
+        )
+        declaration.reviewed_by = actor
+        declaration.reviewed_at = timezone.now()
+        declaration.review_note = nfc(note)
+        declaration.save()
+        audit_log(
+            actor=actor,
+            action=AuditAction.FACILITY_REVIEWED,
+            obj=declaration,
+            summary={"item": declaration.item.title, "status": declaration.status, "note": note},
+        )
+    return declaration
+
+
+# Results --------------------------------------------------------------------------------
+
+
+def _reopen_if_approved(actor: Any, campaign: Campaign) -> None:
+    # The approved snapshot stays as it was; the changed results need a new approval.
+    if campaign.status == Campaign.Status.APPROVED:
+        _set_status(actor=actor, campaign=campaign, to=Campaign.Status.RESULTS)
+
+
+def result_record(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    person: Person,
+    content: int,
+    outcome: str,
+    source: str,
+    score: Decimal | None = None,
+    max_score: Decimal | None = None,
+) -> Result:
+    """Store a leader's outcome in one content, from a built-in test or an import."""
+    if person.position not in LEADER_POSITIONS:
+        raise DomainError(_("Results are recorded for Chairmen and Vice-Chairmen."))
+    if not campaign.participants.filter(pk=person.unit_id).exists():
+        raise DomainError(
+            _("%(unit)s does not take part in this campaign.") % {"unit": person.unit.name}
+        )
+    if campaign.status not in (
+        Campaign.Status.TESTING,
+        Campaign.Status.RESULTS,
+        Campaign.Status.APPROVED,
+    ):
+        raise DomainError(_("Results are recorded while testing or after it."))
+    with transaction.atomic():
+        result, _created = Result.objects.update_or_create(
+            campaign=campaign,
+            person=person,
+            content=content,
+            defaults={
+                "outcome": outcome,
+                "source": source,
+                "score": score,
+                "max_score": max_score,
+                "reason": "",
+                "updated_by": actor if getattr(actor, "is_authenticated", False) else None,
+            },
+        )
+        _reopen_if_approved(actor, campaign)
+        audit_log(
+            actor=actor,
+            action=AuditAction.RESULT_RECORDED,
+            obj=result,
+            summary={"content": content, "outcome": outcome, "score": str(score), "source": source},
+        )
+    return result
+
+
+def result_override(
+    *, actor: Any, campaign: Campaign, person: Person, content: int, outcome: str, reason: str
+) -> Result:
+    """A district admin sets a result by hand; only with a written reason."""
+    reason = nfc(reason)
+    if len(reason) < 10:
+        raise DomainError(_("Write the reason for the change (at least 10 characters)."))
+    if outcome not in Result.Outcome.values:
+        raise DomainError(_("Unknown outcome."))
+    if campaign.status not in (
+        Campaign.Status.TESTING,
+        Campaign.Status.RESULTS,
+        Campaign.Status.APPROVED,
+    ):
+        raise DomainError(_("Results can be changed while testing or after it."))
+    with transaction.atomic():
+        existing = Result.objects.filter(campaign=campaign, person=person, content=content).first()
+        before = existing.outcome if existing else None
+        result, _created = Result.objects.update_or_create(
+            campaign=campaign,
+            person=person,
+            content=content,
+            defaults={
+                "outcome": outcome,
+                "source": Result.Source.OVERRIDE,
+                "reason": reason,
+                "updated_by": actor,
+            },
+        )
+        _reopen_if_approved(actor, campaign)
+        audit_log(
+            actor=actor,
+            action=AuditAction.RESULT_OVERRIDDEN,
+            obj=result,
+            summary={"content": content, "before": before, "after": outcome, "reason": reason},
+        )
+    return result
+
+
+# Approval and awards --------------------------------------------------------------------
+
+
+def _snapshot_hash(inputs: dict[str, Any], output: dict[str, Any], decision: dict[str, Any]) -> str:
+    payload = json.dumps(
+        {"inputs": inputs, "output": output, "tie_decision": decision},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def ranking_approve(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    awarded_in_ties: list[str] | None = None,
+    note: str = "",
+) -> RankingSnapshot:
+    """The council approves the current ranking: an immutable snapshot of inputs and output.
+
+    When a tie group straddles the last award, the council names the units of that group
+    that receive the remaining awards (`awarded_in_ties`) and writes its grounds (`note`);
+    the ranking never decides such a tie by itself.
+    """
+    from sathach.campaigns.selectors import rank_document, ranking_input
+
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status != Campaign.Status.RESULTS:
+            raise DomainError(
+                _("A ranking is approved when the campaign is at its results (now: %(status)s).")
+                % {"status": STATUS_LABELS[campaign.status]}
+            )
+        inputs = ranking_input(campaign)
+        output = rank_document(inputs)
+        undecided = list(output["undecided"])
+        decision: dict[str, Any] = {}
+        if undecided:
+            decided = sorted(set(awarded_in_ties or []))
+            slots = campaign.awards - sum(1 for unit in output["units"] if unit["award"] == "yes")
+            if any(code not in undecided for code in decided) or len(decided) != slots:
+                raise DomainError(
+                    _("Choose exactly %(n)s of the tied units to receive the remaining awards.")
+                    % {"n": slots}
+                )
+            if len(nfc(note)) < 10:
+                raise DomainError(_("Write the grounds of the council's decision on the tie."))
+            decision = {
+                "undecided": undecided,
+                "awarded": decided,
+                "not_awarded": [code for code in undecided if code not in decided],
+            }
+        elif awarded_in_ties:
+            raise DomainError(_("There is no tie for the council to decide."))
+        snapshot = RankingSnapshot.objects.create(
+            campaign=campaign,
+            inputs=inputs,
+            output=output,
+            sha256=_snapshot_hash(inputs, output, decision),
+            tie_decision=decision,
+            tie_decision_note=nfc(note),
+            approved_by=actor,
+            approved_at=timezone.now(),
+        )
+        campaign.status = Campaign.Status.APPROVED
+        campaign.save(update_fields=["status", "updated_at"])
+        audit_log(
+            actor=actor,
+            action=AuditAction.RANKING_APPROVED,
+            obj=snapshot,
+            unit=campaign.issuing_unit,
+            summary={"sha256": snapshot.sha256, "tie_decision": decision},
+        )
+    return snapshot
+
+
+def snapshot_award_codes(snapshot: RankingSnapshot) -> list[str]:
+    """Units awarded by an approved ranking, in ranking order."""
+    decided = set(snapshot.tie_decision.get("awarded", []))
+    return [
+        unit["code"]
+        for unit in snapshot.output["units"]
+        if unit["award"] == "yes" or unit["code"] in decided
+    ]
+
+
+def awards_grant(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    number: str,
+    signed_on: datetime.date,
+    signer_name: str,
+    signer_title: str,
+) -> AwardDecision:
+    """Create the awards of the latest approved ranking, numbered in a decision record."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status != Campaign.Status.APPROVED:
+            raise DomainError(_("Awards follow an approved ranking."))
+        snapshot = campaign.snapshots.order_by("-approved_at").first()
+        if snapshot is None:
+            raise DomainError(_("Awards follow an approved ranking."))
+        number = nfc(number)
+        if not number:
+            raise DomainError(_("Give the number of the decision."))
+        decision = AwardDecision.objects.create(
+            campaign=campaign,
+            snapshot=snapshot,
+            number=number,
+            signed_on=signed_on,
+            signer_name=nfc(signer_name),
+            signer_title=nfc(signer_title),
+            created_by=actor,
+        )
+        rows = {unit["code"]: unit for unit in snapshot.output["units"]}
+        units = {unit.code: unit for unit in campaign.participants.all()}
+        codes = snapshot_award_codes(snapshot)
+        for position, code in enumerate(codes, start=1):
+            row = rows[code]
+            Award.objects.create(
+                decision=decision,
+                unit=units[code],
+                position=position,
+                rank=row["rank"],
+                achievement=_(
+                    "Excellent achievement in the campaign %(campaign)s: %(passed)s of "
+                    "%(tested)s leaders tested passed both contents (%(rate)s%%)."
+                )
+                % {
+                    "campaign": campaign.code,
+                    "passed": row["passed_both"],
+                    "tested": row["tested"],
+                    "rate": row["pass_rate"],
+                },
+            )
+        campaign.status = Campaign.Status.AWARDED
+        campaign.save(update_fields=["status", "updated_at"])
+        audit_log(
+            actor=actor,
+            action=AuditAction.AWARDS_GRANTED,
+            obj=decision,
+            unit=campaign.issuing_unit,
+            summary={"number": number, "units": codes, "snapshot": snapshot.sha256},
+        )
+    return decision

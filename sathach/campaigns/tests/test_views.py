@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from sathach.campaigns.models import Campaign, Result, SigningDevice
+from sathach.campaigns.services import facility_item_save
+from sathach.campaigns.tests.factories import make_campaign, make_certificate
+from sathach.core.models import AuditEntry
+from sathach.core.testing import BaseTestCase, make_person
+from sathach.organization.models import Position
+
+
+def workbook_bytes(rows: Sequence[Sequence[object]], sheet: str = "leaders") -> bytes:
+    workbook = Workbook()
+    worksheet = workbook.active
+    assert worksheet is not None
+    worksheet.title = sheet
+    for row in rows:
+        worksheet.append(list(row))
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+HEADER = [
+    "unit_code",
+    "unit_name",
+    "facility_score",
+    "leader_id",
+    "name",
+    "position",
+    "content1",
+    "content2",
+]
+
+
+class ReadinessViewTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        self.campaign = make_campaign(self.world, status=Campaign.Status.PREPARING)
+
+    def test_a_commune_officer_sees_only_their_communes_readiness(self) -> None:
+        self.login(self.world.commune_officer)
+        response = self.client.get(reverse("readiness", args=[self.campaign.pk]))
+        self.assertContains(response, "Xã An Thạnh 1")
+        self.assertNotContains(response, "Xã Đại Ân 1")
+        self.assertNotContains(response, "Trần Thị Ngân")
+
+    def test_the_district_sees_every_commune_with_what_it_lacks(self) -> None:
+        self.login(self.world.district_admin)
+        response = self.client.get(reverse("readiness", args=[self.campaign.pk]))
+        self.assertContains(response, "Xã An Thạnh 1")
+        self.assertContains(response, "Xã Đại Ân 1")
+        self.assertContains(response, "Trần Thị Ngân: chưa có thiết bị ký số")
+
+    def test_a_commune_officer_registers_a_device_from_a_certificate_file(self) -> None:
+        self.login(self.world.commune_officer)
+        chairman = self.world.an_thanh_1_chairman
+        response = self.client.post(
+            reverse("device-add", args=[self.campaign.pk, chairman.pk]),
+            {
+                "kind": "usb_token",
+                "certificate": SimpleUploadedFile(
+                    "binh.cer", make_certificate("Nguyễn Văn Bình", der=True)
+                ),
+            },
+        )
+        self.assertRedirects(
+            response, reverse("unit-readiness", args=[self.campaign.pk, self.world.an_thanh_1.pk])
+        )
+        self.assertEqual(SigningDevice.objects.get(person=chairman).kind, "usb_token")
+
+    def test_a_bad_certificate_file_is_refused_with_a_message(self) -> None:
+        self.login(self.world.commune_officer)
+        chairman = self.world.an_thanh_1_chairman
+        response = self.client.post(
+            reverse("device-add", args=[self.campaign.pk, chairman.pk]),
+            {"kind": "usb_token", "certificate": SimpleUploadedFile("x.cer", b"hello")},
+            follow=True,
+        )
+        self.assertContains(response, "không phải chứng thư số")
+        self.assertFalse(SigningDevice.objects.exists())
+
+    def test_a_commune_officer_cannot_register_a_device_for_another_commune(self) -> None:
+        self.login(self.world.commune_officer)
+        response = self.client.post(
+            reverse("device-add", args=[self.campaign.pk, self.world.leader_person.pk]),
+            {"kind": "usb_token", "certificate": SimpleUploadedFile("n.cer", make_certificate())},
+        )
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(SigningDevice.objects.exists())
+
+    def test_the_district_verifies_a_declaration(self) -> None:
+        item = facility_item_save(
+            actor=self.world.district_admin,
+            campaign=self.campaign,
+            title="Máy in",
+            weight=Decimal(2),
+        )
+        self.login(self.world.commune_officer)
+        self.client.post(
+            reverse("facility-declare", args=[self.campaign.pk, self.world.an_thanh_1.pk, item.pk]),
+            {"note": "Có máy in", "evidence": SimpleUploadedFile("may-in.jpg", b"jpg")},
+        )
+        declaration = item.declarations.get()
+        self.login(self.world.district_admin)
+        self.client.post(
+            reverse("facility-review", args=[self.campaign.pk, declaration.pk]), {"accept": "1"}
+        )
+        declaration.refresh_from_db()
+        self.assertEqual(declaration.status, "verified")
+        response = self.client.get(reverse("readiness", args=[self.campaign.pk]))
+        self.assertContains(response, "2/2")
+
+
+class ResultViewTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        self.campaign = make_campaign(self.world, status=Campaign.Status.TESTING)
+
+    def test_a_commune_officer_sees_only_their_communes_results(self) -> None:
+        self.login(self.world.commune_officer)
+        response = self.client.get(reverse("result-list", args=[self.campaign.pk]))
+        self.assertContains(response, "Nguyễn Văn Bình")
+        self.assertNotContains(response, "Trần Thị Ngân")
+        self.assertNotContains(
+            response,
+            reverse("result-override", args=[self.campaign.pk, self.world.leader_person.pk]),
+        )
+
+    def test_the_results_template_lists_every_leader(self) -> None:
+        self.login(self.world.district_admin)
+        response = self.client.get(reverse("result-template", args=[self.campaign.pk]))
+        sheet = load_workbook(BytesIO(response.content))["leaders"]
+        rows = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(list(rows[0]), HEADER)
+        self.assertEqual({row[4] for row in rows[1:]}, {"Nguyễn Văn Bình", "Trần Thị Ngân"})
+
+    def test_an_import_with_mistakes_reports_every_cell_and_imports_nothing(self) -> None:
+        vice = make_person("Đỗ Minh Quang", self.world.an_thanh_1, Position.VICE_CHAIRMAN)
+        content = workbook_bytes(
+            [
+                HEADER,
+                [
+                    "31618",
+                    "Xã An Thạnh 1",
+                    None,
+                    vice.pk,
+                    "Đỗ Minh Quang",
+                    "pho_chu_tich",
+                    "passed",
+                    "passed",
+                ],
+                [
+                    "31618",
+                    "Xã An Thạnh 1",
+                    None,
+                    self.world.an_thanh_1_chairman.pk,
+                    "",
+                    "chu_tich",
+                    "pass",
+                    "passed",
+                ],
+                ["31627", "Xã Đại Ân 1", None, 999999, "", "chu_tich", "passed", "failed"],
+            ]
+        )
+        self.login(self.world.district_admin)
+        audit_before = AuditEntry.objects.count()
+        response = self.client.post(
+            reverse("result-import", args=[self.campaign.pk]),
+            {"file": SimpleUploadedFile("ket-qua.xlsx", content)},
+        )
+        self.assertContains(response, "leaders!G3")
+        self.assertContains(response, "leaders!D4")
+        self.assertFalse(Result.objects.exists())
+        self.assertEqual(AuditEntry.objects.count(), audit_before)
+
+    def test_a_correct_import_records_both_contents(self) -> None:
+        content = workbook_bytes(
+            [
+                HEADER,
+                ["31618", "", None, self.world.an_thanh_1_chairman.pk, "", "", "passed", "failed"],
+                ["31627", "", None, self.world.leader_person.pk, "", "", "Đạt", "vắng"],
+            ]
+        )
+        self.login(self.world.district_admin)
+        response = self.client.post(
+            reverse("result-import", args=[self.campaign.pk]),
+            {"file": SimpleUploadedFile("ket-qua.xlsx", content)},
+        )
+        self.assertRedirects(response, reverse("result-list", args=[self.campaign.pk]))
+        outcomes = dict(
+            Result.objects.filter(person=self.world.leader_person).values_list("content", "outcome")
+        )
+        self.assertEqual(outcomes, {1: "passed", 2: "absent"})
+        self.assertEqual(Result.objects.filter(source="import").count(), 4)
+
+    def test_an_override_without_a_reason_is_refused(self) -> None:
+        self.login(self.world.district_admin)
+        url = reverse("result-override", args=[self.campaign.pk, self.world.leader_person.pk])
+        response = self.client.post(url, {"content": 1, "outcome": "passed", "reason": "vì"})
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(Result.objects.exists())
+        response = self.client.post(
+            url, {"content": 1, "outcome": "passed", "reason": "Chấm lại theo đáp án đã sửa"}
+        )
+        self.assertRedirects(response, reverse("result-list", args=[self.campaign.pk]))
+        self.assertEqual(Result.objects.get().reason, "Chấm lại theo đáp án đã sửa")

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sathach.campaigns.forms import CampaignForm
+from sathach.campaigns.models import Campaign
+from sathach.campaigns.selectors import campaigns_for_user, get_campaign_for_user
+from sathach.campaigns.services import campaign_create, campaign_transition, campaign_update
+from sathach.core.errors import DomainError
+from sathach.core.permissions import Perm, require_perm, user_can
+from sathach.organization.models import AdministrativeUnit
+
+STATUS_LABELS = dict(Campaign.Status.choices)
+
+
+@require_perm(Perm.VIEW_CAMPAIGN)
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "campaigns/campaign_list.html",
+        {
+            "campaigns": campaigns_for_user(request.user, Perm.VIEW_CAMPAIGN),
+            "can_manage": user_can(request.user, Perm.MANAGE_CAMPAIGN),
+        },
+    )
+
+
+@require_perm(Perm.VIEW_CAMPAIGN)
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, Perm.VIEW_CAMPAIGN, pk)
+    can_manage = user_can(request.user, Perm.MANAGE_CAMPAIGN, campaign.issuing_unit)
+    moves = (
+        [(status, STATUS_LABELS[status]) for status in Campaign.TRANSITIONS[campaign.status]]
+        if can_manage
+        else []
+    )
+    return render(
+        request,
+        "campaigns/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "can_manage": can_manage,
+            "can_see_ranking": user_can(request.user, Perm.VIEW_CAMPAIGN, campaign.issuing_unit),
+            "moves": moves,
+            "steps": [
+                (value, label, value == campaign.status) for value, label in Campaign.Status.choices
+            ],
+            "participants": campaign.participants.order_by("code"),
+        },
+    )
+
+
+@require_perm(Perm.MANAGE_CAMPAIGN)
+def campaign_create_view(request: HttpRequest) -> HttpResponse:
+    form = CampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in ("participants", "tie_break_order")
+        }
+        try:
+            campaign = campaign_create(
+                actor=request.user,
+                participants=list(form.cleaned_data["participants"]) or None,
+                tie_breakers=form.tie_breakers(),
+                **data,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Campaign %(code)s was created.") % {"code": campaign.code})
+            return redirect("campaign-detail", campaign.pk)
+    return render(request, "campaigns/campaign_form.html", {"form": form})
+
+
+@require_perm(Perm.MANAGE_CAMPAIGN)
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, Perm.MANAGE_CAMPAIGN, pk)
+    if not user_can(request.user, Perm.MANAGE_CAMPAIGN, campaign.issuing_unit):
+        raise PermissionDenied
+    form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in ("participants", "tie_break_order", "issuing_unit")
+        }
+        fields["tie_breakers"] = form.tie_breakers()
+        # None for "every commune": the service's default.
+        participants = list(form.cleaned_data["participants"]) or list(
+            AdministrativeUnit.objects.filter(
+                path__startswith=campaign.issuing_unit.path,
+                level=AdministrativeUnit.Level.COMMUNE,
+            )
+        )
+        try:
+            # The form edited the instance in place; start from the stored values.
+            campaign.refresh_from_db()
+            campaign_update(
+                actor=request.user,
+                campaign=campaign,
+                participants=participants,
+                **fields,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The campaign was saved."))
+            return redirect("campaign-detail", campaign.pk)
+    return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@require_POST
+@require_perm(Perm.MANAGE_CAMPAIGN)
+def campaign_status(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, Perm.MANAGE_CAMPAIGN, pk)
+    if not user_can(request.user, Perm.MANAGE_CAMPAIGN, campaign.issuing_unit):
+        raise PermissionDenied
+    try:
+        campaign = campaign_transition(
+            actor=request.user, campaign=campaign, to=request.POST.get("to", "")
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The campaign is now: %(status)s.") % {"status": STATUS_LABELS[campaign.status]},
+        )
+    return redirect("campaign-detail", campaign.pk)
