@@ -44,11 +44,11 @@ def load_certificate(data: bytes) -> x509.Certificate:
     try:
         if b"-----BEGIN CERTIFICATE-----" in data:
             return x509.load_pem_x509_certificates(data)[0]
-        stripped = data.strip()
-        if stripped[:1] != b"\x30":
-            # A .cer exported by Windows may be base64 text without the PEM armour.
-            stripped = base64.b64decode(stripped, validate=False)
-        return x509.load_der_x509_certificate(stripped)
+        if data[:1] == b"\x30":
+            # DER as it is: stripping would eat signature bytes that look like whitespace.
+            return x509.load_der_x509_certificate(data)
+        # A .cer exported by Windows may be base64 text without the PEM armour.
+        return x509.load_der_x509_certificate(base64.b64decode(data.strip(), validate=False))
     except (ValueError, TypeError, IndexError, binascii.Error):
         raise DomainError(
             _("The file is not a certificate (.cer, .crt, .pem or .der) that can be read.")
