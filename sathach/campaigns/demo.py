@@ -17,7 +17,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.db import transaction
 
-from sathach.campaigns.models import Campaign, SigningDevice
+from sathach.campaigns.models import (
+    Award,
+    AwardDecision,
+    Campaign,
+    RankingSnapshot,
+    SigningDevice,
+)
 from sathach.campaigns.services import (
     campaign_create,
     campaign_transition,
@@ -26,6 +32,7 @@ from sathach.campaigns.services import (
     facility_item_save,
     facility_review,
 )
+from sathach.core.audit import AuditAction, audit_log
 from sathach.organization.demo import DISTRICT_CODE
 from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person, User
 
@@ -95,6 +102,28 @@ def _leader_certificate(
         .sign(ca_key, hashes.SHA256())
     )
     return certificate.public_bytes(serialization.Encoding.PEM)
+
+
+def demo_campaign_reset() -> None:
+    """Remove the demo campaign with everything recorded for it, and the demo leaders'
+    signing devices, so that `sathach demo` starts again from the same state.
+
+    Approved snapshots and award decisions are otherwise kept forever; only the demo's own
+    campaign may be wiped, and the wipe is audited."""
+    district = AdministrativeUnit.objects.get(era="2020", level=2, code=str(DISTRICT_CODE))
+    with transaction.atomic():
+        campaign = Campaign.objects.filter(issuing_unit=district, code=CODE).first()
+        if campaign is not None:
+            Award.objects.filter(decision__campaign=campaign).delete()
+            AwardDecision.objects.filter(campaign=campaign).delete()
+            RankingSnapshot.objects.filter(campaign=campaign).delete()
+            campaign.delete()
+        devices = SigningDevice.objects.filter(person__unit__parent=district).delete()[0]
+        audit_log(
+            actor="demo",
+            action=AuditAction.DEMO_RESET,
+            summary={"campaign": CODE, "had_campaign": campaign is not None, "devices": devices},
+        )
 
 
 def demo_campaign_load(*, seed: int = 2020) -> Campaign:

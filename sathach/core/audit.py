@@ -32,6 +32,7 @@ class AuditAction(models.TextChoices):
     ROLE_REVOKED = "user.role_revoked", _("Role revoked")
     EXAMINEE_CREDENTIALS_ISSUED = "user.examinee_credentials", _("Examinee credentials issued")
     DEMO_LOADED = "demo.loaded", _("Demo data loaded")
+    DEMO_RESET = "demo.reset", _("Demo campaign reset")
     CAMPAIGN_CREATED = "campaign.created", _("Campaign created")
     CAMPAIGN_UPDATED = "campaign.updated", _("Campaign updated")
     CAMPAIGN_STATUS_CHANGED = "campaign.status_changed", _("Campaign status changed")

@@ -66,3 +66,36 @@ class DemoCampaignTestCase(TestCase):
         self.assertTrue(SigningDevice.objects.exists())
         call_command("load_demo", stdout=StringIO())
         self.assertEqual(Campaign.objects.count(), 1)
+
+
+class DemoCommandTestCase(TestCase):
+    def run_demo(self, out: str, seed: int = 7) -> str:
+        stdout = StringIO()
+        call_command("demo", "--out", out, "--seed", str(seed), stdout=stdout)
+        return stdout.getvalue()
+
+    def test_it_resets_the_demo_campaign_and_writes_the_same_ranking_for_the_same_seed(
+        self,
+    ) -> None:
+        import json
+        from pathlib import Path
+        from tempfile import TemporaryDirectory
+
+        from sathach.campaigns.models import Campaign, SigningDevice
+        from sathach.campaigns.services import campaign_transition
+
+        with TemporaryDirectory() as out:
+            printed = self.run_demo(out)
+            first = Path(out, "ranking.json").read_text("utf-8")
+            devices = SigningDevice.objects.count()
+            campaign = Campaign.objects.get(code="75/KH-UBND")
+            admin = User.objects.get(username="noivu.admin")
+            campaign_transition(actor=admin, campaign=campaign, to=Campaign.Status.TESTING)
+            self.run_demo(out)
+            second = Path(out, "ranking.json").read_text("utf-8")
+        self.assertEqual(first, second)
+        self.assertEqual(json.loads(first)["units"][0]["name"], "Thị trấn Cù Lao Dung")
+        self.assertIn("Xã An Thạnh Nam", printed)
+        self.assertEqual(Campaign.objects.get().status, Campaign.Status.PREPARING)
+        self.assertEqual(SigningDevice.objects.count(), devices)
+        self.assertEqual(audit_verify()[1], [])

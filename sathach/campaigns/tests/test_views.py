@@ -210,3 +210,40 @@ class ResultViewTestCase(BaseTestCase):
         )
         self.assertRedirects(response, reverse("result-list", args=[self.campaign.pk]))
         self.assertEqual(Result.objects.get().reason, "Chấm lại theo đáp án đã sửa")
+
+
+class RankingViewTestCase(BaseTestCase):
+    def test_the_ranking_refreshes_itself_while_leaders_are_tested(self) -> None:
+        from sathach.campaigns.services import result_record
+
+        campaign = make_campaign(self.world, status=Campaign.Status.TESTING)
+        self.login(self.world.district_admin)
+        url = reverse("ranking", args=[campaign.pk])
+        response = self.client.get(url)
+        self.assertContains(response, f'data-live-url="{url}?part=table"')
+        self.assertContains(response, "core/live.js")
+        result_record(
+            actor=self.world.district_admin,
+            campaign=campaign,
+            person=self.world.leader_person,
+            content=1,
+            outcome=Result.Outcome.PASSED,
+            source=Result.Source.IMPORT,
+        )
+        part = self.client.get(url, {"part": "table"})
+        self.assertNotContains(part, "<html")
+        self.assertContains(part, 'data-key="31627"')
+        self.assertContains(part, "Đạt")
+
+    def test_a_ranking_being_prepared_does_not_refresh(self) -> None:
+        campaign = make_campaign(self.world, status=Campaign.Status.PREPARING)
+        self.login(self.world.district_admin)
+        response = self.client.get(reverse("ranking", args=[campaign.pk]))
+        self.assertNotContains(response, "data-live-url")
+
+    def test_the_table_part_is_scoped_like_the_page(self) -> None:
+        campaign = make_campaign(self.world, status=Campaign.Status.TESTING)
+        url = reverse("ranking", args=[campaign.pk])
+        for user, status in ((self.world.commune_officer, 403), (self.world.outsider, 404)):
+            self.login(user)
+            self.assertEqual(self.client.get(url, {"part": "table"}).status_code, status)

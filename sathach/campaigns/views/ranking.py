@@ -53,6 +53,14 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     for unit in output["units"]:
         unit["leader_rows"] = leaders.get(unit["code"], [])
         unit["reason_labels"] = [REASONS.get(r, r) for r in unit["reasons"]]
+    # While leaders are being tested the page refreshes its table by itself.
+    live = campaign.status in (Campaign.Status.TESTING, Campaign.Status.RESULTS)
+    if request.GET.get("part") == "table":
+        return render(
+            request,
+            "campaigns/ranking_table.html",
+            {"campaign": campaign, "ranking": output, "live": live},
+        )
     snapshots = list(campaign.snapshots.select_related("approved_by"))
     latest = snapshots[0] if snapshots else None
     slots = campaign.awards - sum(1 for u in output["units"] if u["award"] == "yes")
@@ -64,6 +72,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "ranking": output,
+            "live": live,
             "undecided_rows": [u for u in output["units"] if u["code"] in output["undecided"]],
             "slots": slots,
             "snapshots": snapshots,

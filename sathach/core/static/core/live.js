@@ -1,0 +1,32 @@
+// Keeps a part of a page current: every few seconds it fetches the part again from the URL
+// in data-live-url and swaps it in, keeping open <details data-key> open. A failed fetch
+// leaves the last good content in place; the next tick tries again.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-live-url]").forEach(function (box) {
+    var seconds = parseInt(box.getAttribute("data-live-seconds") || "30", 10);
+    function refresh() {
+      if (document.hidden) return;
+      var open = [];
+      box.querySelectorAll("details[open][data-key]").forEach(function (d) {
+        open.push(d.getAttribute("data-key"));
+      });
+      fetch(box.getAttribute("data-live-url"), {
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch" },
+      })
+        .then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          return response.text();
+        })
+        .then(function (html) {
+          box.innerHTML = html;
+          box.querySelectorAll("details[data-key]").forEach(function (d) {
+            if (open.indexOf(d.getAttribute("data-key")) >= 0) d.open = true;
+          });
+        })
+        .catch(function () {});
+    }
+    setInterval(refresh, seconds * 1000);
+  });
+})();
