@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "sathach.core",
     "sathach.organization",
     "sathach.campaigns",
+    "sathach.exams",
 ]
 
 MIDDLEWARE = [

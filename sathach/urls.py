@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("sathach.organization.urls_auth")),
     path("", include("sathach.organization.urls")),
     path("campaigns/", include("sathach.campaigns.urls")),
+    path("", include("sathach.exams.urls")),
     path("audit/", core_views.audit_list, name="audit-list"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -11,7 +11,9 @@ from sathach.core.permissions import Perm, roles, user_can
 # (url name, label, permission or None for every signed-in user)
 NAVIGATION = [
     ("home", _("Home"), None),
+    ("my-tests", _("My tests"), Perm.TAKE_EXAM),
     ("campaign-list", _("Campaigns"), Perm.VIEW_CAMPAIGN),
+    ("question-list", _("Question bank"), Perm.MANAGE_EXAMS),
     ("unit-list", _("Units"), Perm.VIEW_ORGANIZATION),
     ("person-list", _("People"), Perm.VIEW_ORGANIZATION),
     ("account-list", _("Accounts"), Perm.MANAGE_ACCOUNTS),

@@ -32,6 +32,9 @@ class Perm:
     VERIFY_READINESS = "campaigns.verify_readiness"
     OVERRIDE_RESULTS = "campaigns.override_results"
     APPROVE_RANKING = "campaigns.approve_ranking"
+    MANAGE_EXAMS = "exams.manage"  # question bank, blueprints, sessions, statistics
+    RUN_SESSIONS = "exams.run_sessions"  # the proctor's console
+    TAKE_EXAM = "exams.take"
 
 
 _ADMIN = frozenset(
@@ -46,6 +49,8 @@ _ADMIN = frozenset(
         Perm.DECLARE_READINESS,
         Perm.VERIFY_READINESS,
         Perm.OVERRIDE_RESULTS,
+        Perm.MANAGE_EXAMS,
+        Perm.RUN_SESSIONS,
     }
 )
 
@@ -56,8 +61,8 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.COMMUNE_OFFICER: frozenset(
         {Perm.VIEW_ORGANIZATION, Perm.MANAGE_PEOPLE, Perm.VIEW_CAMPAIGN, Perm.DECLARE_READINESS}
     ),
-    Role.PROCTOR: frozenset({Perm.VIEW_ORGANIZATION, Perm.VIEW_CAMPAIGN}),
-    Role.EXAMINEE: frozenset(),
+    Role.PROCTOR: frozenset({Perm.VIEW_ORGANIZATION, Perm.VIEW_CAMPAIGN, Perm.RUN_SESSIONS}),
+    Role.EXAMINEE: frozenset({Perm.TAKE_EXAM}),
 }
 
 

@@ -18,6 +18,11 @@ def nfc(value: str) -> str:
     return " ".join(unicodedata.normalize("NFC", value).split())
 
 
+def nfc_text(value: str) -> str:
+    """Normalise to NFC, keeping the white space of a multi-line text."""
+    return unicodedata.normalize("NFC", value)
+
+
 def fold(value: str) -> str:
     """Lower-case text without diacritics, for searching with or without them."""
     decomposed = unicodedata.normalize("NFD", value.lower().replace("đ", "d").replace("Đ", "d"))

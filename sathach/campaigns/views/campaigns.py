@@ -46,6 +46,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "can_manage": can_manage,
             "can_see_ranking": user_can(request.user, Perm.VIEW_CAMPAIGN, campaign.issuing_unit),
+            "can_run_exams": user_can(request.user, Perm.RUN_SESSIONS, campaign.issuing_unit),
             "moves": moves,
             "steps": [
                 (value, label, value == campaign.status) for value, label in Campaign.Status.choices

@@ -59,6 +59,10 @@ Kwargs = Callable[[Any], dict[str, Any]]
 NO_ARGS: Kwargs = lambda world: {}  # noqa: E731
 DAI_AN_1: Kwargs = lambda world: {"pk": world.dai_an_1.pk}  # noqa: E731
 CAMPAIGN: Kwargs = lambda world: {"pk": world.campaign.pk}  # noqa: E731
+EXAM_CAMPAIGN: Kwargs = lambda world: {"pk": world.session.campaign_id}  # noqa: E731
+SESSION: Kwargs = lambda world: {"pk": world.session.pk}  # noqa: E731
+ATTEMPT: Kwargs = lambda world: {"pk": world.attempt.pk}  # noqa: E731
+SESSION_RUNNERS = {"province_admin": 200, "district_admin": 200, "proctor": 200, "outsider": 404}
 
 # url name -> (kwargs, expected status of a GET for each role)
 ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
@@ -142,6 +146,35 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     ),
     "ranking-approve": (CAMPAIGN, POST_ONLY),
     "awards-grant": (CAMPAIGN, POST_ONLY),
+    "my-tests": (NO_ARGS, expect(403, examinee=200)),
+    "attempt-begin": (ATTEMPT, POST_ONLY),
+    # The examinee's own attempt, not started yet: sent back to "my tests".
+    "attempt": (ATTEMPT, expect(403, examinee=302)),
+    "attempt-save": (ATTEMPT, POST_ONLY),
+    "attempt-finish": (ATTEMPT, POST_ONLY),
+    "attempt-review": (ATTEMPT, expect(403, examinee=302)),
+    "exam-overview": (EXAM_CAMPAIGN, expect(403, **SESSION_RUNNERS)),
+    "blueprint-edit": (EXAM_CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
+    "session-add": (EXAM_CAMPAIGN, POST_ONLY),
+    "session-console": (SESSION, expect(403, **SESSION_RUNNERS)),
+    "session-control": (lambda world: {"pk": world.session.pk, "action": "open"}, POST_ONLY),
+    "attempt-control": (
+        lambda world: {
+            "pk": world.session.pk,
+            "attempt_pk": world.attempt.pk,
+            "action": "extra-time",
+        },
+        POST_ONLY,
+    ),
+    # The bank is shared by every district's admins.
+    "question-list": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
+    "question-detail": (
+        lambda world: {"pk": world.question.pk},
+        expect(403, **UNIT_MANAGERS),
+    ),
+    "question-import": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
+    "question-import-confirm": (NO_ARGS, POST_ONLY),
+    "question-export": (NO_ARGS, expect(403, province_admin=404, district_admin=404, outsider=404)),
 }
 
 
@@ -185,6 +218,13 @@ class AccessTestCase(BaseTestCase):
             files=[SimpleUploadedFile("phong-may.pdf", b"%PDF-1.4 evidence")],
         )
         world.evidence = world.declaration.evidence.get()
+
+        from sathach.exams.models import Question
+        from sathach.exams.tests.factories import make_exam
+
+        world.session = make_exam(world, code="76/KH-UBND")
+        world.attempt = world.session.attempts.get(person=world.leader_person)
+        world.question = Question.objects.first()
 
     def user_for(self, role: str) -> Any:
         if role == ANON:

@@ -36,12 +36,28 @@ def menu(*names: str) -> list[str]:
 # role -> (the menu's hrefs in order, the home sections, communes counted on the home page)
 ROLES: dict[str, tuple[list[str], list[str], str | None]] = {
     "province_admin": (
-        menu("home", "campaign-list", "unit-list", "person-list", "account-list", "audit-list"),
+        menu(
+            "home",
+            "campaign-list",
+            "question-list",
+            "unit-list",
+            "person-list",
+            "account-list",
+            "audit-list",
+        ),
         ["organization"],
         "3",
     ),
     "district_admin": (
-        menu("home", "campaign-list", "unit-list", "person-list", "account-list", "audit-list"),
+        menu(
+            "home",
+            "campaign-list",
+            "question-list",
+            "unit-list",
+            "person-list",
+            "account-list",
+            "audit-list",
+        ),
         ["organization"],
         "2",
     ),
@@ -60,7 +76,7 @@ ROLES: dict[str, tuple[list[str], list[str], str | None]] = {
         ["organization", "proctor"],
         "2",
     ),
-    "examinee": (menu("home"), ["examinee"], None),
+    "examinee": (menu("home", "my-tests"), ["examinee"], None),
 }
 
 

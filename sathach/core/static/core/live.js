@@ -6,7 +6,8 @@
   document.querySelectorAll("[data-live-url]").forEach(function (box) {
     var seconds = parseInt(box.getAttribute("data-live-seconds") || "30", 10);
     function refresh() {
-      if (document.hidden) return;
+      // Never swap the part under someone typing into it.
+      if (document.hidden || box.contains(document.activeElement)) return;
       var open = [];
       box.querySelectorAll("details[open][data-key]").forEach(function (d) {
         open.push(d.getAttribute("data-key"));

@@ -1,0 +1,285 @@
+"""Reads of the IT-skills test, with their access rules.
+
+The exam page is built from `attempt_page_items`, which carries the options' texts and never a
+weight, a feedback or a key: what reaches the examinee's browser during a test cannot reveal
+an answer.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import nh3
+from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from sathach.campaigns.models import Campaign
+from sathach.core.permissions import Perm, user_can
+from sathach.core.text import fold
+from sathach.exams.grading import is_answered
+from sathach.exams.models import (
+    Attempt,
+    AttemptItem,
+    ExamSession,
+    QuestionVersion,
+    ReviewWhen,
+)
+
+ALLOWED_TAGS = {
+    "p", "br", "b", "strong", "i", "em", "u", "sub", "sup", "ul", "ol", "li", "table", "thead",
+    "tbody", "tr", "td", "th", "img", "span", "div", "pre", "code", "kbd",
+}  # fmt: skip
+
+
+def question_html(version: QuestionVersion, text: str | None = None) -> SafeString:
+    """A question's text for the page: plain text escaped with its line breaks, HTML
+    cleaned of anything but formatting and pictures, pictures pointed at their files."""
+    text = version.text if text is None else text
+    if version.text_format == "html":
+        images = {image.name: image.file.url for image in version.images.all()}
+
+        def picture(match: re.Match[str]) -> str:
+            return images.get(match.group(1), "")
+
+        text = re.sub(r"@@PLUGINFILE@@/([^\"'\s>]+)", picture, text)
+        cleaned = nh3.clean(
+            text, tags=ALLOWED_TAGS, attributes={"img": {"src", "alt", "width", "height"}}
+        )
+        return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 just above
+    return mark_safe(html.escape(text).replace("\n", "<br>"))  # noqa: S308 - escaped
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass
+class PageItem:
+    """One slot as the examinee sees it: no weights, no feedback, no key."""
+
+    position: int
+    type: str
+    text: SafeString
+    choices: list[Choice] = field(default_factory=list)
+    prompts: list[tuple[str, str]] = field(default_factory=list)  # (index, prompt)
+    response: Any = None
+    seq: int = 0
+    flagged: bool = False
+    answered: bool = False
+
+    @property
+    def response_json(self) -> str:
+        return "" if self.response is None else json.dumps(self.response, ensure_ascii=False)
+
+
+def attempt_page_items(attempt: Attempt) -> list[PageItem]:
+    items = attempt.items.select_related("version").prefetch_related("version__images")
+    page = []
+    for item in items:
+        version = item.version
+        data = version.data
+        entry = PageItem(
+            position=item.position,
+            type=version.type,
+            text=question_html(version),
+            response=item.response,
+            seq=item.seq,
+            flagged=item.flagged,
+            answered=is_answered(version.type, item.response),
+        )
+        if version.type in ("single", "multiple"):
+            answers = data.get("answers", [])
+            order = item.order or list(range(len(answers)))
+            entry.choices = [Choice(str(i), answers[i]["text"]) for i in order]
+        elif version.type == "matching":
+            pairs = data.get("pairs", [])
+            order = item.order or list(range(len(pairs)))
+            seen: list[str] = []
+            for i in order:
+                if pairs[i]["answer"] not in seen:
+                    seen.append(pairs[i]["answer"])
+            entry.choices = [Choice(text, text) for text in seen]
+            entry.prompts = [(str(i), pair["prompt"]) for i, pair in enumerate(pairs)]
+        page.append(entry)
+    return page
+
+
+def get_attempt_for_examinee(user: Any, pk: int) -> Attempt:
+    """The examinee's own attempt, or 404: nobody reaches another examinee's attempt."""
+    try:
+        return Attempt.objects.select_related("session__campaign__blueprint", "person__unit").get(
+            pk=pk, user=user
+        )
+    except Attempt.DoesNotExist:
+        raise Http404 from None
+
+
+def attempts_for_examinee(user: Any) -> QuerySet[Attempt]:
+    return (
+        Attempt.objects.filter(user=user)
+        .select_related("session__campaign")
+        .order_by("-session__opens_at")
+    )
+
+
+def can_run_session(user: Any, session: ExamSession) -> bool:
+    """The session's own proctor, and the district's proctors and admins."""
+    if session.proctor_id is not None and session.proctor_id == getattr(user, "pk", None):
+        return user_can(user, Perm.RUN_SESSIONS)
+    return user_can(user, Perm.RUN_SESSIONS, session.campaign.issuing_unit)
+
+
+def get_session_for_user(user: Any, pk: int) -> ExamSession:
+    session = (
+        ExamSession.objects.select_related("campaign__issuing_unit", "proctor")
+        .filter(pk=pk)
+        .first()
+    )
+    if session is None or not can_run_session(user, session):
+        raise Http404
+    return session
+
+
+def sessions_for_user(user: Any, campaign: Campaign) -> QuerySet[ExamSession]:
+    sessions = (
+        ExamSession.objects.filter(campaign=campaign)
+        .select_related("proctor")
+        .annotate(examinee_count=Count("examinees", distinct=True))
+    )
+    if user_can(user, Perm.RUN_SESSIONS, campaign.issuing_unit):
+        return sessions
+    return sessions.filter(proctor=user)
+
+
+@dataclass
+class ConsoleRow:
+    attempt: Attempt
+    answered: int
+    total: int
+    seconds_left: int
+
+
+def session_console(session: ExamSession) -> list[ConsoleRow]:
+    """The live table of a session: each examinee's state and how many questions they have
+    answered so far."""
+    attempts = (
+        session.attempts.select_related("person__unit")
+        .annotate(
+            total=Count("items"),
+            answered=Count("items", filter=Q(items__response__isnull=False)),
+        )
+        .order_by("person__unit__code", "person__sort_key")
+    )
+    now = timezone.now()
+    return [
+        ConsoleRow(
+            attempt=a,
+            answered=a.answered,  # type: ignore[attr-defined]
+            total=a.total,  # type: ignore[attr-defined]
+            seconds_left=a.seconds_left(now) if a.status == Attempt.Status.IN_PROGRESS else 0,
+        )
+        for a in attempts
+    ]
+
+
+def review_allowed(attempt: Attempt, when: str) -> bool:
+    """Whether a review option set to `when` lets the examinee see it now."""
+    if attempt.status != Attempt.Status.SUBMITTED or when == ReviewWhen.NEVER:
+        return False
+    if when == ReviewWhen.IMMEDIATELY:
+        return True
+    return attempt.session.status == ExamSession.Status.CLOSED
+
+
+@dataclass
+class ReviewItem:
+    position: int
+    text: SafeString
+    type: str
+    fraction: Any
+    mark: Any
+    given: str
+    right: str
+    feedback: str
+
+
+def _describe(version: QuestionVersion, response: Any) -> str:
+    data = version.data
+    if not isinstance(response, dict):
+        return ""
+    answers = data.get("answers", [])
+    if version.type == "single":
+        index = response.get("choice")
+        return answers[index]["text"] if isinstance(index, int) and index < len(answers) else ""
+    if version.type == "multiple":
+        chosen = [i for i in response.get("choices") or [] if isinstance(i, int)]
+        return "; ".join(answers[i]["text"] for i in chosen if i < len(answers))
+    if version.type == "truefalse":
+        value = response.get("value")
+        return "" if value is None else ("Đúng" if value else "Sai")
+    if version.type == "matching":
+        pairs = data.get("pairs", [])
+        given = response.get("pairs") or {}
+        return "; ".join(f"{p['prompt']} → {given.get(str(i), '')}" for i, p in enumerate(pairs))
+    return str(response.get("text") or "")
+
+
+def _key(version: QuestionVersion) -> str:
+    data = version.data
+    if version.type in ("single", "multiple", "shortanswer"):
+        return "; ".join(a["text"] for a in data.get("answers", []) if float(a["fraction"]) > 0)
+    if version.type == "truefalse":
+        return "Đúng" if data.get("truefalse") else "Sai"
+    if version.type == "numerical":
+        return "; ".join(
+            f"{n['value']}"
+            + (f" ± {n['tolerance']}" if n.get("tolerance") not in ("0", None) else "")
+            for n in data.get("numerical", [])
+        )
+    if version.type == "matching":
+        return "; ".join(f"{p['prompt']} → {p['answer']}" for p in data.get("pairs", []))
+    return ""
+
+
+def attempt_review_items(attempt: Attempt, *, with_key: bool) -> list[ReviewItem]:
+    items: list[AttemptItem] = list(
+        attempt.items.select_related("version").prefetch_related("version__images")
+    )
+    return [
+        ReviewItem(
+            position=item.position,
+            text=question_html(item.version),
+            type=item.version.type,
+            fraction=item.fraction,
+            mark=item.mark,
+            given=_describe(item.version, item.response),
+            right=_key(item.version) if with_key else "",
+            feedback=item.version.data.get("general_feedback", "") if with_key else "",
+        )
+        for item in items
+    ]
+
+
+def questions_search(bank_id: int, query: str = "", module: str = "", difficulty: str = "") -> Any:
+    """Questions of a bank, found with or without diacritics."""
+    versions = QuestionVersion.objects.filter(question__bank_id=bank_id).filter(
+        question__current_id=F("pk")
+    )
+    if query:
+        for word in fold(query).split():
+            versions = versions.filter(search_text__contains=word)
+    if module:
+        versions = versions.filter(question__category__module=module)
+    if difficulty:
+        versions = versions.filter(question__difficulty=difficulty)
+    return versions.select_related("question__category").order_by(
+        "question__category__path", "question_id"
+    )

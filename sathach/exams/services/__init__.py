@@ -1,0 +1,1 @@
+"""Every state change of the IT-skills test, by subject: the bank, sessions, attempts."""

@@ -1,0 +1,318 @@
+"""An examinee's attempt: start, autosave, submit and grade, overdue submission.
+
+The server owns the clock. A save is accepted until the deadline plus a short grace window
+for answers in flight; after that the attempt is submitted as it stands on its next access or
+by `sathach exams submit-overdue`, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sathach.campaigns.models import Campaign, Result
+from sathach.campaigns.services import result_record
+from sathach.core.audit import AuditAction, audit_log
+from sathach.core.errors import DomainError
+from sathach.exams.grading import grade
+from sathach.exams.models import (
+    Attempt,
+    AttemptItem,
+    ExamSession,
+    QuestionVersion,
+    blueprint_of,
+    random_token,
+)
+
+GRACE = timedelta(seconds=30)
+CODE_TRIES = 5  # wrong access codes allowed per examinee in CODE_WINDOW
+CODE_WINDOW = 300
+MAX_TEXT = 2000
+
+
+def _code_key(attempt: Attempt) -> str:
+    return f"exam-code-tries:{attempt.pk}"
+
+
+def attempt_start(*, user: Any, attempt: Attempt, access_code: str) -> Attempt:
+    """Start a ready attempt with the session's access code, read out by the proctor at
+    the opening. Wrong codes are limited; the code is compared in constant time."""
+    session = attempt.session
+    if attempt.user_id != user.pk:
+        raise DomainError(_("This is not your test."))
+    if attempt.status != Attempt.Status.READY:
+        return attempt
+    now = timezone.now()
+    if session.status == ExamSession.Status.PAUSED:
+        raise DomainError(_("The session is paused; wait for the proctor."))
+    if session.status != ExamSession.Status.OPEN or now < session.opens_at:
+        raise DomainError(_("The session has not opened yet."))
+    if now > session.closes_at:
+        raise DomainError(_("The time to start this session is over."))
+    tries = cache.get(_code_key(attempt), 0)
+    if tries >= CODE_TRIES:
+        raise DomainError(_("Too many wrong codes; ask the proctor and try again in 5 minutes."))
+    given = access_code.strip().upper().encode()
+    if not hmac.compare_digest(given, session.access_code.upper().encode()):
+        cache.set(_code_key(attempt), tries + 1, CODE_WINDOW)
+        raise DomainError(_("The access code is wrong."))
+    duration = timedelta(minutes=blueprint_of(session.campaign).duration_minutes)
+    with transaction.atomic():
+        updated = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.READY).update(
+            status=Attempt.Status.IN_PROGRESS,
+            started_at=now,
+            deadline=now + duration + timedelta(seconds=attempt.extra_seconds),
+            token=random_token(),
+        )
+        attempt.refresh_from_db()
+        if updated:
+            audit_log(
+                actor=user,
+                action=AuditAction.ATTEMPT_STARTED,
+                obj=attempt,
+                unit=attempt.person.unit,
+                summary={"deadline": attempt.deadline.isoformat() if attempt.deadline else None},
+            )
+    return attempt
+
+
+def attempt_take_over(*, user: Any, attempt: Attempt) -> Attempt:
+    """Give the attempt to the browser that opens it now: a new token, so the page that
+    held it is told on its next request. Reloading the page does the same, harmlessly."""
+    if attempt.user_id != user.pk:
+        raise DomainError(_("This is not your test."))
+    if attempt.status != Attempt.Status.IN_PROGRESS:
+        return attempt
+    attempt.token = random_token()
+    Attempt.objects.filter(pk=attempt.pk).update(token=attempt.token)
+    return attempt
+
+
+@dataclass
+class SaveOutcome:
+    """What the autosave endpoint answers: the state and each position acknowledged with
+    the sequence number the server now holds for it."""
+
+    state: str
+    seconds_left: int = 0
+    acknowledged: dict[int, int] = field(default_factory=dict)
+
+
+def attempt_state(attempt: Attempt, now: datetime) -> str:
+    if attempt.status == Attempt.Status.SUBMITTED:
+        return "submitted"
+    if attempt.status == Attempt.Status.READY:
+        return "ready"
+    if attempt.session.status == ExamSession.Status.PAUSED:
+        return "paused"
+    if attempt.deadline is not None and now > attempt.deadline + GRACE:
+        return "overdue"
+    return "open"
+
+
+def _clean_response(response: Any) -> Any:
+    """Bound what a browser may store; grading treats any other shape as unanswered."""
+    if response is None:
+        return None
+    if not isinstance(response, dict) or len(response) > 4:
+        raise ValueError("bad response")
+    for value in response.values():
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise ValueError("too long")
+        if isinstance(value, list | dict) and len(value) > 20:
+            raise ValueError("too many")
+    return response
+
+
+def attempt_save_answers(
+    *, attempt_id: int, token: str, answers: list[dict[str, Any]]
+) -> SaveOutcome:
+    """Store answers as the browser gives them: one read of the attempt, then one
+    conditional update per answer that changes the slot only when the client's sequence
+    number is newer than the stored one. A retried or late save is acknowledged and changes
+    nothing, so the browser may resend freely."""
+    now = timezone.now()
+    attempt = (
+        Attempt.objects.select_related("session")
+        .only(
+            "status", "token", "deadline", "session__status", "user_id", "person_id", "session_id"
+        )
+        .filter(pk=attempt_id)
+        .first()
+    )
+    if attempt is None or not hmac.compare_digest(attempt.token, token):
+        return SaveOutcome(state="taken_over" if attempt is not None else "unknown")
+    state = attempt_state(attempt, now)
+    if state == "overdue":
+        attempt_submit(actor=None, attempt=attempt, by=Attempt.SubmittedBy.DEADLINE)
+        return SaveOutcome(state="submitted")
+    if state != "open":
+        return SaveOutcome(state=state, seconds_left=attempt.seconds_left(now))
+    acknowledged: dict[int, int] = {}
+    for answer in answers[:200]:
+        try:
+            position = int(answer["p"])
+            seq = int(answer["s"])
+            response = _clean_response(answer.get("r"))
+            flagged = bool(answer.get("f", False))
+        except (KeyError, TypeError, ValueError):
+            continue
+        AttemptItem.objects.filter(attempt_id=attempt_id, position=position, seq__lt=seq).update(
+            response=response, seq=seq, flagged=flagged, saved_at=now
+        )
+        acknowledged[position] = seq
+    return SaveOutcome(
+        state="open", seconds_left=attempt.seconds_left(now), acknowledged=acknowledged
+    )
+
+
+def _percent(score: Decimal, maximum: Decimal) -> Decimal:
+    if maximum <= 0:
+        return Decimal(0)
+    return (score * 100 / maximum).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def attempt_grade(attempt: Attempt) -> None:
+    """Grade every slot from its stored answer and the key of its question version."""
+    items = list(attempt.items.select_related("version"))
+    for item in items:
+        item.fraction = grade(item.version.type, item.version.data, item.response)
+    AttemptItem.objects.bulk_update(items, ["fraction"])
+    score = sum((item.fraction * item.mark for item in items if item.fraction), Decimal(0))
+    attempt.score = score.quantize(Decimal("0.001"))
+    attempt.max_score = sum((item.mark for item in items), Decimal(0))
+    attempt.percent = _percent(score, attempt.max_score)
+    attempt.passed = attempt.percent >= blueprint_of(attempt.session.campaign).pass_mark
+
+
+def _record(actor: Any, attempt: Attempt) -> None:
+    campaign = attempt.session.campaign
+    if campaign.status not in (
+        Campaign.Status.TESTING,
+        Campaign.Status.RESULTS,
+        Campaign.Status.APPROVED,
+    ):
+        return
+    result_record(
+        actor=actor,
+        campaign=campaign,
+        person=attempt.person,
+        content=1,
+        outcome=Result.Outcome.PASSED if attempt.passed else Result.Outcome.FAILED,
+        source=Result.Source.EXAM,
+        score=attempt.percent,
+        max_score=Decimal(100),
+    )
+
+
+def attempt_submit(*, actor: Any, attempt: Attempt, by: str) -> Attempt:
+    """Submit, grade at once and record the result in the campaign. Submitting twice is
+    harmless: the second call returns the graded attempt."""
+    with transaction.atomic():
+        attempt = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("session__campaign__blueprint", "person__unit")
+            .get(pk=attempt.pk)
+        )
+        if attempt.status == Attempt.Status.SUBMITTED:
+            return attempt
+        if attempt.status != Attempt.Status.IN_PROGRESS:
+            raise DomainError(_("The test has not started."))
+        now = timezone.now()
+        attempt.status = Attempt.Status.SUBMITTED
+        attempt.submitted_by = by
+        # An overdue attempt is submitted at its deadline, however late the job runs.
+        attempt.submitted_at = (
+            min(now, attempt.deadline)
+            if by == Attempt.SubmittedBy.DEADLINE and attempt.deadline
+            else now
+        )
+        attempt_grade(attempt)
+        attempt.save(
+            update_fields=[
+                "status",
+                "submitted_by",
+                "submitted_at",
+                "score",
+                "max_score",
+                "percent",
+                "passed",
+            ]
+        )
+        audit_log(
+            actor=actor,
+            action=AuditAction.ATTEMPT_SUBMITTED,
+            obj=attempt,
+            unit=attempt.person.unit,
+            summary={"by": by, "score": str(attempt.score), "percent": str(attempt.percent)},
+        )
+        _record(actor, attempt)
+    return attempt
+
+
+def attempts_submit_overdue(now: datetime | None = None) -> int:
+    """Submit every attempt whose time and grace have run out. Safe to run again."""
+    now = now or timezone.now()
+    overdue = Attempt.objects.filter(
+        status=Attempt.Status.IN_PROGRESS, deadline__lt=now - GRACE
+    ).exclude(session__status=ExamSession.Status.PAUSED)
+    count = 0
+    for attempt in overdue.only("pk"):
+        attempt_submit(actor=None, attempt=attempt, by=Attempt.SubmittedBy.DEADLINE)
+        count += 1
+    return count
+
+
+def _same_shape(old: QuestionVersion, new: QuestionVersion) -> bool:
+    """A new version can replace an old one in a taken form when the examinee saw the same
+    options: same type and the same number of choices or pairs."""
+
+    def size(version: QuestionVersion) -> int:
+        return len(version.data.get("answers") or version.data.get("pairs") or [])
+
+    return old.type == new.type and size(old) == size(new)
+
+
+def attempts_regrade(*, actor: Any, session: ExamSession) -> int:
+    """After a key was fixed: move every slot of the session's submitted attempts to its
+    question's current version when that version has the same shape, grade every attempt
+    again and update the campaign's results. Returns the number of attempts regraded."""
+    count = 0
+    with transaction.atomic():
+        items = AttemptItem.objects.filter(
+            attempt__session=session, attempt__status=Attempt.Status.SUBMITTED
+        ).select_related("version__question__current")
+        moved = []
+        for item in items:
+            current = item.version.question.current
+            if (
+                current is not None
+                and current.pk != item.version_id
+                and _same_shape(item.version, current)
+            ):
+                item.version = current
+                moved.append(item)
+        AttemptItem.objects.bulk_update(moved, ["version"])
+        for attempt in session.attempts.filter(status=Attempt.Status.SUBMITTED).select_related(
+            "session__campaign__blueprint", "person__unit"
+        ):
+            attempt_grade(attempt)
+            attempt.save(update_fields=["score", "max_score", "percent", "passed"])
+            _record(actor, attempt)
+            count += 1
+        audit_log(
+            actor=actor,
+            action=AuditAction.EXAM_REGRADED,
+            obj=session,
+            unit=session.campaign.issuing_unit,
+            summary={"attempts": count, "slots_moved_to_new_versions": len(moved)},
+        )
+    return count

@@ -1,0 +1,80 @@
+"""A leader takes the IT-skills test in the browser through a network drop and a reload,
+and every answer is graded."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from sathach.campaigns.models import Result
+from sathach.conftest import artifacts_dir
+from sathach.core.testing import World
+from sathach.exams.models import Attempt
+from sathach.exams.tests.factories import make_exam
+from sathach.organization.tests.test_e2e_roles import sign_in_home
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def choose_right_answer(page: Page, position: int) -> None:
+    # Every factory question's right answer is "Phương án A".
+    page.locator(f"#q{position} label.opt", has_text="Phương án A").click()
+
+
+def test_no_answer_is_lost_to_a_network_drop_and_a_reload(
+    page: Page, live_server: LiveServer
+) -> None:
+    cache.clear()
+    world = World()
+    session = make_exam(world)
+    attempt = Attempt.objects.get(session=session, person=world.leader_person)
+
+    sign_in_home(page, live_server, world.leader.username)
+    page.goto(f"{live_server.url}{reverse('my-tests')}")
+    page.fill("input[name=code]", session.access_code)
+    page.click("text=Bắt đầu làm bài")
+    expect(page).to_have_url(f"{live_server.url}{reverse('attempt', args=[attempt.pk])}")
+    expect(page.locator("#clock")).to_have_text(re.compile(r"^4[45]:\d\d$"))
+
+    for position in (1, 2, 3):
+        choose_right_answer(page, position)
+    expect(page.locator("#sync")).to_have_class("ok")
+    expect(page.locator("#nav3")).to_have_class("answered")
+
+    # The connection drops: answers go on being kept in the browser.
+    page.context.set_offline(True)
+    for position in (4, 5, 6, 7):
+        choose_right_answer(page, position)
+    expect(page.locator("#sync")).to_have_class("offline")
+    expect(page.locator("#nav7")).to_have_class("answered pending")
+    page.screenshot(path=str(artifacts_dir() / "exam-offline.png"), full_page=False)
+
+    # The page is reloaded while saves still fail: what was not acknowledged comes back.
+    page.route("**/luu/", lambda route: route.abort())
+    page.context.set_offline(False)
+    page.reload()
+    expect(page.locator("#q7 input[type=radio]:checked")).to_have_count(1)
+    expect(page.locator("#nav7")).to_have_class("answered pending")
+    assert attempt.items.get(position=7).response is None
+
+    # The connection comes back: the pending answers reach the server.
+    page.unroute("**/luu/")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#sync")).to_have_class("ok", timeout=10000)
+
+    page.click("#submit-open")
+    expect(page.locator("#summary-unanswered")).to_contain_text("8, 9, 10, 11, 12")
+    page.click("text=Nộp bài ngay")
+    expect(page).to_have_url(f"{live_server.url}{reverse('attempt-review', args=[attempt.pk])}")
+    expect(page.locator(".result")).to_contain_text("7/12")
+    page.screenshot(path=str(artifacts_dir() / "exam-result.png"), full_page=False)
+
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.SUBMITTED
+    assert [item.fraction for item in attempt.items.order_by("position")][:7] == [1] * 7
+    assert Result.objects.get(person=world.leader_person, content=1).outcome == "passed"

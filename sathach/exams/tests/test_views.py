@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import json
+
+from django.core.cache import cache
+from django.urls import reverse
+
+from sathach.campaigns.models import Result
+from sathach.core.testing import BaseTestCase
+from sathach.exams.models import Attempt, ExamSession
+from sathach.exams.tests.factories import make_exam
+
+
+class ExamineeFlowTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        cache.clear()
+        self.session = make_exam(self.world, review_answers="immediately", review_key="after_close")
+        self.attempt = Attempt.objects.get(session=self.session, person=self.world.leader_person)
+        self.login(self.world.leader)
+
+    def begin(self) -> None:
+        response = self.client.post(
+            reverse("attempt-begin", args=[self.attempt.pk]),
+            {"code": self.session.access_code.lower()},
+        )
+        self.assertRedirects(response, reverse("attempt", args=[self.attempt.pk]))
+        self.attempt.refresh_from_db()
+
+    def save(self, token: str, answers: list[dict[str, object]]) -> dict[str, object]:
+        response = self.client.post(
+            reverse("attempt-save", args=[self.attempt.pk]),
+            json.dumps({"t": token, "a": answers}),
+            content_type="application/json",
+        )
+        return response.json()
+
+    def test_the_waiting_room_refreshes_until_the_session_opens(self) -> None:
+        ExamSession.objects.filter(pk=self.session.pk).update(status="scheduled")
+        response = self.client.get(reverse("my-tests"))
+        self.assertContains(response, "data-live-url")
+        self.assertNotContains(response, 'name="code"')
+
+    def test_the_exam_page_carries_no_key_and_stays_light(self) -> None:
+        self.begin()
+        response = self.client.get(reverse("attempt", args=[self.attempt.pk]))
+        page = response.content.decode()
+        self.assertIn("Phương án A", page)
+        self.assertNotIn("fraction", page)
+        self.assertNotIn("feedback", page)
+        self.assertLess(len(response.content), 100_000)
+        self.assertEqual(page.count('class="q"'), 12)
+
+    def test_an_examinee_answers_submits_and_reads_the_result(self) -> None:
+        self.begin()
+        self.client.get(reverse("attempt", args=[self.attempt.pk]))
+        self.attempt.refresh_from_db()
+        token = self.attempt.token
+        answers = [{"p": p, "s": p, "r": {"choice": 0}} for p in range(1, 8)]
+        reply = self.save(token, answers)
+        self.assertEqual(reply["state"], "open")
+        self.assertEqual(reply["ack"], {str(p): p for p in range(1, 8)})
+        response = self.client.post(
+            reverse("attempt-finish", args=[self.attempt.pk]), {"t": token}, follow=True
+        )
+        self.assertContains(response, "58,33")
+        self.assertContains(response, "Đạt")
+        self.assertNotContains(response, "Đáp án đúng")
+        result = Result.objects.get(person=self.world.leader_person, content=1)
+        self.assertEqual(result.outcome, "passed")
+
+    def test_a_page_opened_elsewhere_takes_the_attempt_over(self) -> None:
+        self.begin()
+        self.client.get(reverse("attempt", args=[self.attempt.pk]))
+        self.attempt.refresh_from_db()
+        first = self.attempt.token
+        self.client.get(reverse("attempt", args=[self.attempt.pk]))
+        self.assertEqual(
+            self.save(first, [{"p": 1, "s": 1, "r": {"choice": 0}}])["state"], "taken_over"
+        )
+
+    def test_a_forged_token_saves_nothing(self) -> None:
+        self.begin()
+        reply = self.save("forged", [{"p": 1, "s": 1, "r": {"choice": 0}}])
+        self.assertEqual(reply["state"], "taken_over")
+        self.assertIsNone(self.attempt.items.get(position=1).response)
+
+    def test_malformed_saves_get_a_clear_status_not_a_crash(self) -> None:
+        url = reverse("attempt-save", args=[self.attempt.pk])
+        self.assertEqual(
+            self.client.post(url, "nope", content_type="application/json").status_code, 400
+        )
+        self.assertEqual(
+            self.client.post(url, "{}", content_type="application/json").status_code, 400
+        )
+
+    def test_another_examinee_cannot_open_this_attempt(self) -> None:
+        other = Attempt.objects.get(session=self.session, person=self.world.an_thanh_1_chairman)
+        for name in ("attempt", "attempt-review"):
+            self.assertEqual(self.client.get(reverse(name, args=[other.pk])).status_code, 404)
+        response = self.client.post(
+            reverse("attempt-begin", args=[other.pk]), {"code": self.session.access_code}
+        )
+        self.assertEqual(response.status_code, 404)
+
+
+class ProctorConsoleTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        self.session = make_exam(self.world, session_status="scheduled")
+
+    def test_the_proctor_opens_pauses_resumes_and_closes_the_session(self) -> None:
+        from sathach.campaigns.models import Campaign  # noqa: F401
+
+        self.login(self.world.proctor)
+        console = reverse("session-console", args=[self.session.pk])
+        response = self.client.get(console)
+        self.assertContains(response, self.session.access_code)
+        self.assertContains(response, "Trần Thị Ngân")
+        for action, data, status in (
+            ("open", {}, "open"),
+            ("pause", {"reason": "Mất điện"}, "paused"),
+            ("resume", {}, "open"),
+            ("close", {}, "closed"),
+        ):
+            self.client.post(reverse("session-control", args=[self.session.pk, action]), data)
+            self.session.refresh_from_db()
+            self.assertEqual(self.session.status, status, action)
+        part = self.client.get(console, {"part": "table"})
+        self.assertNotContains(part, "<html")
+        self.assertEqual(
+            Result.objects.filter(campaign=self.session.campaign, outcome="absent").count(), 2
+        )
+
+    def test_a_proctor_of_another_district_sees_nothing(self) -> None:
+        self.login(self.world.outsider)
+        response = self.client.get(reverse("session-console", args=[self.session.pk]))
+        self.assertEqual(response.status_code, 404)

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from sathach.exams.views import bank, sessions, take
+
+urlpatterns = [
+    path("thi/", take.my_tests, name="my-tests"),
+    path("thi/<int:pk>/bat-dau/", take.attempt_begin, name="attempt-begin"),
+    path("thi/<int:pk>/", take.attempt_page, name="attempt"),
+    path("thi/<int:pk>/luu/", take.attempt_save, name="attempt-save"),
+    path("thi/<int:pk>/nop-bai/", take.attempt_finish, name="attempt-finish"),
+    path("thi/<int:pk>/ket-qua/", take.attempt_review, name="attempt-review"),
+    path("campaigns/<int:pk>/exam/", sessions.exam_overview, name="exam-overview"),
+    path("campaigns/<int:pk>/exam/blueprint/", sessions.blueprint_edit, name="blueprint-edit"),
+    path("campaigns/<int:pk>/exam/sessions/add/", sessions.session_add, name="session-add"),
+    path("exam-sessions/<int:pk>/", sessions.session_console_view, name="session-console"),
+    path(
+        "exam-sessions/<int:pk>/<str:action>/",
+        sessions.session_control,
+        name="session-control",
+    ),
+    path(
+        "exam-sessions/<int:pk>/attempts/<int:attempt_pk>/<str:action>/",
+        sessions.attempt_control,
+        name="attempt-control",
+    ),
+    path("questions/", bank.question_list, name="question-list"),
+    path("questions/<int:pk>/", bank.question_detail, name="question-detail"),
+    path("questions/import/", bank.question_import, name="question-import"),
+    path("questions/import/confirm/", bank.question_import_confirm, name="question-import-confirm"),
+    path("questions/export/", bank.question_export, name="question-export"),
+]

@@ -1,0 +1,145 @@
+"""The question bank's pages: search, import with a preview before storing, export."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sathach.core.permissions import Perm, require_perm
+from sathach.exams import formats
+from sathach.exams.forms import ImportForm
+from sathach.exams.models import MODULES, Difficulty, Question, QuestionBank
+from sathach.exams.selectors import question_html, questions_search
+from sathach.exams.services.bank import import_summary, questions_export, questions_import
+
+MAX_IMPORT = 20 * 1024 * 1024
+EXPORTS = {
+    "gift": ("text/plain; charset=utf-8", "gift.txt"),
+    "moodle-xml": ("application/xml", "xml"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+
+
+def _pending_dir() -> Path:
+    folder = Path(settings.VAR_DIR) / "imports"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@require_perm(Perm.MANAGE_EXAMS)
+def question_list(request: HttpRequest) -> HttpResponse:
+    banks = list(QuestionBank.objects.order_by("name"))
+    bank = next((b for b in banks if str(b.pk) == request.GET.get("bank")), None) or (
+        banks[0] if banks else None
+    )
+    query = request.GET.get("q", "")
+    module = request.GET.get("module", "")
+    difficulty = request.GET.get("difficulty", "")
+    versions = questions_search(bank.pk, query, module, difficulty) if bank else []
+    page = Paginator(versions, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "exams/question_list.html",
+        {
+            "banks": banks,
+            "bank": bank,
+            "page": page,
+            "query": query,
+            "module": module,
+            "difficulty": difficulty,
+            "modules": MODULES,
+            "difficulties": Difficulty.choices,
+        },
+    )
+
+
+@require_perm(Perm.MANAGE_EXAMS)
+def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(Question.objects.select_related("category", "current"), pk=pk)
+    versions = [
+        (version, question_html(version))
+        for version in question.versions.prefetch_related("images").order_by("-number")
+    ]
+    return render(
+        request, "exams/question_detail.html", {"question": question, "versions": versions}
+    )
+
+
+@require_perm(Perm.MANAGE_EXAMS)
+def question_import(request: HttpRequest) -> HttpResponse:
+    """Step one: upload and read the file, show what would be stored (or every error with
+    its line or cell); nothing is stored yet."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_IMPORT:
+            form.add_error("file", _("The file is larger than 20 MB."))
+        else:
+            data = upload.read()
+            fmt = form.cleaned_data["format"] or formats.detect_format(upload.name, data)
+            result = formats.read(data, fmt)
+            key = uuid.uuid4().hex
+            if not result.errors:
+                (_pending_dir() / key).write_bytes(data)
+                request.session["question_import"] = {
+                    "key": key,
+                    "format": fmt,
+                    "bank": form.cleaned_data["bank"],
+                    "name": upload.name,
+                }
+            return render(
+                request,
+                "exams/question_import_preview.html",
+                {
+                    "summary": import_summary(result, stored=False),
+                    "questions": result.questions[:200],
+                    "file_name": upload.name,
+                    "format": fmt,
+                    "bank": form.cleaned_data["bank"],
+                },
+            )
+    return render(request, "exams/question_import.html", {"form": form})
+
+
+@require_POST
+@require_perm(Perm.MANAGE_EXAMS)
+def question_import_confirm(request: HttpRequest) -> HttpResponse:
+    """Step two: store the previewed file, all or nothing."""
+    pending = request.session.pop("question_import", None)
+    if not pending:
+        messages.error(request, _("Nothing to import: upload the file again."))
+        return redirect("question-import")
+    path = _pending_dir() / pending["key"]
+    if not path.exists():
+        raise Http404
+    data = path.read_bytes()
+    path.unlink()
+    result = formats.read(data, pending["format"])
+    summary = questions_import(
+        actor=request.user, result=result, bank_name=pending["bank"], source=pending["name"]
+    )
+    if summary.errors:
+        messages.error(request, _("The file has errors; nothing was stored."))
+        return redirect("question-import")
+    messages.success(request, _("%(count)s questions were imported.") % {"count": summary.imported})
+    return redirect("question-list")
+
+
+@require_perm(Perm.MANAGE_EXAMS)
+def question_export(request: HttpRequest) -> HttpResponse:
+    fmt = request.GET.get("format", "gift")
+    if fmt not in EXPORTS:
+        raise Http404
+    bank = get_object_or_404(QuestionBank, pk=request.GET.get("bank"))
+    content_type, extension = EXPORTS[fmt]
+    response = HttpResponse(formats.write(questions_export(bank_name=bank.name), fmt), content_type)
+    response["Content-Disposition"] = f'attachment; filename="ngan-hang-{bank.pk}.{extension}"'
+    return response

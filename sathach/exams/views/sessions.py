@@ -1,0 +1,199 @@
+"""The district's and the proctor's pages: the test blueprint, sessions, the live console."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sathach.campaigns.selectors import get_campaign_for_user
+from sathach.core.errors import DomainError
+from sathach.core.permissions import Perm, require_perm, user_can
+from sathach.exams.forms import BlueprintForm, ReasonForm, SessionForm
+from sathach.exams.models import Attempt, Blueprint, ExamSession
+from sathach.exams.selectors import get_session_for_user, session_console, sessions_for_user
+from sathach.exams.services import sessions as services
+from sathach.exams.services.sessions import RuleSpec
+
+
+def _managed_campaign(request: HttpRequest, pk: int) -> Any:
+    campaign = get_campaign_for_user(request.user, Perm.VIEW_CAMPAIGN, pk)
+    if not user_can(request.user, Perm.MANAGE_EXAMS, campaign.issuing_unit):
+        raise PermissionDenied
+    return campaign
+
+
+@require_perm(Perm.RUN_SESSIONS)
+def exam_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    """A campaign's test: its blueprint and sessions."""
+    campaign = get_campaign_for_user(request.user, Perm.VIEW_CAMPAIGN, pk)
+    can_manage = user_can(request.user, Perm.MANAGE_EXAMS, campaign.issuing_unit)
+    sessions = sessions_for_user(request.user, campaign)
+    if not can_manage and not sessions.exists():
+        raise PermissionDenied
+    blueprint = Blueprint.objects.filter(campaign=campaign).first()
+    form = None
+    if can_manage:
+        form = SessionForm(district=campaign.issuing_unit)
+    return render(
+        request,
+        "exams/overview.html",
+        {
+            "campaign": campaign,
+            "blueprint": blueprint,
+            "sessions": sessions,
+            "can_manage": can_manage,
+            "session_form": form,
+        },
+    )
+
+
+@require_perm(Perm.MANAGE_EXAMS)
+def blueprint_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _managed_campaign(request, pk)
+    instance = Blueprint.objects.filter(campaign=campaign).first()
+    form = BlueprintForm(request.POST or None, instance=instance or Blueprint(campaign=campaign))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.blueprint_save(
+                actor=request.user,
+                campaign=campaign,
+                bank=data["bank"],
+                rules=[
+                    RuleSpec(module, count, None, level) for module, count, level in form.rules()
+                ],
+                duration_minutes=data["duration_minutes"],
+                pass_mark=data["pass_mark"],
+                shuffle_questions=data["shuffle_questions"],
+                shuffle_options=data["shuffle_options"],
+                review_score=data["review_score"],
+                review_answers=data["review_answers"],
+                review_key=data["review_key"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The test blueprint was saved."))
+            return redirect("exam-overview", campaign.pk)
+    return render(request, "exams/blueprint_form.html", {"campaign": campaign, "form": form})
+
+
+@require_POST
+@require_perm(Perm.MANAGE_EXAMS)
+def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _managed_campaign(request, pk)
+    form = SessionForm(request.POST, district=campaign.issuing_unit)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_create(
+                actor=request.user,
+                campaign=campaign,
+                name=data["name"],
+                room=data["room"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                proctor=data["proctor"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Session %(name)s created.") % {"name": session.name})
+            return redirect("session-console", session.pk)
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("exam-overview", campaign.pk)
+
+
+@require_perm(Perm.RUN_SESSIONS)
+def session_console_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The proctor's live table: who has not started, who is answering (how many so far),
+    who has submitted; with the session's controls."""
+    session = get_session_for_user(request.user, pk)
+    rows = session_console(session)
+    context = {
+        "session": session,
+        "rows": rows,
+        "live": session.status in (ExamSession.Status.OPEN, ExamSession.Status.PAUSED),
+        "counts": {
+            status: sum(1 for r in rows if r.attempt.status == status)
+            for status in Attempt.Status.values
+        },
+        "incidents": session.incidents.select_related("attempt__person", "by")[:30],
+    }
+    if request.GET.get("part") == "table":
+        return render(request, "exams/console_table.html", context)
+    return render(request, "exams/console.html", context)
+
+
+def _session_action(
+    request: HttpRequest, pk: int, action: Callable[[ExamSession, ReasonForm], str]
+) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        done = action(session, form)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("session-console", session.pk)
+
+
+@require_POST
+@require_perm(Perm.RUN_SESSIONS)
+def session_control(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    def run(session: ExamSession, form: ReasonForm) -> str:
+        actor = request.user
+        reason = form.cleaned_data.get("reason") or ""
+        if action == "prepare":
+            count = services.session_prepare(actor=actor, session=session)
+            return _("Forms drawn for %(count)s examinees.") % {"count": count}
+        if action == "open":
+            services.session_open(actor=actor, session=session)
+            return _("The session is open: read out the access code.")
+        if action == "pause":
+            services.session_pause(actor=actor, session=session, reason=reason)
+            return _("The session is paused; every clock is stopped.")
+        if action == "resume":
+            services.session_resume(actor=actor, session=session)
+            return _("The session goes on; the paused time was given back.")
+        if action == "close":
+            services.session_close(actor=actor, session=session)
+            return _("The session is closed and every attempt graded.")
+        raise DomainError(_("Unknown action."))
+
+    return _session_action(request, pk, run)
+
+
+@require_POST
+@require_perm(Perm.RUN_SESSIONS)
+def attempt_control(request: HttpRequest, pk: int, attempt_pk: int, action: str) -> HttpResponse:
+    def run(session: ExamSession, form: ReasonForm) -> str:
+        attempt = get_object_or_404(Attempt, pk=attempt_pk, session=session)
+        minutes = form.cleaned_data.get("minutes") or 0
+        reason = form.cleaned_data.get("reason") or ""
+        if action == "extra-time":
+            services.attempt_extra_time(
+                actor=request.user, attempt=attempt, minutes=minutes, reason=reason
+            )
+            return _("%(name)s has %(minutes)s more minutes.") % {
+                "name": attempt.person.full_name,
+                "minutes": minutes,
+            }
+        if action == "reopen":
+            services.attempt_reopen(
+                actor=request.user, attempt=attempt, minutes=minutes, reason=reason
+            )
+            return _("The attempt of %(name)s is open again.") % {"name": attempt.person.full_name}
+        raise DomainError(_("Unknown action."))
+
+    return _session_action(request, pk, run)

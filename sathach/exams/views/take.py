@@ -1,0 +1,163 @@
+"""The examinee's pages: my tests, the attempt page, autosave, submit and review."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from sathach.core.errors import DomainError
+from sathach.core.permissions import Perm, require_perm
+from sathach.exams.models import Attempt, ExamSession, blueprint_of
+from sathach.exams.selectors import (
+    attempt_page_items,
+    attempt_review_items,
+    attempts_for_examinee,
+    get_attempt_for_examinee,
+    review_allowed,
+)
+from sathach.exams.services.attempts import (
+    attempt_save_answers,
+    attempt_start,
+    attempt_state,
+    attempt_submit,
+    attempt_take_over,
+)
+
+MAX_BODY = 256 * 1024
+
+
+@require_perm(Perm.TAKE_EXAM)
+def my_tests(request: HttpRequest) -> HttpResponse:
+    """Each of the examinee's attempts: wait for the opening, enter the code, go on, or read
+    the result. Examinees sign in before the opening and wait here."""
+    attempts = list(attempts_for_examinee(request.user))
+    waiting = any(
+        a.status == Attempt.Status.READY and a.session.status != ExamSession.Status.CLOSED
+        for a in attempts
+    )
+    return render(
+        request,
+        "exams/my_tests.html",
+        {"attempts": attempts, "waiting": waiting, "now": timezone.now()},
+    )
+
+
+@require_POST
+@require_perm(Perm.TAKE_EXAM)
+def attempt_begin(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = get_attempt_for_examinee(request.user, pk)
+    try:
+        attempt_start(user=request.user, attempt=attempt, access_code=request.POST.get("code", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("my-tests")
+    return redirect("attempt", attempt.pk)
+
+
+@never_cache
+@require_perm(Perm.TAKE_EXAM)
+def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The test itself. Opening it hands the attempt to this browser: another browser that
+    held it is told on its next save."""
+    attempt = get_attempt_for_examinee(request.user, pk)
+    now = timezone.now()
+    state = attempt_state(attempt, now)
+    if state == "overdue":
+        attempt_submit(actor=request.user, attempt=attempt, by=Attempt.SubmittedBy.DEADLINE)
+        return redirect("attempt-review", attempt.pk)
+    if state == "submitted":
+        return redirect("attempt-review", attempt.pk)
+    if state == "ready":
+        return redirect("my-tests")
+    attempt = attempt_take_over(user=request.user, attempt=attempt)
+    items = attempt_page_items(attempt)
+    return render(
+        request,
+        "exams/attempt.html",
+        {
+            "attempt": attempt,
+            "items": items,
+            "state": state,
+            "deadline_ms": int(attempt.deadline.timestamp() * 1000) if attempt.deadline else 0,
+            "now_ms": int(now.timestamp() * 1000),
+        },
+    )
+
+
+def _state_json(
+    outcome_state: str, seconds_left: int, acknowledged: dict[int, int]
+) -> JsonResponse:
+    return JsonResponse(
+        {
+            "state": outcome_state,
+            "left": seconds_left,
+            "ack": {str(k): v for k, v in acknowledged.items()},
+        }
+    )
+
+
+@csrf_exempt  # authenticated by the attempt's token in the body, not by a cookie
+@require_POST
+def attempt_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Autosave: {"t": token, "a": [{"p": position, "s": seq, "r": response, "f": flagged}]}.
+    Answers {"state", "left", "ack": {position: seq}}. Idempotent; see attempt_save_answers."""
+    if len(request.body) > MAX_BODY:
+        return JsonResponse({"state": "error"}, status=413)
+    try:
+        body: Any = json.loads(request.body)
+        token = str(body["t"])
+        answers = body.get("a") or []
+        if not isinstance(answers, list):
+            raise ValueError
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"state": "error"}, status=400)
+    outcome = attempt_save_answers(attempt_id=pk, token=token, answers=answers)
+    return _state_json(outcome.state, outcome.seconds_left, outcome.acknowledged)
+
+
+@require_POST
+@require_perm(Perm.TAKE_EXAM)
+def attempt_finish(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = get_attempt_for_examinee(request.user, pk)
+    if attempt.token != request.POST.get("t", "") and attempt.status == Attempt.Status.IN_PROGRESS:
+        messages.error(request, _("This test is open on another computer; submit it there."))
+        return redirect("my-tests")
+    try:
+        attempt_submit(actor=request.user, attempt=attempt, by=Attempt.SubmittedBy.EXAMINEE)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("my-tests")
+    return redirect("attempt-review", attempt.pk)
+
+
+@require_GET
+@require_perm(Perm.TAKE_EXAM)
+def attempt_review(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = get_attempt_for_examinee(request.user, pk)
+    if attempt.status != Attempt.Status.SUBMITTED:
+        return redirect("my-tests")
+    blueprint = blueprint_of(attempt.session.campaign)
+    show_score = review_allowed(attempt, blueprint.review_score)
+    show_answers = review_allowed(attempt, blueprint.review_answers)
+    show_key = review_allowed(attempt, blueprint.review_key)
+    items = attempt_review_items(attempt, with_key=show_key) if show_answers or show_key else []
+    return render(
+        request,
+        "exams/review.html",
+        {
+            "attempt": attempt,
+            "show_score": show_score,
+            "show_answers": show_answers,
+            "show_key": show_key,
+            "items": items,
+        },
+    )
