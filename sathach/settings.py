@@ -27,6 +27,10 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "") or local_secret_key(VAR_DIR / "secret_key")
+# Encrypts the exam CA's private keys and wraps the leaders' PIN-protected keys at rest.
+PKI_KEY = env_str("SATHACH_PKI_KEY", "") or local_secret_key(VAR_DIR / "pki_key")
+# The address certificates name as their CRL distribution point (never fetched by us).
+BASE_URL = env_str("SATHACH_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -42,6 +46,7 @@ INSTALLED_APPS = [
     "sathach.organization",
     "sathach.campaigns",
     "sathach.exams",
+    "sathach.signatures",
 ]
 
 MIDDLEWARE = [

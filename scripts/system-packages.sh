@@ -2,11 +2,12 @@
 # Install the Debian packages the project needs, only those missing.
 # Usage: scripts/system-packages.sh [run|test]
 #   run:  fonts with every Vietnamese letter, gettext (translations), poppler-utils
-#   test: the same, plus Debian's chromium for the browser tests
+#   test: the same, plus Debian's chromium for the browser tests and SoftHSM2 with
+#         OpenSC's pkcs11-tool, a software token for the PKCS#11 signing tests
 set -euo pipefail
 packages=(fonts-liberation2 gettext poppler-utils)
 if [ "${1:-run}" = "test" ]; then
-  packages+=(chromium)
+  packages+=(chromium softhsm2 opensc)
 fi
 missing=()
 for package in "${packages[@]}"; do
