@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("sathach.organization.urls")),
     path("campaigns/", include("sathach.campaigns.urls")),
     path("", include("sathach.exams.urls")),
+    path("", include("sathach.signatures.urls")),
     path("audit/", core_views.audit_list, name="audit-list"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -12,8 +12,10 @@ from sathach.core.permissions import Perm, roles, user_can
 NAVIGATION = [
     ("home", _("Home"), None),
     ("my-tests", _("My tests"), Perm.TAKE_EXAM),
+    ("my-signature", _("My signing certificate"), Perm.TAKE_EXAM),
     ("campaign-list", _("Campaigns"), Perm.VIEW_CAMPAIGN),
     ("question-list", _("Question bank"), Perm.MANAGE_EXAMS),
+    ("pki-overview", _("Signing certificates"), Perm.MANAGE_PKI),
     ("unit-list", _("Units"), Perm.VIEW_ORGANIZATION),
     ("person-list", _("People"), Perm.VIEW_ORGANIZATION),
     ("account-list", _("Accounts"), Perm.MANAGE_ACCOUNTS),

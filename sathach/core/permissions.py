@@ -35,6 +35,7 @@ class Perm:
     MANAGE_EXAMS = "exams.manage"  # question bank, blueprints, sessions, statistics
     RUN_SESSIONS = "exams.run_sessions"  # the proctor's console
     TAKE_EXAM = "exams.take"
+    MANAGE_PKI = "signatures.manage"  # the exam CA, leaders' certificates, the trust store
 
 
 _ADMIN = frozenset(
@@ -51,6 +52,7 @@ _ADMIN = frozenset(
         Perm.OVERRIDE_RESULTS,
         Perm.MANAGE_EXAMS,
         Perm.RUN_SESSIONS,
+        Perm.MANAGE_PKI,
     }
 )
 
