@@ -47,7 +47,7 @@ class PinForm(forms.Form):
 
 
 def _own_person(request: HttpRequest) -> Person:
-    person = Person.objects.filter(user_id=request.user.pk).select_related("unit").first()
+    person = Person.objects.filter(user_id=request.user.pk or 0).select_related("unit").first()
     if person is None or person.position not in LEADER_POSITIONS:
         raise Http404
     return person
