@@ -117,6 +117,10 @@ def demo_campaign_reset() -> None:
             Award.objects.filter(decision__campaign=campaign).delete()
             AwardDecision.objects.filter(campaign=campaign).delete()
             RankingSnapshot.objects.filter(campaign=campaign).delete()
+            from sathach.exams.models import Attempt, ExamSession
+
+            Attempt.objects.filter(session__campaign=campaign).delete()
+            ExamSession.objects.filter(campaign=campaign).delete()
             campaign.delete()
         devices = SigningDevice.objects.filter(person__unit__parent=district).delete()[0]
         audit_log(
@@ -189,4 +193,7 @@ def demo_campaign_load(*, seed: int = 2020) -> Campaign:
                         accept=False,
                         note="Chưa có ảnh chụp minh chứng",
                     )
+        from sathach.exams.demo import demo_exam_load
+
+        demo_exam_load(campaign=campaign, seed=seed)
     return campaign

@@ -5,16 +5,13 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sathach.exams.models import MODULES, Blueprint, Difficulty, QuestionBank
+from sathach.exams.models import MODULES, Blueprint, Category, Difficulty, QuestionBank
 from sathach.organization.models import Role, User
 
 DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
 class BlueprintForm(forms.ModelForm):
-    """The blueprint with, per module, how many questions and of which difficulty; they
-    are spread evenly over the module's topics."""
-
     class Meta:
         model = Blueprint
         fields = [
@@ -33,31 +30,59 @@ class BlueprintForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["bank"]).queryset = QuestionBank.objects.order_by(
             "name"
         )
-        current: dict[str, Any] = {}
-        if self.instance.pk:
-            for rule in self.instance.rules.all():
-                current[rule.module] = rule
-        for code, label in MODULES:
-            rule = current.get(code)
-            self.fields[f"count_{code}"] = forms.IntegerField(
-                label=label,
-                min_value=0,
-                max_value=100,
-                initial=rule.count if rule else 5,
-            )
-            self.fields[f"difficulty_{code}"] = forms.ChoiceField(
-                label=_("difficulty"),
-                choices=[("", _("Any")), *Difficulty.choices],
-                required=False,
-                initial=rule.difficulty if rule else "",
-            )
 
-    def rules(self) -> list[tuple[str, int, str]]:
+
+class RuleForm(forms.Form):
+    """One line of the blueprint: so many questions of a module, optionally of one topic
+    and one difficulty; without a topic they are spread evenly over the module's topics."""
+
+    module = forms.ChoiceField(
+        label=_("module"), choices=[("", "—"), *MODULES], required=False
+    )
+    category = forms.ModelChoiceField(
+        label=_("topic"), queryset=Category.objects.none(), required=False
+    )
+    difficulty = forms.ChoiceField(
+        label=_("difficulty"), choices=[("", _("Any")), *Difficulty.choices], required=False
+    )
+    count = forms.IntegerField(label=_("questions"), min_value=1, max_value=100, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["category"]).queryset = (
+            Category.objects.exclude(module="").order_by("path")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        category = data.get("category")
+        if category is not None:
+            if data.get("module") and data["module"] != category.module:
+                raise forms.ValidationError(
+                    _("The topic %(topic)s is not in module %(module)s.")
+                    % {"topic": category.path, "module": data["module"]}
+                )
+            data["module"] = category.module
+        if data.get("count") and not data.get("module"):
+            raise forms.ValidationError(_("Choose the module of this line."))
+        return data
+
+
+RuleFormSet = forms.formset_factory(RuleForm, extra=3)
+
+
+def rule_initial(blueprint: Blueprint | None) -> list[dict[str, Any]]:
+    if blueprint is not None and blueprint.pk:
         return [
-            (code, self.cleaned_data[f"count_{code}"], self.cleaned_data[f"difficulty_{code}"])
-            for code, _label in MODULES
-            if self.cleaned_data[f"count_{code}"]
+            {
+                "module": rule.module,
+                "category": rule.category_id,
+                "difficulty": rule.difficulty,
+                "count": rule.count,
+            }
+            for rule in blueprint.rules.all()
         ]
+    return [{"module": code, "count": 5} for code, _label in MODULES]
 
 
 class SessionForm(forms.Form):

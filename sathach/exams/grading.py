@@ -44,7 +44,11 @@ def parse_number(text: str) -> Decimal | None:
         number = Decimal(cleaned)
     except InvalidOperation:
         return None
-    return number if number.is_finite() else None
+    # Anything beyond 15 digits is no answer to a skills question, and would make the
+    # tolerance arithmetic overflow.
+    if not number.is_finite() or number.adjusted() > 15 or number.adjusted() < -15:
+        return None
+    return number
 
 
 def grade(kind: str, data: dict[str, Any], response: Any) -> Decimal:

@@ -16,6 +16,12 @@ urlpatterns = [
     path("campaigns/<int:pk>/exam/sessions/add/", sessions.session_add, name="session-add"),
     path("exam-sessions/<int:pk>/", sessions.session_console_view, name="session-console"),
     path(
+        "exam-sessions/<int:pk>/statistics/",
+        sessions.session_statistics_view,
+        name="session-statistics",
+    ),
+    path("exam-sessions/<int:pk>/regrade/", sessions.session_regrade, name="session-regrade"),
+    path(
         "exam-sessions/<int:pk>/<str:action>/",
         sessions.session_control,
         name="session-control",
@@ -27,6 +33,8 @@ urlpatterns = [
     ),
     path("questions/", bank.question_list, name="question-list"),
     path("questions/<int:pk>/", bank.question_detail, name="question-detail"),
+    path("questions/<int:pk>/edit/", bank.question_edit, name="question-edit"),
+    path("questions/<int:pk>/toggle/", bank.question_toggle, name="question-toggle"),
     path("questions/import/", bank.question_import, name="question-import"),
     path("questions/import/confirm/", bank.question_import_confirm, name="question-import-confirm"),
     path("questions/export/", bank.question_export, name="question-export"),

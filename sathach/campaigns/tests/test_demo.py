@@ -21,9 +21,12 @@ class LoadDemoTestCase(TestCase):
         district = AdministrativeUnit.objects.get(code="945", level=2)
         self.assertEqual(district.children.count(), 8)
         for role in Role.values:
-            user = User.objects.get(memberships__role=role)
-            self.assertTrue(user.check_password(DEMO_PASSWORD))
-            self.assertIn(user.username, output)
+            users = User.objects.filter(memberships__role=role)
+            self.assertTrue(any(user.username in output for user in users), role)
+            self.assertTrue(all(user.check_password(DEMO_PASSWORD) for user in users), role)
+        # Every leader can take the demo test: each has an examinee account.
+        leaders = Person.objects.filter(unit__parent=district, position__in=["chu_tich", "pho_chu_tich"])
+        self.assertFalse(leaders.filter(user__isnull=True).exists())
         for commune in district.children.all():
             self.assertTrue(commune.people.filter(position="chu_tich").exists(), commune.name)
             self.assertTrue(commune.people.filter(position="van_thu").exists(), commune.name)
@@ -32,6 +35,7 @@ class LoadDemoTestCase(TestCase):
     def test_running_it_again_keeps_the_data_and_changed_passwords(self) -> None:
         self.run_demo()
         people = Person.objects.count()
+        accounts = User.objects.count()
         admin = User.objects.get(username="noivu.admin")
         admin.set_password("Another-Pass-2020")
         admin.save()
@@ -39,7 +43,7 @@ class LoadDemoTestCase(TestCase):
         self.assertEqual(Person.objects.count(), people)
         admin.refresh_from_db()
         self.assertTrue(admin.check_password("Another-Pass-2020"))
-        self.assertEqual(User.objects.count(), 6)
+        self.assertEqual(User.objects.count(), accounts)
 
 
 class DemoCampaignTestCase(TestCase):
@@ -99,3 +103,19 @@ class DemoCommandTestCase(TestCase):
         self.assertEqual(Campaign.objects.get().status, Campaign.Status.PREPARING)
         self.assertEqual(SigningDevice.objects.count(), devices)
         self.assertEqual(audit_verify()[1], [])
+
+
+class DemoExamTestCase(TestCase):
+    def test_the_demo_has_the_shipped_bank_a_blueprint_and_a_prepared_session(self) -> None:
+        from collections import Counter
+
+        from sathach.exams.models import Attempt, ExamSession, Question
+
+        call_command("load_demo", stdout=StringIO())
+        modules = Counter(Question.objects.values_list("category__module", flat=True))
+        self.assertEqual(modules, {f"IU0{n}": 30 for n in range(1, 7)})
+        session = ExamSession.objects.get()
+        self.assertEqual(session.proctor.username, "giamthi")
+        attempts = Attempt.objects.filter(session=session)
+        self.assertEqual(attempts.count(), session.examinees.count())
+        self.assertEqual({a.items.count() for a in attempts}, {30})

@@ -157,6 +157,8 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "blueprint-edit": (EXAM_CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
     "session-add": (EXAM_CAMPAIGN, POST_ONLY),
     "session-console": (SESSION, expect(403, **SESSION_RUNNERS)),
+    "session-statistics": (SESSION, expect(403, **{**DISTRICT_MANAGERS, "proctor": 403})),
+    "session-regrade": (SESSION, POST_ONLY),
     "session-control": (lambda world: {"pk": world.session.pk, "action": "open"}, POST_ONLY),
     "attempt-control": (
         lambda world: {
@@ -172,8 +174,22 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
         lambda world: {"pk": world.question.pk},
         expect(403, **UNIT_MANAGERS),
     ),
+    "question-edit": (
+        lambda world: {"pk": world.question.pk},
+        expect(403, **UNIT_MANAGERS),
+    ),
+    "question-toggle": (lambda world: {"pk": world.question.pk}, POST_ONLY),
     "question-import": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
     "question-import-confirm": (NO_ARGS, POST_ONLY),
+    # A leader's own certificate page; nobody else has one to see.
+    "my-signature": (NO_ARGS, expect(404, examinee=200, nobody=404)),
+    "my-signature-image": (NO_ARGS, expect(404, examinee=200, nobody=404)),
+    "my-signature-upload": (NO_ARGS, POST_ONLY),
+    "pki-overview": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
+    "pki-action": (lambda world: {"action": "issue"}, POST_ONLY),
+    # Public, as a CRL distribution point must be; the test world has no CA yet.
+    "pki-crl": (NO_ARGS, expect(404, anonymous=404)),
+    "pki-root": (NO_ARGS, expect(404, anonymous=404)),
     "question-export": (NO_ARGS, expect(403, province_admin=404, district_admin=404, outsider=404)),
 }
 

@@ -134,3 +134,38 @@ class ProctorConsoleTestCase(BaseTestCase):
         self.login(self.world.outsider)
         response = self.client.get(reverse("session-console", args=[self.session.pk]))
         self.assertEqual(response.status_code, 404)
+
+
+class ReviewOptionsTestCase(BaseTestCase):
+    def test_the_key_is_shown_only_when_the_review_options_allow(self) -> None:
+        from sathach.exams.services.attempts import attempt_start, attempt_submit
+        from sathach.exams.services.sessions import session_close
+
+        cache.clear()
+        session = make_exam(self.world, review_answers="after_close", review_key="after_close")
+        attempt = Attempt.objects.get(session=session, person=self.world.leader_person)
+        attempt = attempt_start(
+            user=self.world.leader, attempt=attempt, access_code=session.access_code
+        )
+        attempt_submit(actor=self.world.leader, attempt=attempt, by="examinee")
+        self.login(self.world.leader)
+        review = reverse("attempt-review", args=[attempt.pk])
+        response = self.client.get(review)
+        self.assertContains(response, "Điểm")
+        self.assertNotContains(response, "Đáp án đúng")
+        self.assertNotContains(response, "Phương án A")
+        session_close(actor=self.world.proctor, session=session)
+        response = self.client.get(review)
+        self.assertContains(response, "Đáp án đúng: Phương án A")
+
+
+class QuestionBankViewTestCase(BaseTestCase):
+    def test_search_finds_questions_with_or_without_diacritics(self) -> None:
+        from sathach.exams.tests.factories import make_bank
+
+        make_bank(per_topic=1)
+        self.login(self.world.district_admin)
+        for query in ("chủ đề hai", "chu de hai", "CHU DE HAI"):
+            response = self.client.get(reverse("question-list"), {"q": query, "module": "IU03"})
+            self.assertContains(response, "IU03/Chủ đề hai câu 1")
+            self.assertNotContains(response, "IU03/Chủ đề một")

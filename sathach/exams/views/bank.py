@@ -18,7 +18,14 @@ from sathach.exams import formats
 from sathach.exams.forms import ImportForm
 from sathach.exams.models import MODULES, Difficulty, Question, QuestionBank
 from sathach.exams.selectors import question_html, questions_search
-from sathach.exams.services.bank import import_summary, questions_export, questions_import
+from sathach.exams.services.bank import (
+    import_summary,
+    question_revise,
+    question_set_active,
+    questions_export,
+    questions_import,
+    version_to_parsed,
+)
 
 MAX_IMPORT = 20 * 1024 * 1024
 EXPORTS = {
@@ -143,3 +150,48 @@ def question_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(formats.write(questions_export(bank_name=bank.name), fmt), content_type)
     response["Content-Disposition"] = f'attachment; filename="ngan-hang-{bank.pk}.{extension}"'
     return response
+
+
+@require_perm(Perm.MANAGE_EXAMS)
+def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a question by its GIFT text (one question, with its category line). A version
+    that an attempt used is kept and a new one is made."""
+    from sathach.exams.formats.gift import read_gift, write_gift
+
+    question = get_object_or_404(Question.objects.select_related("category", "current"), pk=pk)
+    if question.current is None:
+        raise Http404
+    text = request.POST.get("gift") if request.method == "POST" else None
+    errors: list[str] = []
+    if text is not None:
+        result = read_gift(text)
+        errors = [
+            _("Line %(line)s: %(message)s") % {"line": e.line, "message": e.message}
+            for e in result.errors
+        ]
+        if not errors and len(result.questions) != 1:
+            errors.append(_("Write exactly one question."))
+        if not errors:
+            version = question_revise(
+                actor=request.user, question=question, parsed=result.questions[0]
+            )
+            messages.success(
+                request, _("Saved as version %(number)s.") % {"number": version.number}
+            )
+            return redirect("question-detail", question.pk)
+    else:
+        text = write_gift([version_to_parsed(question.current)])
+    return render(
+        request,
+        "exams/question_edit.html",
+        {"question": question, "gift": text, "errors": errors},
+    )
+
+
+@require_POST
+@require_perm(Perm.MANAGE_EXAMS)
+def question_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a question out of future draws, or put it back."""
+    question = get_object_or_404(Question, pk=pk)
+    question_set_active(actor=request.user, question=question, active=not question.is_active)
+    return redirect("question-detail", question.pk)

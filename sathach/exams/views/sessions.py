@@ -15,11 +15,19 @@ from django.views.decorators.http import require_POST
 from sathach.campaigns.selectors import get_campaign_for_user
 from sathach.core.errors import DomainError
 from sathach.core.permissions import Perm, require_perm, user_can
-from sathach.exams.forms import BlueprintForm, ReasonForm, SessionForm
+from sathach.exams.forms import (
+    BlueprintForm,
+    ReasonForm,
+    RuleFormSet,
+    SessionForm,
+    rule_initial,
+)
 from sathach.exams.models import Attempt, Blueprint, ExamSession
 from sathach.exams.selectors import get_session_for_user, session_console, sessions_for_user
 from sathach.exams.services import sessions as services
+from sathach.exams.services.attempts import attempts_regrade
 from sathach.exams.services.sessions import RuleSpec
+from sathach.exams.statistics import session_statistics
 
 
 def _managed_campaign(request: HttpRequest, pk: int) -> Any:
@@ -59,16 +67,25 @@ def blueprint_edit(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     instance = Blueprint.objects.filter(campaign=campaign).first()
     form = BlueprintForm(request.POST or None, instance=instance or Blueprint(campaign=campaign))
-    if request.method == "POST" and form.is_valid():
+    rules = RuleFormSet(request.POST or None, initial=rule_initial(instance), prefix="rules")
+    if request.method == "POST" and form.is_valid() and rules.is_valid():
         data = form.cleaned_data
+        specs = [
+            RuleSpec(
+                row["module"],
+                row["count"],
+                row["category"].pk if row.get("category") else None,
+                row.get("difficulty") or "",
+            )
+            for row in rules.cleaned_data
+            if row.get("count")
+        ]
         try:
             services.blueprint_save(
                 actor=request.user,
                 campaign=campaign,
                 bank=data["bank"],
-                rules=[
-                    RuleSpec(module, count, None, level) for module, count, level in form.rules()
-                ],
+                rules=specs,
                 duration_minutes=data["duration_minutes"],
                 pass_mark=data["pass_mark"],
                 shuffle_questions=data["shuffle_questions"],
@@ -82,7 +99,11 @@ def blueprint_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The test blueprint was saved."))
             return redirect("exam-overview", campaign.pk)
-    return render(request, "exams/blueprint_form.html", {"campaign": campaign, "form": form})
+    return render(
+        request,
+        "exams/blueprint_form.html",
+        {"campaign": campaign, "form": form, "rules": rules},
+    )
 
 
 @require_POST
@@ -127,6 +148,7 @@ def session_console_view(request: HttpRequest, pk: int) -> HttpResponse:
             for status in Attempt.Status.values
         },
         "incidents": session.incidents.select_related("attempt__person", "by")[:30],
+        "can_manage": user_can(request.user, Perm.MANAGE_EXAMS, session.campaign.issuing_unit),
     }
     if request.GET.get("part") == "table":
         return render(request, "exams/console_table.html", context)
@@ -197,3 +219,28 @@ def attempt_control(request: HttpRequest, pk: int, attempt_pk: int, action: str)
         raise DomainError(_("Unknown action."))
 
     return _session_action(request, pk, run)
+
+
+@require_perm(Perm.MANAGE_EXAMS)
+def session_statistics_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Item and test statistics of the session, with the items to review flagged."""
+    session = get_session_for_user(request.user, pk)
+    if not user_can(request.user, Perm.MANAGE_EXAMS, session.campaign.issuing_unit):
+        raise PermissionDenied
+    return render(
+        request,
+        "exams/statistics.html",
+        {"session": session, "stats": session_statistics(session)},
+    )
+
+
+@require_POST
+@require_perm(Perm.MANAGE_EXAMS)
+def session_regrade(request: HttpRequest, pk: int) -> HttpResponse:
+    """After a key was fixed in the bank: grade every submitted attempt again."""
+    session = get_session_for_user(request.user, pk)
+    if not user_can(request.user, Perm.MANAGE_EXAMS, session.campaign.issuing_unit):
+        raise PermissionDenied
+    count = attempts_regrade(actor=request.user, session=session)
+    messages.success(request, _("%(count)s attempts were graded again.") % {"count": count})
+    return redirect("session-statistics", session.pk)

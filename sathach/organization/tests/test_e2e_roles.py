@@ -40,6 +40,7 @@ ROLES: dict[str, tuple[list[str], list[str], str | None]] = {
             "home",
             "campaign-list",
             "question-list",
+            "pki-overview",
             "unit-list",
             "person-list",
             "account-list",
@@ -53,6 +54,7 @@ ROLES: dict[str, tuple[list[str], list[str], str | None]] = {
             "home",
             "campaign-list",
             "question-list",
+            "pki-overview",
             "unit-list",
             "person-list",
             "account-list",
@@ -76,7 +78,7 @@ ROLES: dict[str, tuple[list[str], list[str], str | None]] = {
         ["organization", "proctor"],
         "2",
     ),
-    "examinee": (menu("home", "my-tests"), ["examinee"], None),
+    "examinee": (menu("home", "my-tests", "my-signature"), ["examinee"], None),
 }
 
 

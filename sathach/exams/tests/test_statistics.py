@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.test import SimpleTestCase
+from django.urls import reverse
+
+from sathach.campaigns.models import Result
+from sathach.core.models import AuditEntry
+from sathach.core.testing import BaseTestCase
+from sathach.exams.formats.base import Answer
+from sathach.exams.models import Attempt
+from sathach.exams.services.attempts import attempt_save_answers, attempt_start, attempt_submit
+from sathach.exams.services.bank import question_revise, version_to_parsed
+from sathach.exams.statistics import _flags, correlation, cronbach_alpha, session_statistics
+from sathach.exams.tests.factories import make_exam
+
+
+class FormulaTestCase(SimpleTestCase):
+    def test_alpha_of_a_small_matrix(self) -> None:
+        # totals 2, 1, 0 (variance 2/3); each slot's variance 2/9: alpha = 2 × (1 − 2/3).
+        self.assertAlmostEqual(cronbach_alpha([[1, 1], [1, 0], [0, 0]]), 2 / 3)
+
+    def test_alpha_is_undefined_without_spread(self) -> None:
+        self.assertIsNone(cronbach_alpha([[1, 1], [1, 1]]))
+        self.assertIsNone(cronbach_alpha([[1, 0]]))
+
+    def test_discrimination_is_the_correlation_with_the_rest_of_the_test(self) -> None:
+        self.assertAlmostEqual(correlation([1, 0, 1, 0], [3, 1, 2, 0]), 2 / math.sqrt(5))
+        self.assertIsNone(correlation([1, 1, 1], [0, 1, 2]))
+
+    def test_items_are_flagged_only_with_enough_answers(self) -> None:
+        self.assertEqual(_flags(0.1, 0.5, 4), [])
+        self.assertEqual(_flags(0.1, 0.5, 5), ["too_hard"])
+        self.assertEqual(_flags(0.99, -0.2, 30), ["too_easy", "negative"])
+        self.assertEqual(_flags(0.5, 0.1, 30), ["poor"])
+        self.assertEqual(_flags(0.5, 0.4, 30), [])
+
+
+class SessionStatisticsTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        cache.clear()
+        self.session = make_exam(self.world)
+        self.attempts = {}
+        for person, right in ((self.world.leader_person, 12), (self.world.an_thanh_1_chairman, 4)):
+            attempt = Attempt.objects.get(session=self.session, person=person)
+            attempt = attempt_start(
+                user=person.user, attempt=attempt, access_code=self.session.access_code
+            )
+            answers = [
+                {"p": p, "s": 1, "r": {"choice": 0 if p <= right else 1}} for p in range(1, 13)
+            ]
+            attempt_save_answers(attempt_id=attempt.pk, token=attempt.token, answers=answers)
+            self.attempts[person.pk] = attempt_submit(actor=None, attempt=attempt, by="examinee")
+
+    def test_it_computes_the_figures_of_the_session(self) -> None:
+        stats = session_statistics(self.session)
+        self.assertEqual(stats.attempts, 2)
+        self.assertAlmostEqual(stats.mean, (100 + 33.33) / 2)
+        self.assertEqual(sum(item.answers for item in stats.items), 24)
+        self.assertEqual(stats.flagged, [])
+
+    def test_fixing_a_key_and_grading_again_updates_attempts_and_results(self) -> None:
+        chairman = self.world.an_thanh_1_chairman
+        attempt = self.attempts[chairman.pk]
+        item = attempt.items.get(position=12)
+        parsed = version_to_parsed(item.version)
+        # The key was wrong: option B (what the chairman chose) was the right one.
+        parsed.answers = [
+            Answer(a.text, Decimal(1 if i == 1 else 0)) for i, a in enumerate(parsed.answers)
+        ]
+        question_revise(actor=self.world.district_admin, question=item.version.question, parsed=parsed)
+        item.refresh_from_db()
+        self.assertEqual(item.version.number, 1)  # the attempt keeps its version until regraded
+        self.login(self.world.district_admin)
+        response = self.client.post(reverse("session-regrade", args=[self.session.pk]), follow=True)
+        self.assertContains(response, "Độ phân biệt")
+        attempt.refresh_from_db()
+        self.assertEqual(attempt.score, 5)
+        self.assertEqual(attempt.items.get(position=12).version.number, 2)
+        result = Result.objects.get(person=chairman, content=1)
+        self.assertEqual(result.score, Decimal("41.67"))
+        self.assertTrue(AuditEntry.objects.filter(action="exam.regraded").exists())
