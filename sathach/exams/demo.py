@@ -1,4 +1,4 @@
-"""The demo's IT-skills test: the shipped bank of questions (TT 03/2014 modules IU01–IU06),
+"""The demo's IT-skills test: the shipped bank of questions (TT 03/2014 modules IU01 to IU06),
 the campaign's blueprint and one session with every demo leader, forms drawn."""
 
 from __future__ import annotations

@@ -261,7 +261,7 @@ class BlueprintRule(models.Model):
         ordering = ["module", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.module} × {self.count}"
+        return f"{self.module}: {self.count}"
 
 
 class ExamSession(models.Model):

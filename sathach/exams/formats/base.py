@@ -92,7 +92,7 @@ class ParsedQuestion:
 
     @property
     def module(self) -> str | None:
-        """The IT-skill module (IU01–IU06) named by the category's first segment."""
+        """The IT-skill module (IU01-IU06) named by the category's first segment."""
         head = self.category.split("/", 1)[0].strip().upper()
         if len(head) == 4 and head.startswith("IU") and head[2:] in {f"0{n}" for n in range(1, 7)}:
             return head

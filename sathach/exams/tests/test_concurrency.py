@@ -41,7 +41,7 @@ class ConcurrentSavesTestCase(TransactionTestCase):
                         answers=[{"p": position, "s": seq, "r": {"choice": seq % 4}}],
                     )
                     assert outcome.state == "open"
-            except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            except BaseException as error:
                 errors.append(error)
             finally:
                 connections.close_all()

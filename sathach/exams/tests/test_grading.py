@@ -60,7 +60,8 @@ class GradeTestCase(SimpleTestCase):
         self.assertEqual(grade("matching", data, {"pairs": {"0": "Sao chép", "1": "Cắt"}}), Decimal("0.5"))
 
     def test_anything_malformed_earns_nothing(self) -> None:
-        for response in (None, [], "x", {"choice": None}, {"choices": "0"}):
+        responses: list[object] = [None, [], "x", {"choice": None}, {"choices": "0"}]
+        for response in responses:
             self.assertEqual(grade("multiple", ANSWERS, response), 0)
         self.assertFalse(is_answered("single", {"choice": None}))
         self.assertTrue(is_answered("matching", {"pairs": {"0": "Dán"}}))

@@ -20,15 +20,19 @@ from sathach.exams.tests.factories import make_exam
 
 class FormulaTestCase(SimpleTestCase):
     def test_alpha_of_a_small_matrix(self) -> None:
-        # totals 2, 1, 0 (variance 2/3); each slot's variance 2/9: alpha = 2 × (1 − 2/3).
-        self.assertAlmostEqual(cronbach_alpha([[1, 1], [1, 0], [0, 0]]), 2 / 3)
+        # totals 2, 1, 0 (variance 2/3); each slot's variance 2/9: alpha = 2 * (1 - 2/3).
+        alpha = cronbach_alpha([[1, 1], [1, 0], [0, 0]])
+        assert alpha is not None
+        self.assertAlmostEqual(alpha, 2 / 3)
 
     def test_alpha_is_undefined_without_spread(self) -> None:
         self.assertIsNone(cronbach_alpha([[1, 1], [1, 1]]))
         self.assertIsNone(cronbach_alpha([[1, 0]]))
 
     def test_discrimination_is_the_correlation_with_the_rest_of_the_test(self) -> None:
-        self.assertAlmostEqual(correlation([1, 0, 1, 0], [3, 1, 2, 0]), 2 / math.sqrt(5))
+        r = correlation([1, 0, 1, 0], [3, 1, 2, 0])
+        assert r is not None
+        self.assertAlmostEqual(r, 2 / math.sqrt(5))
         self.assertIsNone(correlation([1, 1, 1], [0, 1, 2]))
 
     def test_items_are_flagged_only_with_enough_answers(self) -> None:
@@ -58,6 +62,7 @@ class SessionStatisticsTestCase(BaseTestCase):
     def test_it_computes_the_figures_of_the_session(self) -> None:
         stats = session_statistics(self.session)
         self.assertEqual(stats.attempts, 2)
+        assert stats.mean is not None
         self.assertAlmostEqual(stats.mean, (100 + 33.33) / 2)
         self.assertEqual(sum(item.answers for item in stats.items), 24)
         self.assertEqual(stats.flagged, [])

@@ -121,7 +121,7 @@ class Command(BaseCommand):
             if summary.categories:
                 lines.append(_("Categories: %(list)s") % {"list": ", ".join(summary.categories)})
         for warning in summary.warnings:
-            place = warning.get("cell") or warning.get("line")
+            place = str(warning.get("cell") or warning.get("line"))
             lines.append(
                 _("Warning (%(place)s): %(message)s")
                 % {"place": place, "message": warning["message"]}
