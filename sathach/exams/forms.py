@@ -36,9 +36,7 @@ class RuleForm(forms.Form):
     """One line of the blueprint: so many questions of a module, optionally of one topic
     and one difficulty; without a topic they are spread evenly over the module's topics."""
 
-    module = forms.ChoiceField(
-        label=_("module"), choices=[("", "—"), *MODULES], required=False
-    )
+    module = forms.ChoiceField(label=_("module"), choices=[("", "—"), *MODULES], required=False)
     category = forms.ModelChoiceField(
         label=_("topic"), queryset=Category.objects.none(), required=False
     )
@@ -49,9 +47,9 @@ class RuleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["category"]).queryset = (
-            Category.objects.exclude(module="").order_by("path")
-        )
+        cast(forms.ModelChoiceField, self.fields["category"]).queryset = Category.objects.exclude(
+            module=""
+        ).order_by("path")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -55,9 +55,16 @@ class GradeTestCase(SimpleTestCase):
         self.assertIsNone(parse_number("1e999999"))
 
     def test_matching_earns_a_share_per_right_pair(self) -> None:
-        data = {"pairs": [{"prompt": "Ctrl+C", "answer": "Sao chép"}, {"prompt": "Ctrl+V", "answer": "Dán"}]}
+        data = {
+            "pairs": [
+                {"prompt": "Ctrl+C", "answer": "Sao chép"},
+                {"prompt": "Ctrl+V", "answer": "Dán"},
+            ]
+        }
         self.assertEqual(grade("matching", data, {"pairs": {"0": "Sao chép", "1": "Dán"}}), 1)
-        self.assertEqual(grade("matching", data, {"pairs": {"0": "Sao chép", "1": "Cắt"}}), Decimal("0.5"))
+        self.assertEqual(
+            grade("matching", data, {"pairs": {"0": "Sao chép", "1": "Cắt"}}), Decimal("0.5")
+        )
 
     def test_anything_malformed_earns_nothing(self) -> None:
         responses: list[object] = [None, [], "x", {"choice": None}, {"choices": "0"}]

@@ -71,9 +71,7 @@ class QuestionsCommandTestCase(TestCase):
                 report, status = self.import_json(target, "--bank", fmt)
                 self.assertEqual((status, report["imported"]), (0, 180), fmt)
                 texts = sorted(
-                    Question.objects.filter(bank__name=fmt).values_list(
-                        "current__text", flat=True
-                    )
+                    Question.objects.filter(bank__name=fmt).values_list("current__text", flat=True)
                 )
                 original = sorted(
                     Question.objects.filter(bank__name="default").values_list(

@@ -76,7 +76,9 @@ class SessionStatisticsTestCase(BaseTestCase):
         parsed.answers = [
             Answer(a.text, Decimal(1 if i == 1 else 0)) for i, a in enumerate(parsed.answers)
         ]
-        question_revise(actor=self.world.district_admin, question=item.version.question, parsed=parsed)
+        question_revise(
+            actor=self.world.district_admin, question=item.version.question, parsed=parsed
+        )
         item.refresh_from_db()
         self.assertEqual(item.version.number, 1)  # the attempt keeps its version until regraded
         self.login(self.world.district_admin)
