@@ -169,3 +169,38 @@ class QuestionBankViewTestCase(BaseTestCase):
             response = self.client.get(reverse("question-list"), {"q": query, "module": "IU03"})
             self.assertContains(response, "IU03/Chủ đề hai câu 1")
             self.assertNotContains(response, "IU03/Chủ đề một")
+
+
+class QuestionImportPageTestCase(BaseTestCase):
+    def upload(self, name: str) -> object:
+        from pathlib import Path
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        data = (Path(__file__).parent / "data" / name).read_bytes()
+        return self.client.post(
+            reverse("question-import"),
+            {"file": SimpleUploadedFile(name, data), "format": "", "bank": "default"},
+        )
+
+    def test_an_import_is_previewed_then_stored(self) -> None:
+        from sathach.exams.models import Question
+
+        self.login(self.world.district_admin)
+        response = self.upload("sample.gift")
+        self.assertContains(response, "Lưu các câu hỏi này")
+        self.assertFalse(Question.objects.exists())
+        response = self.client.post(reverse("question-import-confirm"), follow=True)
+        self.assertContains(response, "Đã nhập")
+        self.assertTrue(Question.objects.exists())
+
+    def test_a_file_with_errors_shows_each_line_and_stores_nothing(self) -> None:
+        from sathach.exams.models import Question
+
+        self.login(self.world.district_admin)
+        response = self.upload("errors.gift")
+        self.assertContains(response, "Dòng")
+        self.assertNotContains(response, "Lưu các câu hỏi này")
+        response = self.client.post(reverse("question-import-confirm"), follow=True)
+        self.assertContains(response, "Không có gì để nhập")
+        self.assertFalse(Question.objects.exists())
