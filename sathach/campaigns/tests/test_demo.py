@@ -25,7 +25,9 @@ class LoadDemoTestCase(TestCase):
             self.assertTrue(any(user.username in output for user in users), role)
             self.assertTrue(all(user.check_password(DEMO_PASSWORD) for user in users), role)
         # Every leader can take the demo test: each has an examinee account.
-        leaders = Person.objects.filter(unit__parent=district, position__in=["chu_tich", "pho_chu_tich"])
+        leaders = Person.objects.filter(
+            unit__parent=district, position__in=["chu_tich", "pho_chu_tich"]
+        )
         self.assertFalse(leaders.filter(user__isnull=True).exists())
         for commune in district.children.all():
             self.assertTrue(commune.people.filter(position="chu_tich").exists(), commune.name)
