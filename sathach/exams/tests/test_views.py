@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.core.cache import cache
 from django.urls import reverse
@@ -172,7 +173,7 @@ class QuestionBankViewTestCase(BaseTestCase):
 
 
 class QuestionImportPageTestCase(BaseTestCase):
-    def upload(self, name: str) -> object:
+    def upload(self, name: str) -> Any:
         from pathlib import Path
 
         from django.core.files.uploadedfile import SimpleUploadedFile
