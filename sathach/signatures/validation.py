@@ -1,0 +1,805 @@
+"""Validating signed PDFs: the one service behind `sathach verify`, the e-office test and the
+device registry.
+
+pyHanko checks each signature's integrity (digest, cryptographic signature, ByteRange
+coverage), its time-stamp token and the changes made after it (difference analysis). On top
+of it this module judges the certificate itself (validity period and key usage, each with its
+own reason), the chain of trust on its own (so that a broken signature is not also reported
+untrusted), revocation in the local CRLs, the strict rule that nothing but later signatures
+may change after a signature, who signed first and whether that signature can be seen.
+docs/SIGNATURES.md explains every decision.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import dataclasses
+import datetime
+import hashlib
+import io
+import logging
+import subprocess
+import tempfile
+from collections.abc import Coroutine, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeAlias, TypeVar
+from zoneinfo import ZoneInfo
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import NameOID
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.validation.pdf_embedded import (
+    EmbeddedPdfSignature,
+    async_validate_pdf_signature,
+    async_validate_pdf_timestamp,
+)
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.errors import PathError, ValidationError
+
+from sathach.campaigns.certificates import certificate_info, load_certificate
+from sathach.core.errors import DomainError
+from sathach.core.text import nfc
+
+logger = logging.getLogger(__name__)
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+CertificateInput: TypeAlias = "bytes | x509.Certificate | asn1_x509.Certificate"
+CrlInput: TypeAlias = "bytes | x509.CertificateRevocationList"
+
+# Reason codes of the contract (shared/contracts/verify.md), in the order they are listed.
+MALFORMED_PDF = "MALFORMED_PDF"
+NO_SIGNATURE = "NO_SIGNATURE"
+BROKEN_SIGNATURE = "BROKEN_SIGNATURE"
+UNTRUSTED = "UNTRUSTED"
+CERT_EXPIRED = "CERT_EXPIRED"
+CERT_NOT_YET_VALID = "CERT_NOT_YET_VALID"
+KEY_USAGE = "KEY_USAGE"
+MODIFIED_AFTER_SIGNING = "MODIFIED_AFTER_SIGNING"
+WRONG_SIGNER = "WRONG_SIGNER"
+NOT_VISIBLE = "NOT_VISIBLE"
+REASONS = (
+    MALFORMED_PDF,
+    NO_SIGNATURE,
+    BROKEN_SIGNATURE,
+    UNTRUSTED,
+    CERT_EXPIRED,
+    CERT_NOT_YET_VALID,
+    KEY_USAGE,
+    MODIFIED_AFTER_SIGNING,
+    WRONG_SIGNER,
+    NOT_VISIBLE,
+)
+# What may follow a signature and still leave it valid.
+ALLOWED_MODIFICATIONS = ("none", "signatures")
+
+REASON_MESSAGES = {
+    MALFORMED_PDF: gettext_lazy("The file is not a PDF, or a PDF that cannot be read."),
+    NO_SIGNATURE: gettext_lazy("The file has no signature."),
+    BROKEN_SIGNATURE: gettext_lazy(
+        "A signature is broken: the signed content or the signature itself was altered."
+    ),
+    UNTRUSTED: gettext_lazy(
+        "A signer's certificate does not chain to a trusted root, or has been revoked."
+    ),
+    CERT_EXPIRED: gettext_lazy("A signer's certificate had expired at the time of checking."),
+    CERT_NOT_YET_VALID: gettext_lazy(
+        "A signer's certificate was not yet valid at the time of checking."
+    ),
+    KEY_USAGE: gettext_lazy("A signer's certificate does not allow signing."),
+    MODIFIED_AFTER_SIGNING: gettext_lazy(
+        "The file was changed after a signature beyond adding later signatures."
+    ),
+    WRONG_SIGNER: gettext_lazy("The first signature is not made with the expected certificate."),
+    NOT_VISIBLE: gettext_lazy("The first signature has no visible appearance on a page."),
+}
+MODIFICATION_LABELS = {
+    "none": gettext_lazy("none"),
+    "signatures": gettext_lazy("only later signatures added"),
+    "form_filling": gettext_lazy("form fields filled in"),
+    "annotations": gettext_lazy("annotations added"),
+    "other": gettext_lazy("content or structure changed"),
+}
+
+# Name attributes without an RFC 4514 keyword, written with their usual LDAP names.
+_NAME_KEYWORDS = {
+    NameOID.TITLE: "title",
+    NameOID.SERIAL_NUMBER: "serialNumber",
+    NameOID.EMAIL_ADDRESS: "emailAddress",
+}
+# pyHanko's indications that the signature's own algorithms are not acceptable (MD5, SHA-1).
+_CRYPTO_FAILURES = {
+    AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE,
+    AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
+    AdESFailure.SIG_CRYPTO_FAILURE,
+}
+# The chain of trust is judged without key usage requirements: KEY_USAGE is ours.
+_ANY_KEY_USAGE = KeyUsageConstraints(key_usage=set())
+_HIDDEN = 2 | 32  # annotation flags Hidden and NoView
+_RENDER_DPI = 80
+_RENDER_TIMEOUT_S = 30
+
+T = TypeVar("T")
+Box = tuple[float, float, float, float]
+
+
+class MalformedPdf(ValueError):
+    """The data is not a PDF, or a PDF (or one of its signatures) that cannot be parsed."""
+
+
+@dataclass
+class SignatureReport:
+    """One signature, as the contract reports it, plus what the reasons are made from."""
+
+    field: str
+    signer_subject: str
+    signer_serial: str
+    signer_sha256: str
+    issuer_subject: str
+    signing_time: datetime.datetime | None
+    intact: bool
+    trusted: bool
+    cert_valid: bool
+    modification: str
+    visible: bool
+    page: int | None
+    rect: list[float] | None
+    signer_der: bytes = dataclasses.field(repr=False)
+    expired: bool = False
+    not_yet_valid: bool = False
+    usage_ok: bool = True
+    permitted: bool = True
+    """The changes after this signature are allowed: only later signatures, and nothing that
+    the signer's own DocMDP/FieldMDP policy forbids."""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "signer_subject": self.signer_subject,
+            "signer_serial": self.signer_serial,
+            "signer_sha256": self.signer_sha256,
+            "issuer_subject": self.issuer_subject,
+            "signing_time": (
+                self.signing_time.astimezone(VIETNAM).isoformat(timespec="seconds")
+                if self.signing_time
+                else None
+            ),
+            "intact": self.intact,
+            "trusted": self.trusted,
+            "cert_valid": self.cert_valid,
+            "modification": self.modification,
+            "visible": self.visible,
+            "page": self.page,
+            "rect": self.rect,
+        }
+
+
+@dataclass
+class Verdict:
+    valid: bool
+    reasons: list[str]
+    signatures: list[SignatureReport]
+
+    def as_json(self, file_name: str) -> dict[str, Any]:
+        """The JSON document of `sathach verify --json`."""
+        return {
+            "file": file_name,
+            "valid": self.valid,
+            "reasons": list(self.reasons),
+            "signatures": [s.as_json() for s in self.signatures],
+        }
+
+
+def _verdict(reasons: Iterable[str], signatures: list[SignatureReport]) -> Verdict:
+    found = set(reasons)
+    ordered = [code for code in REASONS if code in found]
+    return Verdict(valid=not ordered, reasons=ordered, signatures=signatures)
+
+
+# --- certificates ---------------------------------------------------------------------------
+
+
+def certificate_ders(data: bytes) -> list[bytes]:
+    """Every certificate in PEM bytes, or the one certificate in DER (or unarmoured base64)
+    bytes, as DER. Raises ValueError when there is none."""
+    if b"-----BEGIN CERTIFICATE-----" in data:
+        try:
+            certificates = x509.load_pem_x509_certificates(data)
+        except ValueError:
+            raise ValueError("unreadable PEM certificate") from None
+    else:
+        try:
+            certificates = [load_certificate(data)]
+        except DomainError as error:
+            raise ValueError(error.message) from None
+    return [c.public_bytes(serialization.Encoding.DER) for c in certificates]
+
+
+def _asn1_certificates(values: Iterable[CertificateInput]) -> list[asn1_x509.Certificate]:
+    result = []
+    for value in values:
+        if isinstance(value, asn1_x509.Certificate):
+            result.append(value)
+        elif isinstance(value, x509.Certificate):
+            der = value.public_bytes(serialization.Encoding.DER)
+            result.append(asn1_x509.Certificate.load(der))
+        else:
+            result.extend(asn1_x509.Certificate.load(der) for der in certificate_ders(value))
+    return result
+
+
+def _crls(values: Iterable[CrlInput]) -> list[x509.CertificateRevocationList]:
+    result = []
+    for value in values:
+        if isinstance(value, x509.CertificateRevocationList):
+            result.append(value)
+        elif b"-----BEGIN X509 CRL-----" in value:
+            result.append(x509.load_pem_x509_crl(value))
+        else:
+            result.append(x509.load_der_x509_crl(value))
+    return result
+
+
+def _name(name: x509.Name) -> str:
+    return nfc(name.rfc4514_string(_NAME_KEYWORDS))
+
+
+def _revoked_by_local_crl(
+    certificate: x509.Certificate,
+    issuer: x509.Certificate,
+    crls: list[x509.CertificateRevocationList],
+    at: datetime.datetime,
+) -> bool:
+    """pyHanko reads a CRL only for a certificate that names a CRL distribution point, and
+    ignores a stale one in soft-fail mode; a revocation listed in an authentic CRL of the
+    issuer is a fact either way."""
+    public_key = issuer.public_key()
+    for crl in crls:
+        if crl.issuer != certificate.issuer:
+            continue
+        try:
+            authentic = crl.is_signature_valid(public_key)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            authentic = False
+        entry = crl.get_revoked_certificate_by_serial_number(certificate.serial_number)
+        if authentic and entry is not None and entry.revocation_date_utc <= at:
+            return True
+    return False
+
+
+# --- the PDF structure ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    field_type: str | None
+    ref: generic.Reference
+    value: generic.DictionaryObject
+    signed: bool
+
+
+@dataclass(frozen=True)
+class _Page:
+    ref: generic.Reference
+    value: generic.DictionaryObject
+    box: Box
+    rotate: int
+
+
+def _fields(handler: Any) -> Iterator[_Field]:
+    """Every field of the AcroForm tree, with fully qualified names and inherited types."""
+    try:
+        roots = handler.root["/AcroForm"]["/Fields"]
+    except KeyError:
+        return
+    stack: list[tuple[Any, str, str | None]] = [(ref, "", None) for ref in reversed(list(roots))]
+    seen: set[generic.Reference] = set()
+    while stack:
+        ref, parent_name, parent_type = stack.pop()
+        if not isinstance(ref, generic.IndirectObject) or ref.reference in seen:
+            raise MalformedPdf("bad form field tree")
+        seen.add(ref.reference)
+        value = ref.get_object()
+        if "/T" not in value:
+            continue
+        name = f"{parent_name}.{value['/T']}" if parent_name else str(value["/T"])
+        field_type = str(value["/FT"]) if "/FT" in value else parent_type
+        yield _Field(nfc(name), field_type, ref.reference, value, "/V" in value)
+        if "/Kids" in value:
+            stack.extend((kid, name, field_type) for kid in reversed(list(value["/Kids"])))
+
+
+def _get(value: generic.DictionaryObject, key: str, default: Any = None) -> Any:
+    """The entry, dereferenced (pyHanko's dictionaries dereference on [] but not on get)."""
+    return value[key] if key in value else default  # noqa: SIM401
+
+
+def _raw(value: generic.DictionaryObject, key: str) -> Any:
+    return value.raw_get(key) if key in value else None
+
+
+def _box(value: Any) -> Box:
+    x1, y1, x2, y2 = (float(v) for v in value)
+    return (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+
+
+def _pages(handler: Any) -> list[_Page]:
+    """The pages in order, with their (inherited) crop box and rotation."""
+    pages: list[_Page] = []
+    stack: list[tuple[Any, Any, Any, int]] = [(handler.root.raw_get("/Pages"), None, None, 0)]
+    seen: set[generic.Reference] = set()
+    while stack:
+        ref, media, crop, rotate = stack.pop()
+        if not isinstance(ref, generic.IndirectObject) or ref.reference in seen:
+            raise MalformedPdf("bad page tree")
+        seen.add(ref.reference)
+        node = ref.get_object()
+        media = _get(node, "/MediaBox", media)
+        crop = _get(node, "/CropBox", crop)
+        rotate = int(_get(node, "/Rotate", rotate))
+        if _get(node, "/Type") == "/Pages":
+            stack.extend((kid, media, crop, rotate) for kid in reversed(list(node["/Kids"])))
+        else:
+            box = _box(crop if crop is not None else media)
+            pages.append(_Page(ref.reference, node, box, rotate % 360))
+    return pages
+
+
+def _annotations(page: generic.DictionaryObject) -> dict[generic.Reference, Any]:
+    annotations = _get(page, "/Annots")
+    if not isinstance(annotations, generic.ArrayObject):
+        return {}
+    return {a.reference: a for a in annotations if isinstance(a, generic.IndirectObject)}
+
+
+def _references(value: Any, skip: frozenset[str]) -> set[generic.Reference]:
+    """The indirect objects that `value` reaches, not following the keys in `skip`."""
+    found: set[generic.Reference] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, generic.IndirectObject):
+            if item.reference in found:
+                continue
+            found.add(item.reference)
+            item = item.get_object()
+        if isinstance(item, generic.DictionaryObject):
+            stack.extend(item.raw_get(k) for k in item if k not in skip)
+        elif isinstance(item, generic.ArrayObject):
+            stack.extend(item)
+    return found
+
+
+def _updated_after(reader: PdfFileReader, revision: int) -> set[generic.Reference]:
+    updated: set[generic.Reference] = set()
+    for later in range(revision + 1, reader.xrefs.total_revisions):
+        updated |= reader.xrefs.explicit_refs_in_revision(later)
+    return updated
+
+
+@dataclass
+class _Document:
+    reader: PdfFileReader
+    signatures: list[EmbeddedPdfSignature]
+    fields: dict[str, _Field]
+    pages: list[_Page]
+
+
+def _open(data: bytes) -> _Document:
+    """Parse the file, its form fields, pages and signatures; MalformedPdf on any failure."""
+    try:
+        reader = PdfFileReader(io.BytesIO(data))
+        fields = {f.name: f for f in _fields(reader)}
+        signatures = list(reader.embedded_signatures)
+        pages = _pages(reader)
+        for signature in signatures:
+            signature.signer_cert.dump()
+    except MalformedPdf:
+        raise
+    except Exception as error:  # any parse failure means the file is rejected
+        logger.info("unreadable PDF", exc_info=True)
+        raise MalformedPdf(str(error)) from None
+    signed = {name for name, f in fields.items() if f.field_type == "/Sig" and f.signed}
+    if signed != {nfc(s.field_name) for s in signatures}:
+        # pyHanko skips signatures in formats it does not know: never judge around them.
+        raise MalformedPdf("a signature in an unsupported format")
+    return _Document(reader, signatures, fields, pages)
+
+
+# --- what changed after a signature -----------------------------------------------------------
+
+
+def _only_later_signatures(document: _Document, revision: int, later: set[str]) -> bool:
+    """pyHanko's FORM_FILLING covers both new signatures and filled-in fields. Tell them
+    apart: after `revision`, no field but the later signatures' may be new or touched."""
+    old = {f.name: f for f in _fields(document.reader.get_historical_resolver(revision))}
+    updated = _updated_after(document.reader, revision)
+    for name, current in document.fields.items():
+        if current.field_type == "/Sig":
+            before = old.get(name)
+            if name not in later and (before is None or before.signed != current.signed):
+                return False
+            continue
+        reached = {current.ref} | _references(current.value, frozenset({"/P", "/Parent", "/Kids"}))
+        for kid in _get(current.value, "/Kids", ()):
+            if "/T" not in kid.get_object():
+                reached |= _references(kid, frozenset({"/P", "/Parent"}))
+        if reached & updated:
+            return False
+    return True
+
+
+def _only_annotations(document: _Document, revision: int) -> bool:
+    """Whether what pyHanko calls OTHER is only new annotations on unchanged pages (pyHanko's
+    default policy does not tell annotations apart). A label for the report: both are
+    modifications after signing."""
+    reader = document.reader
+    old_reader = reader.get_historical_resolver(revision)
+    old_pages = _pages(old_reader)
+    if [p.ref for p in old_pages] != [p.ref for p in document.pages]:
+        return False
+    updated = _updated_after(reader, revision)
+    # The document information dictionary: every writer updates its /Producer.
+    info = _raw(reader.trailer_view, "/Info")
+    allowed = {info.reference} if isinstance(info, generic.IndirectObject) else set()
+    for before, after in zip(old_pages, document.pages, strict=True):
+        if after.ref in updated:
+            keys = (set(before.value) | set(after.value)) - {"/Annots"}
+            if any(_raw(before.value, k) != _raw(after.value, k) for k in keys):
+                return False
+            allowed.add(after.ref)
+        annotations = _raw(after.value, "/Annots")
+        if isinstance(annotations, generic.IndirectObject):
+            allowed.add(annotations.reference)
+        old_annotations = _annotations(before.value)
+        for ref, annotation in _annotations(after.value).items():
+            if ref in old_annotations:
+                continue
+            reached = _references(annotation, frozenset({"/P", "/Parent", "/Popup", "/IRT"}))
+            allowed |= {r for r in reached if reader.xrefs.get_introducing_revision(r) > revision}
+    return bool(updated) and updated <= allowed
+
+
+def _modification(
+    document: _Document, signature: EmbeddedPdfSignature, status: Any, later: set[str]
+) -> str:
+    coverage = status.coverage
+    level = status.modification_level
+    if coverage not in (SignatureCoverageLevel.ENTIRE_FILE, SignatureCoverageLevel.ENTIRE_REVISION):
+        return "other"
+    if level is None:
+        return "other"
+    if level == ModificationLevel.NONE:
+        return "none"
+    if level in (ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING):
+        if _only_later_signatures(document, signature.signed_revision, later):
+            return "signatures"
+        return "form_filling"
+    if level == ModificationLevel.ANNOTATIONS or _only_annotations(
+        document, signature.signed_revision
+    ):
+        return "annotations"
+    return "other"
+
+
+# --- one signature --------------------------------------------------------------------------
+
+
+def _appearance(document: _Document, name: str) -> tuple[int, Box] | None:
+    """The page (0-based) and rectangle of the field's first visible widget: a non-empty
+    /Rect on a page's /Annots, not hidden, overlapping the page."""
+    field_ = document.fields.get(name)
+    if field_ is None:
+        return None
+    value = field_.value
+    widgets: list[tuple[generic.Reference, generic.DictionaryObject]] = []
+    if "/Kids" in value:
+        for kid in value["/Kids"]:
+            kid_value = kid.get_object()
+            if isinstance(kid, generic.IndirectObject) and "/T" not in kid_value:
+                widgets.append((kid.reference, kid_value))
+    else:
+        widgets.append((field_.ref, value))
+    for ref, widget in widgets:
+        if "/Rect" not in widget or int(_get(widget, "/F", 0)) & _HIDDEN:
+            continue
+        x1, y1, x2, y2 = _box(widget["/Rect"])
+        if x2 <= x1 or y2 <= y1:
+            continue
+        for index, page in enumerate(document.pages):
+            px1, py1, px2, py2 = page.box
+            on_page = x1 < px2 and x2 > px1 and y1 < py2 and y2 > py1
+            if on_page and ref in _annotations(page.value):
+                return index, (x1, y1, x2, y2)
+    return None
+
+
+async def _chain_trusted(
+    certificate: asn1_x509.Certificate,
+    *,
+    roots: list[asn1_x509.Certificate],
+    intermediates: list[asn1_x509.Certificate],
+    crls: list[x509.CertificateRevocationList],
+    at: datetime.datetime,
+    not_before: datetime.datetime,
+    not_after: datetime.datetime,
+) -> bool:
+    """Whether the certificate chains to a trusted root and is not revoked. The chain is
+    judged at `at` moved inside the certificate's validity period, so that an expired
+    certificate is CERT_EXPIRED, not also UNTRUSTED."""
+    moment = min(max(at, not_before), not_after)
+    context = ValidationContext(
+        trust_roots=roots,
+        other_certs=intermediates,
+        crls=[crl.public_bytes(serialization.Encoding.DER) for crl in crls],
+        moment=moment,
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+    )
+    try:
+        path = await CertificateValidator(
+            certificate, validation_context=context
+        ).async_validate_path()
+    except (PathError, ValidationError, ValueError):
+        return False
+    chain = list(path.iter_certs(include_root=True))
+    issuer = chain[-2] if len(chain) > 1 else chain[-1]
+    return not _revoked_by_local_crl(
+        x509.load_der_x509_certificate(certificate.dump()),
+        x509.load_der_x509_certificate(issuer.dump()),
+        crls,
+        at,
+    )
+
+
+async def _check(
+    document: _Document,
+    index: int,
+    *,
+    roots: list[asn1_x509.Certificate],
+    others: list[asn1_x509.Certificate],
+    crls: list[x509.CertificateRevocationList],
+    at: datetime.datetime,
+) -> SignatureReport:
+    signature = document.signatures[index]
+    context = ValidationContext(
+        trust_roots=roots,
+        other_certs=others,
+        crls=[crl.public_bytes(serialization.Encoding.DER) for crl in crls],
+        moment=at,
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+    )
+    timestamp_only = signature.sig_object_type == "/DocTimeStamp"
+    try:
+        if timestamp_only:
+            status: Any = await async_validate_pdf_timestamp(signature, context)
+        else:
+            status = await async_validate_pdf_signature(
+                signature, context, key_usage_settings=_ANY_KEY_USAGE
+            )
+    except SignatureValidationError:
+        # The PDF is readable but this signature is not (bad CMS, unknown algorithm…).
+        status = None
+    asn1_certificate = signature.signer_cert
+    der = asn1_certificate.dump()
+    certificate = x509.load_der_x509_certificate(der)
+    info = certificate_info(certificate)
+    later = {nfc(s.field_name) for s in document.signatures[index + 1 :]}
+    name = nfc(signature.field_name)
+
+    intact = False
+    modification = "other"
+    permitted = False
+    signing_time = None
+    timestamp_trusted = True
+    if status is not None:
+        coverage_ok = status.coverage in (
+            SignatureCoverageLevel.ENTIRE_FILE,
+            SignatureCoverageLevel.ENTIRE_REVISION,
+        )
+        intact = bool(
+            status.intact
+            and status.valid
+            and coverage_ok
+            and status.trust_problem_indic not in _CRYPTO_FAILURES
+        )
+        modification = _modification(document, signature, status, later)
+        permitted = modification in ALLOWED_MODIFICATIONS and status.docmdp_ok is not False
+        if timestamp_only:
+            signing_time = status.timestamp
+        else:
+            token = status.timestamp_validity
+            if token is not None:
+                intact = intact and bool(token.intact and token.valid)
+                timestamp_trusted = bool(token.trusted)
+            if token is not None and token.intact and token.valid and token.trusted:
+                signing_time = token.timestamp
+            else:
+                signing_time = status.signer_reported_dt
+    if signing_time is not None and signing_time.tzinfo is None:
+        signing_time = signing_time.replace(tzinfo=datetime.UTC)
+
+    trusted = timestamp_trusted and await _chain_trusted(
+        asn1_certificate,
+        roots=roots,
+        intermediates=others + list(signature.other_embedded_certs),
+        crls=crls,
+        at=at,
+        not_before=info.not_before,
+        not_after=info.not_after,
+    )
+    expired = at > info.not_after
+    not_yet_valid = at < info.not_before
+    placed = _appearance(document, name)
+    return SignatureReport(
+        field=name,
+        signer_subject=_name(certificate.subject),
+        signer_serial=format(certificate.serial_number, "x"),
+        signer_sha256=hashlib.sha256(der).hexdigest(),
+        issuer_subject=_name(certificate.issuer),
+        signing_time=signing_time,
+        intact=intact,
+        trusted=trusted,
+        cert_valid=info.can_sign and not expired and not not_yet_valid,
+        modification=modification,
+        visible=placed is not None,
+        page=placed[0] + 1 if placed else None,
+        rect=list(placed[1]) if placed else None,
+        signer_der=der,
+        expired=expired,
+        not_yet_valid=not_yet_valid,
+        usage_ok=info.can_sign,
+        permitted=permitted,
+    )
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run pyHanko's coroutines to the end, also from a thread whose event loop is running."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+# --- the service ----------------------------------------------------------------------------
+
+
+def validate_pdf(
+    data: bytes,
+    *,
+    trust_roots: Iterable[CertificateInput],
+    other_certs: Iterable[CertificateInput] = (),
+    crls: Iterable[CrlInput] = (),
+    signer: bytes | None = None,
+    require_visible: bool = False,
+    at: datetime.datetime | None = None,
+) -> Verdict:
+    """Judge a signed PDF against the trust roots given (never those in the document).
+
+    `signer`: the certificate (DER or PEM) the first signature must be made with.
+    `require_visible`: the first signature must have a visible appearance on a page.
+    `at`: when certificates are judged (default now; a naive time is Vietnam time).
+    A certificate, CRL or signer that cannot be read raises ValueError; the document itself
+    never raises: whatever is wrong with it is in the verdict.
+    """
+    at = at or timezone.now()
+    if timezone.is_naive(at):
+        at = at.replace(tzinfo=VIETNAM)
+    roots = _asn1_certificates(trust_roots)
+    others = _asn1_certificates(other_certs)
+    revocation_lists = _crls(crls)
+    expected = certificate_ders(signer)[0] if signer is not None else None
+    try:
+        document = _open(data)
+    except MalformedPdf:
+        return _verdict([MALFORMED_PDF], [])
+    if not document.signatures:
+        return _verdict([NO_SIGNATURE], [])
+
+    async def check_all() -> list[SignatureReport]:
+        return [
+            await _check(document, index, roots=roots, others=others, crls=revocation_lists, at=at)
+            for index in range(len(document.signatures))
+        ]
+
+    try:
+        reports = _run(check_all())
+    except Exception:  # a file that breaks the checks is not a valid PDF
+        logger.info("PDF that breaks validation", exc_info=True)
+        return _verdict([MALFORMED_PDF], [])
+
+    reasons = []
+    for report in reports:
+        if not report.intact:
+            reasons.append(BROKEN_SIGNATURE)
+        if not report.trusted:
+            reasons.append(UNTRUSTED)
+        if report.expired:
+            reasons.append(CERT_EXPIRED)
+        if report.not_yet_valid:
+            reasons.append(CERT_NOT_YET_VALID)
+        if not report.usage_ok:
+            reasons.append(KEY_USAGE)
+        if not report.permitted:
+            reasons.append(MODIFIED_AFTER_SIGNING)
+    first = reports[0]
+    if expected is not None and first.signer_der != expected:
+        reasons.append(WRONG_SIGNER)
+    if require_visible and not first.visible:
+        reasons.append(NOT_VISIBLE)
+    return _verdict(reasons, reports)
+
+
+def read_signer_certificates(data: bytes) -> list[bytes]:
+    """The DER of each signature's signer certificate, in file order (a signed PDF's way of
+    telling which certificate a device holds). Raises MalformedPdf."""
+    return [s.signer_cert.dump() for s in _open(data).signatures]
+
+
+# --- a picture of the signature -------------------------------------------------------------
+
+
+def _pixels(point: tuple[float, float], page: _Page, scale: float) -> tuple[float, float]:
+    """A PDF user-space point on the page as rendered by pdftoppm (top-left origin)."""
+    x0, y0, x1, y1 = page.box
+    u, v = point[0] - x0, point[1] - y0
+    width, height = x1 - x0, y1 - y0
+    placed = {
+        0: (u, height - v),
+        90: (v, u),
+        180: (width - u, v),
+        270: (height - v, width - u),
+    }.get(page.rotate, (u, height - v))
+    return placed[0] * scale, placed[1] * scale
+
+
+def render_signature_page(data: bytes, index: int = 0) -> bytes | None:
+    """A PNG of the page that holds signature `index`, at 80 dpi, with the signature's
+    rectangle outlined in red; None when the signature is invisible or anything fails."""
+    from PIL import Image, ImageDraw, UnidentifiedImageError
+
+    try:
+        document = _open(data)
+        placed = _appearance(document, nfc(document.signatures[index].field_name))
+    except Exception:  # no picture rather than an error page: the verdict says why
+        logger.info("no signature to render", exc_info=True)
+        return None
+    if placed is None:
+        return None
+    page_index, (x1, y1, x2, y2) = placed
+    page = document.pages[page_index]
+    with tempfile.TemporaryDirectory(prefix="sathach-render-") as folder:
+        source = Path(folder) / "document.pdf"
+        source.write_bytes(data)
+        number = str(page_index + 1)
+        command = ["pdftoppm", "-png", "-r", str(_RENDER_DPI), "-f", number, "-l", number]
+        command += ["-singlefile", str(source), str(Path(folder) / "page")]
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=_RENDER_TIMEOUT_S)  # noqa: S603
+            image = Image.open(Path(folder) / "page.png").convert("RGB")
+        except (OSError, subprocess.SubprocessError, UnidentifiedImageError):
+            logger.info("pdftoppm could not render the page", exc_info=True)
+            return None
+    scale = _RENDER_DPI / 72
+    corners = [_pixels(p, page, scale) for p in ((x1, y1), (x2, y2))]
+    left, right = sorted(c[0] for c in corners)
+    top, bottom = sorted(c[1] for c in corners)
+    ImageDraw.Draw(image).rectangle((left, top, right, bottom), outline=(220, 0, 0), width=3)
+    output = io.BytesIO()
+    image.save(output, "PNG")
+    return output.getvalue()
