@@ -16,7 +16,7 @@ from pathlib import Path
 from shutil import which
 from typing import Any
 
-from django.test import SimpleTestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 from PIL import Image
 
 from sathach.signatures import signing
@@ -456,7 +456,7 @@ class RenderTest(SimpleTestCase):
         self.assertIsNone(render_signature_page(leader_signed(), 5))
 
 
-class InstalledTrustRootsTest(SimpleTestCase):
+class InstalledTrustRootsTest(TestCase):
     def test_it_reads_every_certificate_file_of_the_trust_folder(self) -> None:
         pki = exam_pki()
         with tempfile.TemporaryDirectory() as folder:
@@ -469,6 +469,18 @@ class InstalledTrustRootsTest(SimpleTestCase):
             with override_settings(VAR_DIR=Path(folder)), self.assertLogs(level="WARNING"):
                 roots = installed_trust_roots()
         self.assertEqual(sorted(roots), sorted([pki.root.der, pki.rogue_root.der]))
+
+    def test_the_exam_root_and_the_admins_roots_are_trusted(self) -> None:
+        from sathach.signatures.models import Authority
+        from sathach.signatures.services import pki_init, trust_anchor_add
+
+        pki_init(actor=None, organization="UBND huyện Cù Lao Dung")
+        national = exam_pki().root
+        trust_anchor_add(actor=None, data=national.der, name="Gốc quốc gia")
+        with tempfile.TemporaryDirectory() as folder, override_settings(VAR_DIR=Path(folder)):
+            roots = installed_trust_roots()
+        exam_root = bytes(Authority.objects.get(kind="root").certificate)
+        self.assertEqual(roots, [exam_root, national.der])
 
     def test_a_missing_folder_trusts_nothing_and_creates_nothing(self) -> None:
         with tempfile.TemporaryDirectory() as folder:

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import SimpleTestCase
+from django.test import TestCase
 from django.utils.translation import gettext as _
 
 from sathach.signatures.tests import pdfs
@@ -53,7 +53,7 @@ def run_verify(*args: str, var_dir: Path | None = None) -> subprocess.CompletedP
     )
 
 
-class VerifyCommandTest(SimpleTestCase):
+class VerifyCommandTest(TestCase):
     folder: Path
     _temporary: tempfile.TemporaryDirectory[str]
 
