@@ -50,6 +50,13 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="sathach-test-media-")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The browser tests run last: Playwright's sync API leaves its event loop running in the
+    # main thread for the rest of the session, and pyHanko (signing, validation) calls
+    # asyncio.run(), which refuses to start inside a running loop.
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
