@@ -1,0 +1,380 @@
+"""The simulated examinees: N browsers on one asyncio loop, in a process of their own.
+
+`python -m sathach.exams.bench.load PLAN RESULT` reads the plan (JSON), checks everyone in,
+prints `checked-in` on stdout and waits for `open` on stdin (the proctor opens the session
+meanwhile), then runs the test and writes the result (JSON). It never imports Django: what
+it knows of the server is what a browser gets over HTTP.
+
+Each examinee:
+1. checks in before the opening: signs in through the login page (at most `login_slots`
+   sign-ins in flight: one per server worker) and lands on "My tests";
+2. at the opening: "My tests" shows the code box at its next refresh (it reloads its list
+   every 15 s, so at a random moment within 15 s), the examinee types the code (one think
+   time) and gets the test page; then answers every question through the autosave
+   endpoint, one answer per request with a think time before each, and changes a fifth of
+   them afterwards with a newer sequence number; the page's 30 s heartbeat is sent as the
+   browser sends it;
+3. once everyone has answered, submits at a random moment within one minute and opens the
+   review page.
+
+Think times are drawn uniformly between half and one and a half times T, so that the
+examinees do not move in lockstep. With T = 0 the run measures capacity, phase by phase:
+everyone starts, then everyone answers, then everyone submits at once, so that the rate of
+saves is not mixed with the opening, and the list refresh comes at once. (While they wait
+before the opening the examinees' lists refresh too; the bench leaves those refreshes out
+to keep the check-in short, and docs/PERFORMANCE.md gives their cost.)
+
+Every status outside 2xx/3xx, every transport failure and every save the server did not
+acknowledge counts as an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sathach.exams.bench.http import Browser, HttpError, Response
+
+HOST = "127.0.0.1"
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+BEGIN = re.compile(r'action="/thi/(\d+)/bat-dau/"')
+TOKEN = re.compile(r'data-token="([^"]+)"')
+FIELDSET = re.compile(r'<fieldset class="q" id="q\d+" data-pos="(\d+)" data-type="(\w+)"')
+MAX_ERROR_SAMPLES = 20
+CHANGE_RATIO = 0.2  # the share of answers changed afterwards
+
+
+@dataclass
+class Plan:
+    port: int
+    usernames: list[str]
+    password: str
+    access_code: str
+    think_ms: int
+    login_slots: int
+    seed: int = 2020
+    change_ratio: float = CHANGE_RATIO
+    refresh_seconds: float = 15.0
+    heartbeat_seconds: float = 30.0
+    submit_window_seconds: float = 60.0
+    timeout_seconds: float = 120.0
+
+
+class Failure(Exception):
+    """This examinee cannot go on (already counted as an error)."""
+
+
+@dataclass
+class Examinee:
+    username: str
+    rng: random.Random
+    attempt_id: int = 0
+    token: str = ""
+    csrf: str = ""
+    choices: dict[int, list[int]] = field(default_factory=dict)  # position -> option values
+    seq: int = 0
+    acknowledged: dict[int, tuple[int, Any]] = field(default_factory=dict)
+    answered: bool = False
+
+
+class Run:
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.requests = 0
+        self.errors = 0
+        self.error_samples: list[str] = []
+        self.latency: dict[str, list[float]] = {"login": [], "page": [], "save": [], "submit": []}
+        self.saves = 0
+        self.first_save = float("inf")
+        self.last_save = 0.0
+        self.opened_at = 0.0
+        self.last_page = 0.0
+        self.save_times: list[float] = []  # when each timed save was sent
+        self.login_slots = asyncio.Semaphore(plan.login_slots)
+        self.opened = asyncio.Event()
+        self.all_checked_in = asyncio.Event()
+        self.all_started = asyncio.Event()
+        self.all_answered = asyncio.Event()
+        self._to_check_in = len(plan.usernames)
+        self._to_start = len(plan.usernames)
+        self._to_answer = len(plan.usernames)
+        self.examinees: list[Examinee] = []
+        self.phase_seconds: dict[str, float] = {}
+
+    # Requests --------------------------------------------------------------------------
+
+    def _error(self, message: str) -> None:
+        self.errors += 1
+        if len(self.error_samples) < MAX_ERROR_SAMPLES:
+            self.error_samples.append(message)
+
+    async def call(
+        self, coroutine: Any, kind: str | None = None, fatal: bool = True
+    ) -> Response | None:
+        """Await one request, count it, time it under `kind`; an error is counted and
+        raises Failure when `fatal`, else gives None."""
+        self.requests += 1
+        began = time.perf_counter()
+        try:
+            response: Response = await coroutine
+        except HttpError as error:
+            self._error(str(error))
+            if fatal:
+                raise Failure from error
+            return None
+        if kind is not None:
+            self.latency[kind].append((time.perf_counter() - began) * 1000)
+        return response
+
+    def expect(self, condition: bool, message: str) -> None:
+        if not condition:
+            self._error(message)
+            raise Failure(message)
+
+    async def think(self, examinee: Examinee) -> None:
+        if self.plan.think_ms > 0:
+            await asyncio.sleep(examinee.rng.uniform(0.5, 1.5) * self.plan.think_ms / 1000)
+
+    # One examinee ----------------------------------------------------------------------
+
+    async def examinee(self, index: int, username: str) -> None:
+        examinee = Examinee(username, random.Random(self.plan.seed * 100_003 + index))  # noqa: S311
+        self.examinees.append(examinee)
+        browser = Browser(HOST, self.plan.port, self.plan.timeout_seconds)
+        try:
+            try:
+                try:
+                    await self.check_in(browser, examinee)
+                finally:
+                    self._to_check_in -= 1
+                    if self._to_check_in == 0:
+                        self.all_checked_in.set()
+                await self.opened.wait()
+                try:
+                    await self.start(browser, examinee)
+                finally:
+                    self._to_start -= 1
+                    if self._to_start == 0:
+                        self.all_started.set()
+                if self.plan.think_ms == 0:
+                    await self.all_started.wait()
+                await self.answer(browser, examinee)
+                examinee.answered = True
+            except Failure:
+                pass
+            finally:
+                self._to_answer -= 1
+                if self._to_answer == 0:
+                    self.all_answered.set()
+            if examinee.answered:
+                await self.all_answered.wait()
+                if self.plan.think_ms > 0:
+                    await asyncio.sleep(examinee.rng.uniform(0, self.plan.submit_window_seconds))
+                await self.submit(browser, examinee)
+        except Failure:
+            pass
+        finally:
+            browser.close()
+
+    async def check_in(self, browser: Browser, examinee: Examinee) -> None:
+        login = "/accounts/login/?next=/thi/"
+        async with self.login_slots:
+            page = await self.call(browser.get(login))
+            assert page is not None
+            csrf = CSRF.search(page.text)
+            self.expect(csrf is not None, f"{examinee.username}: no CSRF token on the login page")
+            assert csrf is not None
+            fields = {
+                "csrfmiddlewaretoken": csrf.group(1),
+                "username": examinee.username,
+                "password": self.plan.password,
+                "next": "/thi/",
+            }
+            signed_in = await self.call(browser.post_form(login, fields), "login")
+            assert signed_in is not None
+            self.expect(
+                signed_in.status == 302 and signed_in.location == "/thi/",
+                f"{examinee.username}: sign-in refused (HTTP {signed_in.status})",
+            )
+        await self.call(browser.get("/thi/"))
+
+    async def start(self, browser: Browser, examinee: Examinee) -> None:
+        if self.plan.think_ms > 0:
+            await asyncio.sleep(examinee.rng.uniform(0, self.plan.refresh_seconds))
+        tests = await self.call(browser.get("/thi/?part=list"))
+        await self.think(examinee)
+        assert tests is not None
+        begin, csrf = BEGIN.search(tests.text), CSRF.search(tests.text)
+        self.expect(
+            begin is not None and csrf is not None,
+            f"{examinee.username}: no access-code form on My tests after the opening",
+        )
+        assert begin is not None and csrf is not None
+        examinee.attempt_id = int(begin.group(1))
+        started = await self.call(
+            browser.post_form(
+                f"/thi/{examinee.attempt_id}/bat-dau/",
+                {"csrfmiddlewaretoken": csrf.group(1), "code": self.plan.access_code},
+            )
+        )
+        assert started is not None
+        page_url = f"/thi/{examinee.attempt_id}/"
+        self.expect(
+            started.location == page_url,
+            f"{examinee.username}: access code refused (to {started.location!r})",
+        )
+        page = await self.call(browser.get(page_url), "page")
+        assert page is not None
+        self.last_page = max(self.last_page, time.perf_counter())
+        token, csrf = TOKEN.search(page.text), CSRF.search(page.text)
+        self.expect(
+            token is not None and csrf is not None, f"{examinee.username}: no token on the page"
+        )
+        assert token is not None and csrf is not None
+        examinee.token, examinee.csrf = token.group(1), csrf.group(1)
+        for position, kind, values in _questions(page.text):
+            self.expect(kind == "single", f"{examinee.username}: question {position} is {kind}")
+            examinee.choices[position] = values
+        self.expect(bool(examinee.choices), f"{examinee.username}: no question on the page")
+
+    async def answer(self, browser: Browser, examinee: Examinee) -> None:
+        rng = examinee.rng
+        positions = sorted(examinee.choices)
+        picks = [(p, rng.choice(examinee.choices[p])) for p in positions]
+        changed = rng.sample(positions, k=round(len(positions) * self.plan.change_ratio))
+        for position in changed:
+            previous = dict(picks)[position]
+            others = [c for c in examinee.choices[position] if c != previous]
+            picks.append((position, rng.choice(others or [previous])))
+        save_url = f"/thi/{examinee.attempt_id}/luu/"
+        last_beat = time.monotonic()
+        beats = self.plan.think_ms > 0
+        for position, choice in picks:
+            await self.think(examinee)
+            if beats and time.monotonic() - last_beat >= self.plan.heartbeat_seconds:
+                last_beat = time.monotonic()
+                beat = await self.call(
+                    browser.post_json(save_url, {"t": examinee.token, "a": []}), fatal=False
+                )
+                if beat is not None and _json(beat).get("state") != "open":
+                    self._error(f"{examinee.username}: heartbeat answered {beat.text[:80]!r}")
+            examinee.seq += 1
+            response = {"choice": choice}
+            body = {
+                "t": examinee.token,
+                "a": [{"p": position, "s": examinee.seq, "r": response, "f": False}],
+            }
+            began = time.perf_counter()
+            self.first_save = min(self.first_save, began)
+            saved = await self.call(browser.post_json(save_url, body), "save", fatal=False)
+            self.last_save = max(self.last_save, time.perf_counter())
+            self.saves += 1
+            if saved is None:
+                continue
+            self.save_times.append(began)
+            data = _json(saved)
+            if data.get("state") == "open" and data.get("ack", {}).get(str(position)) == (
+                examinee.seq
+            ):
+                examinee.acknowledged[position] = (examinee.seq, response)
+            else:
+                self._error(f"{examinee.username}: save not acknowledged: {saved.text[:80]!r}")
+
+    async def submit(self, browser: Browser, examinee: Examinee) -> None:
+        finish = f"/thi/{examinee.attempt_id}/nop-bai/"
+        fields = {"csrfmiddlewaretoken": examinee.csrf, "t": examinee.token}
+        submitted = await self.call(browser.post_form(finish, fields), "submit")
+        assert submitted is not None
+        review = f"/thi/{examinee.attempt_id}/ket-qua/"
+        self.expect(
+            submitted.location == review,
+            f"{examinee.username}: submission refused (to {submitted.location!r})",
+        )
+        await self.call(browser.get(review))
+
+    # The whole run ---------------------------------------------------------------------
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        began = time.perf_counter()
+        tasks = [
+            asyncio.create_task(self.examinee(i, name))
+            for i, name in enumerate(self.plan.usernames)
+        ]
+        await self.all_checked_in.wait()
+        self.phase_seconds["check_in"] = time.perf_counter() - began
+        sys.stdout.write("checked-in\n")
+        sys.stdout.flush()
+        line = await loop.run_in_executor(None, sys.stdin.readline)
+        if line.strip() != "open":
+            raise SystemExit("the bench stopped before the opening")
+        began = self.opened_at = time.perf_counter()
+        self.opened.set()
+        await self.all_started.wait()
+        self.phase_seconds["start"] = time.perf_counter() - began
+        await self.all_answered.wait()
+        self.phase_seconds["answering"] = time.perf_counter() - began
+        began = time.perf_counter()
+        await asyncio.gather(*tasks)
+        self.phase_seconds["submitting"] = time.perf_counter() - began
+
+    def result(self) -> dict[str, Any]:
+        save_seconds = max(self.last_save - self.first_save, 1e-9) if self.saves else 0.0
+        return {
+            "requests": self.requests,
+            "errors": self.errors,
+            "error_samples": self.error_samples,
+            "latency_ms": self.latency,
+            "saves": self.saves,
+            "save_seconds": save_seconds,
+            "phase_seconds": self.phase_seconds,
+            "last_page_seconds": self.last_page - self.opened_at,
+            "save_ms_after_last_page": [
+                ms
+                for sent, ms in zip(self.save_times, self.latency["save"], strict=True)
+                if sent > self.last_page
+            ],
+            "acknowledged": {
+                str(e.attempt_id): {str(p): list(v) for p, v in e.acknowledged.items()}
+                for e in self.examinees
+                if e.attempt_id
+            },
+        }
+
+
+def _json(response: Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _questions(html: str) -> list[tuple[int, str, list[int]]]:
+    """(position, type, option values) of every question on the attempt page."""
+    found = []
+    for match in FIELDSET.finditer(html):
+        position = int(match.group(1))
+        end = html.find("</fieldset>", match.end())
+        values = re.findall(rf'name="q{position}" value="(\d+)"', html[match.end() : end])
+        found.append((position, match.group(2), [int(v) for v in values]))
+    return found
+
+
+def main() -> None:
+    plan_path, result_path = Path(sys.argv[1]), Path(sys.argv[2])
+    plan = Plan(**json.loads(plan_path.read_text("utf-8")))
+    run = Run(plan)
+    asyncio.run(run.run())
+    result_path.write_text(json.dumps(run.result()), "utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""`sathach bench exam-day …`: the test day measured on this machine (contracts/cli.md)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+from typing import Any, NoReturn
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from sathach.exams.bench.exam_day import BenchError, Options, exam_day
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+def _not_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError(text)
+    return value
+
+
+PCTS = ("p50", "p95", "p99")
+
+
+def render_table(report: dict[str, Any]) -> str:
+    """The report for a terminal, with Vietnamese labels."""
+    rows = [
+        (_("Examinees"), str(report["examinees"])),
+        (_("Questions each"), str(report["questions"])),
+        (_("Server workers"), str(report["workers"])),
+        (_("Database"), report["database"]),
+        (_("Requests"), str(report["requests"])),
+        (_("Errors"), str(report["errors"])),
+        (_("Lost answers"), str(report["lost_answers"])),
+        (_("Attempts not submitted"), str(report["unsubmitted"])),
+        (_("Answers saved per second"), f"{report['saves_per_s']:.1f}"),
+        (_("Upserts per second without HTTP"), f"{report['baseline_upserts_per_s']:.1f}"),
+        (_("Efficiency"), f"{report['efficiency']:.3f}"),
+    ]
+    width = max(len(label) for label, _value in rows)
+    lines = [_("Exam day on this machine"), ""]
+    lines += [f"{label.ljust(width)}  {value}" for label, value in rows]
+    kinds = [
+        ("login", _("Sign-in")),
+        ("save", _("Answer save")),
+        ("page", _("Test page")),
+        ("submit", _("Submission")),
+    ]
+    first = max(len(_("Latency (ms)")), *(len(label) for _kind, label in kinds))
+    lines += ["", "  ".join([_("Latency (ms)").ljust(first), *(p.rjust(9) for p in PCTS)])]
+    for kind, label in kinds:
+        cells = [f"{report['latency_ms'][kind][p]:.1f}".rjust(9) for p in PCTS]
+        lines.append("  ".join([label.ljust(first), *cells]))
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    help = (
+        "Benchmarks. 'exam-day' measures the test day on this machine end to end over HTTP: "
+        "a temporary database (PostgreSQL on the server DATABASE_URL names, or SQLite) "
+        "seeded with one session of N examinees, gunicorn with W workers on 127.0.0.1, N "
+        "simulated examinees who sign in before the opening, answer every question through "
+        "the autosave endpoint and submit within one minute; then the same upserts straight "
+        "on the database as a baseline, and a check that every acknowledged answer is stored "
+        "and every attempt submitted. Exit status 1 when there were errors, lost answers or "
+        "unsubmitted attempts. Everything it starts is stopped and removed at the end."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="benchmark", required=True)
+        day = sub.add_parser("exam-day", help="the test day, end to end over HTTP")
+        day.add_argument("--examinees", type=_positive, default=500, metavar="N")
+        day.add_argument("--questions", type=_positive, default=40, metavar="Q")
+        day.add_argument(
+            "--think-ms",
+            type=_not_negative,
+            default=3000,
+            metavar="T",
+            help="mean think time before each action; 0 measures capacity",
+        )
+        day.add_argument("--workers", type=_positive, default=4, metavar="W")
+        day.add_argument("--database", choices=["sqlite", "postgres"], default="postgres")
+        day.add_argument("--json", action="store_true", help="one JSON document on stdout")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        bench = Options(
+            examinees=options["examinees"],
+            questions=options["questions"],
+            think_ms=options["think_ms"],
+            workers=options["workers"],
+            database=options["database"],
+        )
+        quiet = options["verbosity"] == 0
+
+        def progress(message: str) -> None:
+            if not quiet:
+                self.stderr.write(message)
+
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            report = exam_day(bench, progress)
+        except BenchError as error:
+            raise CommandError(str(error)) from error
+        except KeyboardInterrupt:
+            raise CommandError(
+                _("Interrupted; the server and the temporary database are removed."),
+                returncode=130,
+            ) from None
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+        if options["json"]:
+            self.stdout.write(json.dumps(report, ensure_ascii=False))
+        else:
+            self.stdout.write(render_table(report))
+        if report["errors"] or report["lost_answers"] or report["unsubmitted"]:
+            raise CommandError(
+                _("Errors: %(errors)s, lost answers: %(lost)s, unsubmitted: %(unsubmitted)s.")
+                % {
+                    "errors": report["errors"],
+                    "lost": report["lost_answers"],
+                    "unsubmitted": report["unsubmitted"],
+                }
+            )
+
+
+def _interrupt(signum: int, frame: Any) -> NoReturn:
+    """SIGTERM cleans up like Ctrl+C."""
+    sys.stderr.flush()
+    raise KeyboardInterrupt

@@ -1,0 +1,148 @@
+"""`sathach bench exam-day`: a small real run over HTTP, its report and its percentiles."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from sathach.exams.bench import exam_day
+from sathach.exams.bench.stats import percentile, summary
+from sathach.exams.management.commands.bench import render_table
+
+KEYS = [
+    "examinees",
+    "questions",
+    "workers",
+    "database",
+    "requests",
+    "errors",
+    "lost_answers",
+    "unsubmitted",
+    "saves_per_s",
+    "baseline_upserts_per_s",
+    "efficiency",
+    "latency_ms",
+]
+
+
+def sathach() -> list[str]:
+    script = Path(sys.executable).with_name("sathach")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from sathach.cli import main; main()"]
+
+
+def test_a_small_exam_day_runs_end_to_end_and_reports_as_the_contract_says() -> None:
+    completed = subprocess.run(
+        [
+            *sathach(),
+            "bench",
+            "-v0",
+            "exam-day",
+            "--examinees",
+            "5",
+            "--questions",
+            "4",
+            "--think-ms",
+            "0",
+            "--workers",
+            "1",
+            "--database",
+            "sqlite",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout)
+    assert list(report) == KEYS
+    assert (report["examinees"], report["questions"], report["workers"]) == (5, 4, 1)
+    assert report["database"] == "sqlite"
+    assert (report["errors"], report["lost_answers"], report["unsubmitted"]) == (0, 0, 0)
+    # Each examinee: login page, sign-in, My tests, My tests again at the opening, the code,
+    # the test page, 4 answers and 1 change, the submission and the review page.
+    assert report["requests"] == 5 * 13
+    assert report["saves_per_s"] > 0 and report["baseline_upserts_per_s"] > 0
+    assert report["efficiency"] == pytest.approx(
+        report["saves_per_s"] / report["baseline_upserts_per_s"], abs=0.002
+    )
+    assert list(report["latency_ms"]) == ["login", "save", "page", "submit"]
+    for figures in report["latency_ms"].values():
+        assert list(figures) == ["p50", "p95", "p99"]
+        assert 0 < figures["p50"] <= figures["p95"] <= figures["p99"]
+
+
+def test_percentile_interpolates_between_the_closest_ranks() -> None:
+    values = [50.0, 15.0, 40.0, 20.0, 35.0]
+    assert percentile(values, 0) == 15.0
+    assert percentile(values, 50) == 35.0
+    assert percentile(values, 40) == pytest.approx(29.0)  # between 20 and 35
+    assert percentile(values, 95) == pytest.approx(48.0)  # between 40 and 50
+    assert percentile(values, 100) == 50.0
+    assert percentile([7.0], 99) == 7.0
+    assert percentile([], 99) == 0.0
+
+
+def test_percentile_refuses_a_rank_outside_0_to_100() -> None:
+    with pytest.raises(ValueError):
+        percentile([1.0], 101)
+
+
+def test_summary_gives_p50_p95_p99_rounded_to_a_tenth() -> None:
+    values = [v / 3 for v in range(101)]
+    assert summary(values) == {"p50": 16.7, "p95": 31.7, "p99": 33.0}
+
+
+def _report(**changes: Any) -> dict[str, Any]:
+    figures = {"p50": 1.0, "p95": 2.0, "p99": 3.0}
+    report: dict[str, Any] = {
+        "examinees": 2,
+        "questions": 3,
+        "workers": 1,
+        "database": "sqlite",
+        "requests": 30,
+        "errors": 0,
+        "lost_answers": 0,
+        "unsubmitted": 0,
+        "saves_per_s": 100.0,
+        "baseline_upserts_per_s": 400.0,
+        "efficiency": 0.25,
+        "latency_ms": {kind: figures for kind in ("login", "save", "page", "submit")},
+    }
+    report.update(changes)
+    return report
+
+
+@pytest.mark.parametrize("problem", ["errors", "lost_answers", "unsubmitted"])
+def test_the_command_fails_when_the_run_found_a_problem(
+    monkeypatch: pytest.MonkeyPatch, problem: str
+) -> None:
+    # The run itself is the end-to-end test above; here only the exit rule is checked.
+    monkeypatch.setattr(
+        "sathach.exams.management.commands.bench.exam_day",
+        lambda options, progress: _report(**{problem: 1}),
+    )
+    with pytest.raises(CommandError):
+        call_command("bench", "exam-day", "--json", verbosity=0)
+
+
+def test_the_table_names_every_figure() -> None:
+    table = render_table(_report(saves_per_s=812.4))
+    assert "812.4" in table
+    assert "p99" in table
+    assert len(table.splitlines()) == 2 + 11 + 2 + 4
+
+
+def test_a_database_elsewhere_than_this_machine_is_refused() -> None:
+    with pytest.raises(exam_day.BenchError):
+        exam_day._check_local("postgres://postgres@db.example.org:5432/postgres")
+    exam_day._check_local("postgres://postgres@127.0.0.1:5432/postgres")
