@@ -12,7 +12,7 @@ WORKERS ?= 2
 run: setup system messages migrate static
 	$(BIN)/sathach load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(BIN)/gunicorn sathach.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips 127.0.0.1
+	$(BIN)/gunicorn -c python:sathach.gunicorn_config --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 test: setup system-test messages
 	$(BIN)/pytest -q

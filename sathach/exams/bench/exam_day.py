@@ -346,15 +346,12 @@ class Server:
         gunicorn = _bin("gunicorn")
         command = [str(gunicorn)] if gunicorn else [sys.executable, "-m", "gunicorn"]
         command += [
-            "sathach.wsgi",
+            "-c",
+            "python:sathach.gunicorn_config",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
-            "--timeout",
-            "60",
-            "--forwarded-allow-ips",
-            "127.0.0.1",
         ]
         self._log: IO[str] = self.log_path.open("w")
         self.process = subprocess.Popen(  # noqa: S603 - the venv's gunicorn

@@ -4,10 +4,8 @@ The standard library carries the load: a browser here is a connection, its cooki
 few hundred bytes of state, so thousands of them fit in one process. It is written on
 asyncio's protocols rather than its streams because the simulator shares the machine with
 the server it measures: a response is parsed as its bytes arrive, without waking a task
-per read, and a connection the server wants closed is shut at once. That matters with
-gunicorn's sync workers, which close after every response and wait for the client's side
-of the close before taking the next request (nginx, in front of them in the deployment,
-closes at once too). A connection the server keeps alive is reused.
+per read. A connection the server keeps alive is reused, as a browser (or nginx, in front
+of gunicorn in the deployment) does; one the server wants closed is shut at once.
 """
 
 from __future__ import annotations

@@ -8,10 +8,12 @@ by `sathach exams submit-overdue`, whichever comes first.
 from __future__ import annotations
 
 import hmac
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache as memoize
 from typing import Any
 
 from django.core.cache import cache
@@ -151,8 +153,10 @@ def _clean_response(response: Any) -> Any:
 
 
 # The two statements of an autosave, written out: building them with the ORM took longer than
-# running them, on the request that every examinee sends for every answer. The update is the
-# conditional one of AttemptItem.objects.filter(..., seq__lt=seq).update(...).
+# running them, on the request that every examinee sends for every answer. The write is the
+# conditional AttemptItem.objects.filter(..., seq__lt=seq).update(...) for every answer at
+# once: on PostgreSQL one statement over the unnested answers, prepared once per connection;
+# on SQLite the same update run for each answer by one executemany.
 SAVE_READ = (
     "SELECT a.status, a.token, a.deadline, s.status"
     " FROM exams_attempt a JOIN exams_examsession s ON s.id = a.session_id WHERE a.id = %s"
@@ -161,19 +165,113 @@ SAVE_WRITE = (
     "UPDATE exams_attemptitem SET response = %s, seq = %s, flagged = %s, saved_at = %s"
     " WHERE attempt_id = %s AND position = %s AND seq < %s"
 )
+SAVE_WRITE_POSTGRESQL = (
+    "UPDATE exams_attemptitem AS i SET response = v.r::jsonb, seq = v.s, flagged = v.f,"
+    " saved_at = %s"
+    " FROM unnest(%s::integer[], %s::integer[], %s::text[], %s::boolean[]) AS v(p, s, r, f)"
+    " WHERE i.attempt_id = %s AND i.position = v.p AND i.seq < v.s"
+)
+MAX_ANSWERS_PER_SAVE = 200
+
+
+@dataclass(frozen=True)
+class _Answer:
+    position: int
+    seq: int
+    response: Any
+    flagged: bool
+
+
+def _parse_answers(answers: list[Any]) -> dict[int, _Answer]:
+    """The well-formed answers of a save, the newest one per question; others are skipped."""
+    parsed: dict[int, _Answer] = {}
+    for answer in answers[:MAX_ANSWERS_PER_SAVE]:
+        try:
+            item = _Answer(
+                position=int(answer["p"]),
+                seq=int(answer["s"]),
+                response=_clean_response(answer.get("r")),
+                flagged=bool(answer.get("f", False)),
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+        kept = parsed.get(item.position)
+        if kept is None or item.seq > kept.seq:
+            parsed[item.position] = item
+    return parsed
+
+
+@memoize
+def _prepared_cursor_class() -> type[Any]:
+    import psycopg
+
+    class PreparedCursor(psycopg.Cursor[Any]):
+        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+            kwargs.setdefault("prepare", True)
+            return super().execute(query, params, **kwargs)
+
+    return PreparedCursor
+
+
+def _save_cursor() -> Any:
+    """A cursor for the autosave. On PostgreSQL it binds on the server and prepares its
+    statements (Django's own cursors bind on the client and leave preparing off, for the
+    sake of connection poolers); it still goes through Django's wrapper, so that errors,
+    logging and the query count behave as for any other query."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = _prepared_cursor_class()(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
+
+
+def _write_answers(
+    cursor: Any, attempt_id: int, saved_at: datetime, answers: list[_Answer]
+) -> None:
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            SAVE_WRITE_POSTGRESQL,
+            [
+                saved_at,
+                [a.position for a in answers],
+                [a.seq for a in answers],
+                [None if a.response is None else json.dumps(a.response) for a in answers],
+                [a.flagged for a in answers],
+                attempt_id,
+            ],
+        )
+        return
+    field = AttemptItem._meta.get_field("response")
+    stamp = AttemptItem._meta.get_field("saved_at").get_db_prep_save(saved_at, connection)
+    cursor.executemany(
+        SAVE_WRITE,
+        [
+            [
+                field.get_db_prep_save(a.response, connection),
+                a.seq,
+                a.flagged,
+                stamp,
+                attempt_id,
+                a.position,
+                a.seq,
+            ]
+            for a in answers
+        ],
+    )
 
 
 def attempt_save_answers(
     *, attempt_id: int, token: str, answers: list[dict[str, Any]]
 ) -> SaveOutcome:
     """Store answers as the browser gives them: one read of the attempt, then one
-    conditional update per answer that changes the slot only when the client's sequence
-    number is newer than the stored one. A retried or late save is acknowledged and changes
-    nothing, so the browser may resend freely."""
+    conditional update that changes a slot only when the client's sequence number is newer
+    than the stored one. A retried or late save is acknowledged and changes nothing, so the
+    browser may resend freely."""
     now = timezone.now()
-    response_field = AttemptItem._meta.get_field("response")
-    saved_at = AttemptItem._meta.get_field("saved_at").get_db_prep_save(now, connection)
-    with connection.cursor() as cursor:
+    with _save_cursor() as cursor:
         cursor.execute(SAVE_READ, [attempt_id])
         row = cursor.fetchone()
         if row is None:
@@ -186,23 +284,16 @@ def attempt_save_answers(
         if deadline is not None and timezone.is_naive(deadline):
             deadline = timezone.make_aware(deadline, connection.timezone)
         state = _state(status, session_status, deadline, now)
-        acknowledged: dict[int, int] = {}
-        for answer in answers[:200] if state == "open" else []:
-            try:
-                position = int(answer["p"])
-                seq = int(answer["s"])
-                response = _clean_response(answer.get("r"))
-                flagged = bool(answer.get("f", False))
-            except (KeyError, TypeError, ValueError):
-                continue
-            value = response_field.get_db_prep_save(response, connection)
-            cursor.execute(SAVE_WRITE, [value, seq, flagged, saved_at, attempt_id, position, seq])
-            acknowledged[position] = seq
+        parsed = _parse_answers(answers) if state == "open" else {}
+        if parsed:
+            _write_answers(cursor, attempt_id, now, list(parsed.values()))
     if state == "overdue":
         attempt_submit(actor=None, attempt=Attempt(pk=attempt_id), by=Attempt.SubmittedBy.DEADLINE)
         return SaveOutcome(state="submitted")
     return SaveOutcome(
-        state=state, seconds_left=_seconds_left(deadline, now), acknowledged=acknowledged
+        state=state,
+        seconds_left=_seconds_left(deadline, now),
+        acknowledged={position: answer.seq for position, answer in parsed.items()},
     )
 
 

@@ -107,6 +107,28 @@ class AttemptTestCase(BaseTestCase):
         with self.assertNumQueries(2):
             self.save(attempt, 3, 1, {"choice": 0})
 
+    def test_a_resent_batch_costs_two_queries_and_keeps_the_newest_answer_of_each_slot(
+        self,
+    ) -> None:
+        attempt = self.start()
+        self.save(attempt, 2, 5, {"choice": 3})
+        answers = [
+            {"p": 1, "s": 3, "r": {"choice": 1}, "f": True},
+            {"p": 1, "s": 2, "r": {"choice": 0}},
+            {"p": 2, "s": 4, "r": {"choice": 0}},  # older than what is stored
+            {"p": 3, "s": 1, "r": None},
+            {"p": "x"},  # malformed: skipped
+        ]
+        with self.assertNumQueries(2):
+            outcome = attempt_save_answers(
+                attempt_id=attempt.pk, token=attempt.token, answers=answers
+            )
+        self.assertEqual(outcome.acknowledged, {1: 3, 2: 4, 3: 1})
+        stored = {i.position: (i.seq, i.response, i.flagged) for i in attempt.items.all()}
+        self.assertEqual(stored[1], (3, {"choice": 1}, True))
+        self.assertEqual(stored[2], (5, {"choice": 3}, False))
+        self.assertEqual(stored[3], (1, None, False))
+
     def test_a_save_is_accepted_in_the_grace_window_and_submits_after_it(self) -> None:
         attempt = self.start()
         assert attempt.deadline is not None

@@ -31,7 +31,6 @@ from sathach.exams.services.attempts import (
     attempt_submit,
     attempt_take_over,
 )
-from sathach.organization.middleware import session_free
 
 MAX_BODY = 256 * 1024
 
@@ -106,8 +105,7 @@ def _state_json(
     )
 
 
-@session_free  # authenticated by the attempt's token in the body, not by a cookie
-@csrf_exempt
+@csrf_exempt  # authenticated by the attempt's token in the body, not by a cookie
 @require_POST
 def attempt_save(request: HttpRequest, pk: int) -> HttpResponse:
     """Autosave: {"t": token, "a": [{"p": position, "s": seq, "r": response, "f": flagged}]}.
