@@ -4,6 +4,7 @@ import datetime
 from collections import Counter
 from decimal import Decimal
 from io import StringIO
+from typing import Any
 
 import time_machine
 from django.core.cache import cache
@@ -112,7 +113,7 @@ class AttemptTestCase(BaseTestCase):
     ) -> None:
         attempt = self.start()
         self.save(attempt, 2, 5, {"choice": 3})
-        answers = [
+        answers: list[dict[str, Any]] = [
             {"p": 1, "s": 3, "r": {"choice": 1}, "f": True},
             {"p": 1, "s": 2, "r": {"choice": 0}},
             {"p": 2, "s": 4, "r": {"choice": 0}},  # older than what is stored
