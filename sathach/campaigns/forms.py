@@ -10,6 +10,7 @@ from sathach.core.forms import DATE_INPUT_FORMATS
 from sathach.core.permissions import Perm, units_for_user
 from sathach.organization.forms import UnitChoiceField
 from sathach.organization.models import AdministrativeUnit
+from sathach.signatures.uploads import looks_like_pdf, pdf_upload_error
 
 TIE_BREAKER_CHOICES = [
     ("participants,facilities", _("More leaders tested, then better facilities")),
@@ -108,15 +109,32 @@ class CampaignForm(forms.ModelForm):
 class DeviceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of device"), choices=SigningDevice.Kind.choices)
     certificate = forms.FileField(
-        label=_("Certificate file (.cer, .crt, .pem, .der)"),
-        help_text=_("Export it from the token's software or from the browser's certificate list."),
+        label=_("Certificate file (.cer, .crt, .pem, .der) or a PDF the leader signed"),
+        help_text=_(
+            "Export it from the token's software or from the browser's certificate list, or "
+            "upload a PDF the leader signed with the device: its certificate is read out of "
+            "the signature."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".cer,.crt,.pem,.der,.pdf"}),
     )
 
     def clean_certificate(self) -> bytes:
+        """The file's bytes: a certificate of at most 64 KB, or a PDF within the upload
+        limit (`is_pdf` tells the view which)."""
         upload = self.cleaned_data["certificate"]
-        if upload.size > 64 * 1024:
+        head = bytes(upload.read(1024))
+        upload.seek(0)
+        if looks_like_pdf(head):
+            error = pdf_upload_error(upload)
+            if error:
+                raise forms.ValidationError(error)
+        elif upload.size > 64 * 1024:
             raise forms.ValidationError(_("A certificate file is smaller than 64 KB."))
         return bytes(upload.read())
+
+    @property
+    def is_pdf(self) -> bool:
+        return looks_like_pdf(self.cleaned_data.get("certificate") or b"")
 
 
 class FacilityItemForm(forms.ModelForm):

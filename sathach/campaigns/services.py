@@ -29,6 +29,12 @@ from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.core.text import nfc
 from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person
+from sathach.signatures.validation import (
+    NO_SIGNATURE,
+    MalformedPdf,
+    SignatureReport,
+    read_signer_certificates,
+)
 
 TIE_BREAKERS = ("participants", "facilities")
 DEFAULT_TIE_BREAKERS = ["participants", "facilities"]
@@ -224,12 +230,75 @@ def device_register(
             summary={
                 "person": person.full_name,
                 "kind": kind,
+                "source": source,
                 "serial": info.serial_number,
                 "fingerprint": info.fingerprint,
                 "not_after": info.not_after.isoformat(),
             },
         )
     return device
+
+
+def device_register_from_pdf(
+    *, actor: Any, person: Person, kind: str, data: bytes
+) -> tuple[SigningDevice, SignatureReport]:
+    """Register a leader's signing device from a PDF the leader signed elsewhere (with their
+    USB token, SIM PKI or a remote-signing service): the certificate is read out of the
+    signature and registered with source FROM_PDF through `device_register`.
+
+    Which signature: the leader's is the first in file order; what follows it is the
+    organisation's seal signature (contracts/verify.md). So the first signature that is
+    neither a document time-stamp nor made with one of our organisations' seal certificates
+    is taken, and the others are ignored.
+
+    The signature must be intact (the signed bytes and the cryptographic signature check
+    out): a broken one proves nothing about whose key made it. Trust is not required, since
+    the leader's CA may not be in our trust store; the returned report says whether it
+    chains to a trusted root, so the page can tell. Refused: a file that is not a readable
+    PDF, a PDF without a signature, a broken signature.
+    """
+    from sathach.signatures.models import SealCertificate
+    from sathach.signatures.uploads import check_pdf, signature_facts
+
+    try:
+        read_signer_certificates(data)
+    except MalformedPdf:
+        raise DomainError(_("The file is not a PDF that can be read.")) from None
+    verdict = check_pdf(data)
+    if NO_SIGNATURE in verdict.reasons:
+        raise DomainError(_("The PDF has no signature to read a certificate from."))
+    if not verdict.signatures:
+        raise DomainError(_("The file is not a PDF that can be read."))
+    facts = signature_facts(data)
+    seals = set(
+        SealCertificate.objects.filter(
+            fingerprint__in=[s.signer_sha256 for s in verdict.signatures]
+        ).values_list("fingerprint", flat=True)
+    )
+    candidates = [
+        report
+        for index, report in enumerate(verdict.signatures)
+        if not (index < len(facts) and facts[index].document_timestamp)
+        and report.signer_sha256 not in seals
+    ]
+    if not candidates:
+        raise DomainError(_("The PDF has no leader's signature, only time-stamps or seals."))
+    report = candidates[0]
+    if not report.intact:
+        raise DomainError(
+            _(
+                "The signature in the PDF is broken: the file or the signature was altered "
+                "after signing, so it proves nothing about the certificate."
+            )
+        )
+    device = device_register(
+        actor=actor,
+        person=person,
+        kind=kind,
+        certificate=report.signer_der,
+        source=SigningDevice.Source.FROM_PDF,
+    )
+    return device, report
 
 
 def device_retire(*, actor: Any, device: SigningDevice) -> None:

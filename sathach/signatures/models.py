@@ -3,6 +3,8 @@ tokens, and the trust store that every validation uses."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -146,3 +148,35 @@ class SignatureImage(models.Model):
 
     def __str__(self) -> str:
         return self.person.full_name
+
+
+class PendingSignature(models.Model):
+    """A document prepared for a signature made on the leader's own token (the split flow):
+    the PDF with room reserved for the signature, and the signed attributes the token signs.
+    It lives ten minutes and is deleted once the signature is embedded."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    device = models.ForeignKey(
+        "campaigns.SigningDevice", on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(max_length=255, blank=True)
+    document = models.BinaryField()
+    signed_attributes = models.BinaryField()
+    document_digest = models.BinaryField()
+    reserved_start = models.PositiveBigIntegerField()
+    reserved_end = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("document waiting for a token signature")
+        verbose_name_plural = _("documents waiting for a token signature")
+
+    def __str__(self) -> str:
+        return f"{self.person.full_name} ({self.file_name or self.pk})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

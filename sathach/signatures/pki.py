@@ -232,13 +232,30 @@ def make_leader_certificate(
     key_type: str,
     days: int = 365 * 2,
 ) -> Issued:
-    """A signing certificate: name, position and unit in the subject, C=VN;
-    digitalSignature and nonRepudiation; the CRL distribution point of the exam CA."""
+    """A signing certificate with a new key: see `leader_certificate_for_key`."""
     key = new_key(key_type)
-    certificate = _issue(
+    certificate = leader_certificate_for_key(
+        issuing, key.public_key(), full_name=full_name, title=title, unit=unit, days=days
+    )
+    return Issued(certificate, key)
+
+
+def leader_certificate_for_key(
+    issuing: Issued,
+    public_key: rsa.RSAPublicKey | ec.EllipticCurvePublicKey,
+    *,
+    full_name: str,
+    title: str,
+    unit: str,
+    days: int = 365 * 2,
+) -> x509.Certificate:
+    """A leader's signing certificate for a key the CA never sees (one made on a token):
+    name, position and unit in the subject, C=VN; digitalSignature and nonRepudiation; the
+    CRL distribution point of the exam CA."""
+    return _issue(
         issuing,
         _name(full_name, organization=unit, title=title),
-        key.public_key(),
+        public_key,
         days=days,
         extensions=[
             (x509.BasicConstraints(ca=False, path_length=None), True),
@@ -250,7 +267,6 @@ def make_leader_certificate(
             (_distribution_point(), False),
         ],
     )
-    return Issued(certificate, key)
 
 
 def make_crl(

@@ -294,14 +294,16 @@ def trust_anchor_remove(*, actor: Any, anchor: TrustAnchor) -> None:
         anchor.delete()
 
 
-def _chain() -> list[bytes]:
+def certificate_chain() -> list[bytes]:
+    """The exam CA's certificates (issuing and root), embedded with every signature."""
     return [
         bytes(a.certificate)
         for a in Authority.objects.filter(kind__in=[Authority.Kind.ISSUING, Authority.Kind.ROOT])
     ]
 
 
-def _stamper() -> Any:
+def exam_time_stamper() -> Any:
+    """The offline time-stamping authority of the exam CA (PAdES B-T without a network)."""
     tsa = authority(Authority.Kind.TSA)
     return time_stamper(tsa.der, tsa.key)
 
@@ -372,12 +374,12 @@ def document_sign(
     if not token.is_usable:
         raise DomainError(_("This certificate is not valid now."))
     key = token_open(token, pin)
-    identity = SigningIdentity(bytes(token.certificate), key, _chain())
+    identity = SigningIdentity(bytes(token.certificate), key, certificate_chain())
     try:
         signed = sign_leader(
             data,
             identity=identity,
-            stamper=_stamper(),
+            stamper=exam_time_stamper(),
             box=box,
             page=page,
             image_png=leader_signature_png(token.person),
@@ -406,13 +408,13 @@ def document_seal(
     if seal is None:
         raise DomainError(_("%(unit)s has no organisation certificate yet.") % {"unit": unit.name})
     identity = SigningIdentity(
-        bytes(seal.certificate), pki.key_open(bytes(seal.private_key)), _chain()
+        bytes(seal.certificate), pki.key_open(bytes(seal.private_key)), certificate_chain()
     )
     try:
         signed = sign_organization(
             data,
             identity=identity,
-            stamper=_stamper(),
+            stamper=exam_time_stamper(),
             leader_box=leader_box,
             page=page,
             organization=f"Ủy ban nhân dân {unit.name}",

@@ -148,6 +148,36 @@ def _png(data: bytes) -> PdfImage:
     return PdfImage(Image.open(io.BytesIO(data)))
 
 
+LEADER_FIELD = "ChuKyLanhDao"
+
+
+def leader_pdf_signer(
+    signer: signers.Signer,
+    *,
+    stamper: DummyTimeStamper,
+    box: Box,
+    page: int,
+    image_png: bytes,
+    field_name: str = LEADER_FIELD,
+) -> signers.PdfSigner:
+    """The leader's signature for any signer (a key here, a PKCS#11 token, or an external
+    signer whose value comes later): PAdES B-T, visible at `box` on `page` (0-based) with
+    the blue signature image filling the box."""
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        subfilter=SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+    )
+    style = StaticStampStyle(background=_png(image_png), border_width=0, background_opacity=1.0)
+    return signers.PdfSigner(
+        meta,
+        signer=signer,
+        timestamper=stamper,
+        stamp_style=style,
+        new_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=_points(box)),
+    )
+
+
 def sign_leader(
     data: bytes,
     *,
@@ -156,22 +186,16 @@ def sign_leader(
     box: Box,
     page: int = 0,
     image_png: bytes,
-    field_name: str = "ChuKyLanhDao",
+    field_name: str = LEADER_FIELD,
 ) -> bytes:
-    """The leader's signature: PAdES B-T, visible at `box` on `page` (0-based) with the
-    blue signature image filling the box."""
-    meta = signers.PdfSignatureMetadata(
+    """Sign with a key held here: see `leader_pdf_signer`."""
+    pdf_signer = leader_pdf_signer(
+        identity.signer(),
+        stamper=stamper,
+        box=box,
+        page=page,
+        image_png=image_png,
         field_name=field_name,
-        subfilter=SigSeedSubFilter.PADES,
-        md_algorithm="sha256",
-    )
-    style = StaticStampStyle(background=_png(image_png), border_width=0, background_opacity=1.0)
-    pdf_signer = signers.PdfSigner(
-        meta,
-        signer=identity.signer(),
-        timestamper=stamper,
-        stamp_style=style,
-        new_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=_points(box)),
     )
     output = io.BytesIO()
     pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), output=output)

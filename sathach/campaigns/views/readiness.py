@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,7 @@ from sathach.campaigns.selectors import (
 )
 from sathach.campaigns.services import (
     device_register,
+    device_register_from_pdf,
     facility_declare,
     facility_item_save,
     facility_review,
@@ -90,21 +92,41 @@ def device_add(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
         raise Http404
     form = DeviceForm(request.POST, request.FILES)
     if form.is_valid():
+        kind = form.cleaned_data["kind"]
+        data = form.cleaned_data["certificate"]
+        trusted = True
         try:
-            device = device_register(
-                actor=request.user,
-                person=person,
-                kind=form.cleaned_data["kind"],
-                certificate=form.cleaned_data["certificate"],
-            )
+            if form.is_pdf:
+                device, report = device_register_from_pdf(
+                    actor=request.user, person=person, kind=kind, data=data
+                )
+                trusted = report.trusted
+            else:
+                device = device_register(
+                    actor=request.user, person=person, kind=kind, certificate=data
+                )
         except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(
                 request,
                 _("The device of %(name)s was registered (valid until %(date)s).")
-                % {"name": person.full_name, "date": device.not_after.strftime("%d/%m/%Y")},
+                % {
+                    "name": person.full_name,
+                    "date": timezone.localtime(device.not_after).strftime("%d/%m/%Y"),
+                },
             )
+            if not trusted:
+                messages.warning(
+                    request,
+                    _(
+                        "The certificate read from the PDF does not chain to a root in the "
+                        "trust store (issuer: %(issuer)s). Signatures made with it will be "
+                        "reported untrusted until the district adds that root on the signing "
+                        "certificates page."
+                    )
+                    % {"issuer": device.issuer},
+                )
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("unit-readiness", campaign.pk, person.unit_id)
