@@ -196,4 +196,7 @@ def demo_campaign_load(*, seed: int = 2020) -> Campaign:
         from sathach.exams.demo import demo_exam_load
 
         demo_exam_load(campaign=campaign, seed=seed)
+        from sathach.eoffice.demo import demo_eoffice_load
+
+        demo_eoffice_load(campaign=campaign, seed=seed)
     return campaign

@@ -1,0 +1,174 @@
+"""The grading rules of the e-office test, each with a reason the examinee can read.
+
+An incoming document passes when the main handler holds the expected position, the
+instruction (ý kiến chỉ đạo) says something (not empty, not a bare "chuyển", "xem", "ok" or
+"đồng ý", not a few letters), and the handling deadline is set, not before the day it was
+given and not after the latest date the document allows. The outgoing draft passes when the
+validator accepts the file (see sathach.signatures.validation) and the first signature is
+made with one of the examinee's registered certificates, at the signer's place, on the
+draft as it was given, before the test's deadline.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from sathach.core.text import fold
+from sathach.signatures.validation import REASON_MESSAGES as SIGNATURE_MESSAGES
+from sathach.signatures.validation import SignatureReport
+
+NOT_FORWARDED = "NOT_FORWARDED"
+WRONG_HANDLER = "WRONG_HANDLER"
+INSTRUCTION_EMPTY = "INSTRUCTION_EMPTY"
+INSTRUCTION_PLACEHOLDER = "INSTRUCTION_PLACEHOLDER"
+DEADLINE_MISSING = "DEADLINE_MISSING"
+DEADLINE_PAST = "DEADLINE_PAST"
+DEADLINE_LATE = "DEADLINE_LATE"
+NOT_SIGNED = "NOT_SIGNED"
+NOT_OWN_CERTIFICATE = "NOT_OWN_CERTIFICATE"
+NOT_AT_SIGNER_PLACE = "NOT_AT_SIGNER_PLACE"
+DRAFT_CHANGED = "DRAFT_CHANGED"
+SIGNED_LATE = "SIGNED_LATE"
+
+MESSAGES: dict[str, Any] = {
+    NOT_FORWARDED: _("The document was not forwarded for handling."),
+    WRONG_HANDLER: _(
+        "The main handler is not right: this document belongs to the %(expected)s civil servant."
+    ),
+    INSTRUCTION_EMPTY: _("There is no instruction (ý kiến chỉ đạo)."),
+    INSTRUCTION_PLACEHOLDER: _(
+        "The instruction says too little: write what must be done (e.g. who leads, who "
+        "helps, what to report), not just “chuyển” or “xem”."
+    ),
+    DEADLINE_MISSING: _("No handling deadline was set."),
+    DEADLINE_PAST: _("The handling deadline is in the past."),
+    DEADLINE_LATE: _(
+        "The handling deadline is later than the document allows: at the latest %(latest)s."
+    ),
+    NOT_SIGNED: _("The outgoing draft was not signed."),
+    NOT_OWN_CERTIFICATE: _(
+        "The signature is not made with your own registered signing certificate."
+    ),
+    NOT_AT_SIGNER_PLACE: _(
+        "The signature is not at the signer's place (between the title and the name)."
+    ),
+    DRAFT_CHANGED: _("The signed file is not the draft that was given: its content changed."),
+    SIGNED_LATE: _("The document was signed after the end of the test."),
+    **SIGNATURE_MESSAGES,
+}
+
+# Words that say nothing on their own in an instruction (folded, without diacritics).
+FILLER_WORDS = frozenset(
+    [
+        "chuyen",
+        "xem",
+        "ok",
+        "oke",
+        "dong",
+        "y",
+        "duyet",
+        "xu",
+        "ly",
+        "giai",
+        "quyet",
+        "biet",
+        "de",
+        "nhan",
+        "theo",
+        "doi",
+        "da",
+        "can",
+        "gap",
+        "ngay",
+        "thuc",
+        "hien",
+        "lam",
+        "anh",
+        "chi",
+        "em",
+        "nhe",
+        "nha",
+        "a",
+        "va",
+        "cho",
+        "toi",
+        "cac",
+        "vb",
+        "van",
+        "ban",
+        "nay",
+    ]
+)
+MIN_WORDS = 3
+MIN_LETTERS = 15
+
+
+def instruction_problem(text: str) -> str | None:
+    """INSTRUCTION_EMPTY, INSTRUCTION_PLACEHOLDER or None for an instruction that says
+    something."""
+    words = re.findall(r"\w+", fold(text or ""))
+    if not words:
+        return INSTRUCTION_EMPTY
+    letters = sum(len(w) for w in words)
+    if len(words) < MIN_WORDS or letters < MIN_LETTERS or set(words) <= FILLER_WORDS:
+        return INSTRUCTION_PLACEHOLDER
+    return None
+
+
+def grade_incoming(
+    *,
+    forwarded: bool,
+    handler_position: str | None,
+    expected_position: str,
+    instruction: str,
+    deadline: datetime.date | None,
+    given_on: datetime.date,
+    latest: datetime.date,
+) -> list[str]:
+    """The reasons an incoming document fails; empty when it passes."""
+    if not forwarded:
+        return [NOT_FORWARDED]
+    reasons = []
+    if handler_position != expected_position:
+        reasons.append(WRONG_HANDLER)
+    problem = instruction_problem(instruction)
+    if problem:
+        reasons.append(problem)
+    if deadline is None:
+        reasons.append(DEADLINE_MISSING)
+    elif deadline < given_on:
+        reasons.append(DEADLINE_PAST)
+    elif deadline > latest:
+        reasons.append(DEADLINE_LATE)
+    return reasons
+
+
+def at_signer_place(
+    report: SignatureReport, page: int, box: list[float], tolerance: float = 12.0
+) -> bool:
+    """The signature's widget is on the signer's page (`page` from 0) and its centre inside
+    the place."""
+    if report.page is None or report.rect is None or len(box) != 4:
+        return False
+    if report.page != page + 1:  # the validator counts pages from 1
+        return False
+    x = (report.rect[0] + report.rect[2]) / 2
+    y = (report.rect[1] + report.rect[3]) / 2
+    x1, y1, x2, y2 = box
+    return (x1 - tolerance <= x <= x2 + tolerance) and (y1 - tolerance <= y <= y2 + tolerance)
+
+
+def reason_message(code: str, *, expected: str = "", latest: datetime.date | None = None) -> str:
+    message = MESSAGES.get(code)
+    if message is None:
+        return code
+    values = {
+        "expected": expected,
+        "latest": formats.date_format(latest, "d/m/Y") if latest else "",
+    }
+    return str(message) % values if "%(" in str(message) else str(message)

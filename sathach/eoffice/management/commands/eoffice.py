@@ -1,0 +1,50 @@
+"""`sathach eoffice …`: jobs of the e-office test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from sathach.campaigns.models import Campaign
+from sathach.core.errors import DomainError
+from sathach.eoffice.services.bank import scenarios_load
+from sathach.eoffice.services.tasks import tasks_prepare, tasks_submit_overdue
+
+
+class Command(BaseCommand):
+    help = (
+        "Jobs of the e-office test. 'load-scenarios' creates or updates the shipped scenario "
+        "bank by code (safe to run again); 'prepare CODE' draws the documents of every leader "
+        "with an account in the campaign (existing draws are kept); 'submit-overdue' submits "
+        "and grades every task whose time and grace have run out."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("load-scenarios", help="load the shipped scenario bank")
+        prepare = sub.add_parser("prepare", help="draw documents for a campaign's leaders")
+        prepare.add_argument("campaign", help="the campaign's code, e.g. 75/KH-UBND")
+        prepare.add_argument("--seed", type=int, default=None)
+        sub.add_parser("submit-overdue", help="submit tasks whose time has run out")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            if options["action"] == "load-scenarios":
+                created, updated = scenarios_load(actor="command")
+                self.stdout.write(
+                    _("Scenarios loaded: %(created)s new, %(updated)s updated.")
+                    % {"created": created, "updated": updated}
+                )
+            elif options["action"] == "prepare":
+                campaign = Campaign.objects.filter(code=options["campaign"]).first()
+                if campaign is None:
+                    raise CommandError(_("No campaign with this code."))
+                count = tasks_prepare(actor="command", campaign=campaign, seed=options["seed"])
+                self.stdout.write(_("Documents drawn for %(count)s leaders.") % {"count": count})
+            else:
+                count = tasks_submit_overdue()
+                self.stdout.write(_("Overdue tasks submitted: %(count)s") % {"count": count})
+        except DomainError as error:
+            raise CommandError(error.message) from error

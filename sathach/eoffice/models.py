@@ -1,0 +1,284 @@
+"""The e-office test (content 2): a sandbox document system per examinee.
+
+A `Scenario` is a document of the bank: an incoming one with what a leader is expected to do
+with it (the main handler's position, the acceptable coordinators, the latest acceptable
+deadline), or an outgoing draft with the signer's place. A campaign's `ScenarioSet` says
+what each examinee draws; an examinee's `Task` holds the drawn copies (`TaskDocument`), each
+with its own register data, PDF and the examinee's action, and every action is an `Event`.
+Dates inside a document are relative to the day the task is drawn, so that the bank never
+goes stale.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sathach.campaigns.models import Campaign
+from sathach.core.text import nfc
+from sathach.organization.models import Person, Position
+
+
+class Kind(models.TextChoices):
+    INCOMING = "incoming", _("Incoming document")
+    OUTGOING = "outgoing", _("Outgoing draft")
+
+
+class DocumentType(models.TextChoices):
+    OFFICIAL_LETTER = "cong_van", _("Official letter (công văn)")
+    PLAN = "ke_hoach", _("Plan (kế hoạch)")
+    DECISION = "quyet_dinh", _("Decision (quyết định)")
+    NOTICE = "thong_bao", _("Notice (thông báo)")
+    INVITATION = "giay_moi", _("Invitation (giấy mời)")
+    REPORT = "bao_cao", _("Report (báo cáo)")
+
+
+# The name of each type as printed above the trích yếu (a công văn prints none).
+TYPE_TITLES = {
+    "cong_van": "",
+    "ke_hoach": "KẾ HOẠCH",
+    "quyet_dinh": "QUYẾT ĐỊNH",
+    "thong_bao": "THÔNG BÁO",
+    "giay_moi": "GIẤY MỜI",
+    "bao_cao": "BÁO CÁO",
+}
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "thuong", _("Normal")
+    URGENT = "khan", _("Urgent (khẩn)")
+    VERY_URGENT = "thuong_khan", _("Very urgent (thượng khẩn)")
+    FLASH = "hoa_toc", _("Flash (hỏa tốc)")
+
+
+URGENCY_STAMPS = {"khan": "KHẨN", "thuong_khan": "THƯỢNG KHẨN", "hoa_toc": "HỎA TỐC"}
+
+
+class Scenario(models.Model):
+    """A document of the bank. Body paragraphs may hold {han} (the latest acceptable
+    deadline, dd/mm/yyyy), {ngay} (the issue date) and {xa} (the examinee's commune)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    doc_type = models.CharField(_("document type"), max_length=12, choices=DocumentType.choices)
+    number = models.CharField(_("number and symbol"), max_length=40)
+    issuer_parent = models.CharField(_("governing body"), max_length=120, blank=True)
+    issuer = models.CharField(_("issuing body"), max_length=160)
+    place = models.CharField(_("place name"), max_length=80, default="Cù Lao Dung")
+    issued_days_before = models.PositiveSmallIntegerField(
+        _("issued days before the test day"), default=2
+    )
+    subject = models.CharField(_("summary (trích yếu)"), max_length=500)
+    urgency = models.CharField(
+        _("urgency"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    recipient_line = models.CharField(_("addressed to (kính gửi)"), max_length=200, blank=True)
+    body = models.JSONField(_("body paragraphs"), default=list)
+    recipients = models.JSONField(_("recipients (nơi nhận)"), default=list)
+    signer_title = models.CharField(_("signer's title block"), max_length=120, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=80, blank=True)
+    # Incoming: what the leader is expected to do.
+    main_handler = models.CharField(
+        _("expected main handler"), max_length=30, choices=Position.choices, blank=True
+    )
+    coordinators = models.JSONField(_("acceptable coordinators"), default=list, blank=True)
+    deadline_days = models.PositiveSmallIntegerField(
+        _("latest deadline (days after the test day)"), default=7
+    )
+    # Outgoing: where the leader signs (PDF points, page from 0), as rendered.
+    signer_page = models.PositiveSmallIntegerField(_("signer's page"), default=0)
+    signer_box = models.JSONField(_("signer's place"), default=list, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("e-office scenario")
+        verbose_name_plural = _("e-office scenarios")
+        ordering = ["kind", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.number} — {self.subject[:60]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        for name in ("number", "issuer_parent", "issuer", "place", "subject", "signer_title"):
+            setattr(self, name, nfc(getattr(self, name)))
+        self.signer_name = nfc(self.signer_name)
+        self.recipient_line = nfc(self.recipient_line)
+        self.body = [nfc(str(p)) for p in self.body]
+        self.recipients = [nfc(str(r)) for r in self.recipients]
+        super().save(*args, **kwargs)
+
+
+class ScenarioSet(models.Model):
+    """What a campaign's e-office test draws and how it is passed."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="eoffice_set")
+    scenarios = models.ManyToManyField(
+        Scenario,
+        verbose_name=_("scenarios (none: every scenario in use)"),
+        blank=True,
+        related_name="+",
+    )
+    incoming_count = models.PositiveSmallIntegerField(
+        _("incoming documents"), default=4, validators=[MinValueValidator(1)]
+    )
+    outgoing_count = models.PositiveSmallIntegerField(_("outgoing drafts"), default=1)
+    duration_minutes = models.PositiveIntegerField(
+        _("duration (minutes)"), default=30, validators=[MinValueValidator(5)]
+    )
+    min_passed = models.PositiveSmallIntegerField(
+        _("documents that must pass (empty: every one)"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("e-office scenario set")
+        verbose_name_plural = _("e-office scenario sets")
+
+    def __str__(self) -> str:
+        return self.campaign.code
+
+    def pool(self, kind: str) -> models.QuerySet[Scenario]:
+        chosen = self.scenarios.all() if self.pk and self.scenarios.exists() else None
+        base = chosen if chosen is not None else Scenario.objects.all()
+        return base.filter(kind=kind, is_active=True)
+
+
+class Task(models.Model):
+    """One examinee's e-office test: like an attempt, with a server-owned deadline."""
+
+    class Status(models.TextChoices):
+        READY = "ready", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+
+    class SubmittedBy(models.TextChoices):
+        EXAMINEE = "examinee", _("The examinee")
+        DEADLINE = "deadline", _("Time ran out")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="eoffice_tasks")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="eoffice_tasks")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="eoffice_tasks"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.READY)
+    test_day = models.DateField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.CharField(max_length=10, choices=SubmittedBy.choices, blank=True)
+    passed = models.BooleanField(null=True)
+    passed_count = models.PositiveSmallIntegerField(default=0)
+    override_passed = models.BooleanField(null=True)
+    override_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-office task")
+        verbose_name_plural = _("e-office tasks")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "person"], name="eoffice_task_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.campaign.code}"
+
+    @property
+    def unit(self) -> Any:
+        return self.person.unit
+
+    @property
+    def final_passed(self) -> bool | None:
+        return self.override_passed if self.override_passed is not None else self.passed
+
+    def seconds_left(self, now: datetime.datetime | None = None) -> int:
+        if self.deadline is None:
+            return 0
+        now = now or timezone.now()
+        return max(0, int((self.deadline - now).total_seconds()))
+
+
+class TaskDocument(models.Model):
+    """A drawn document in an examinee's sandbox, with its register data and the action."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Not handled")
+        DONE = "done", _("Handled")
+        COORDINATING = "coordinating", _("Coordinating")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="documents")
+    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    arrival_number = models.PositiveIntegerField(_("arrival number"), null=True, blank=True)
+    arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
+    issued_on = models.DateField(_("issue date"))
+    latest_deadline = models.DateField(_("reply by"), null=True, blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+    pdf = models.BinaryField()
+    # The forward action (incoming).
+    main_handler = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    coordinators = models.ManyToManyField(Person, blank=True, related_name="+")
+    instruction = models.TextField(_("instruction"), blank=True)
+    handling_deadline = models.DateField(_("handling deadline"), null=True, blank=True)
+    forwarded_at = models.DateTimeField(null=True, blank=True)
+    # The signature (outgoing): where to sign, and the signed file.
+    sign_page = models.PositiveSmallIntegerField(default=0)
+    sign_box = models.JSONField(default=list, blank=True)
+    signed_pdf = models.BinaryField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    # Grading: reasons are codes, explained in grading.REASON_MESSAGES.
+    passed = models.BooleanField(null=True)
+    reasons = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["task", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "position"], name="eoffice_document_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}#{self.position} {self.scenario.number}"
+
+    @property
+    def unit(self) -> Any:
+        return self.task.person.unit
+
+
+class Event(models.Model):
+    """What happened in a task, with its time: the processing history of each document
+    and the proctor's timeline."""
+
+    class Kind(models.TextChoices):
+        STARTED = "started", _("Test started")
+        OPENED = "opened", _("Document opened")
+        FORWARDED = "forwarded", _("Forwarded for handling")
+        SIGNED = "signed", _("Digitally signed")
+        UPLOADED = "uploaded", _("Signed file uploaded")
+        REFUSED = "refused", _("Action refused")
+        SUBMITTED = "submitted", _("Test submitted")
+        OVERRIDDEN = "overridden", _("Result changed by the district")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
+    document = models.ForeignKey(
+        TaskDocument, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%d/%m/%Y %H:%M:%S}"

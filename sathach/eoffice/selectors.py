@@ -1,0 +1,59 @@
+"""Permission-aware reads of the e-office test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from sathach.campaigns.models import Campaign
+from sathach.core.permissions import Perm, units_for_user
+from sathach.eoffice.models import Task, TaskDocument
+from sathach.organization.models import HANDLER_POSITIONS, Person
+
+
+def tasks_for_examinee(user: Any) -> QuerySet[Task]:
+    return Task.objects.filter(user=user).select_related("campaign").order_by("-created_at")
+
+
+def get_task_for_examinee(user: Any, pk: int) -> Task:
+    """The examinee's own task; any other answers 404."""
+    try:
+        return Task.objects.select_related("campaign", "person__unit").get(pk=pk, user=user)
+    except Task.DoesNotExist:
+        raise Http404 from None
+
+
+def get_document_for_examinee(user: Any, task_pk: int, position: int) -> TaskDocument:
+    try:
+        return TaskDocument.objects.select_related(
+            "task__campaign", "task__person__unit", "scenario", "main_handler"
+        ).get(task_id=task_pk, task__user=user, position=position)
+    except TaskDocument.DoesNotExist:
+        raise Http404 from None
+
+
+def commune_handlers(task: Task) -> QuerySet[Person]:
+    """The civil servants of the examinee's commune, to forward documents to."""
+    return Person.objects.filter(unit_id=task.person.unit_id, position__in=HANDLER_POSITIONS)
+
+
+def tasks_for_reviewer(user: Any, campaign: Campaign) -> QuerySet[Task]:
+    """The campaign's tasks of the communes the user may review."""
+    units = units_for_user(user, Perm.RUN_SESSIONS) | units_for_user(user, Perm.MANAGE_EOFFICE)
+    return (
+        Task.objects.filter(campaign=campaign, person__unit__in=units)
+        .select_related("person__unit")
+        .order_by("person__unit__code", "person__sort_key")
+    )
+
+
+def get_task_for_reviewer(user: Any, pk: int) -> Task:
+    units = units_for_user(user, Perm.RUN_SESSIONS) | units_for_user(user, Perm.MANAGE_EOFFICE)
+    try:
+        return Task.objects.select_related("campaign", "person__unit").get(
+            pk=pk, person__unit__in=units
+        )
+    except Task.DoesNotExist:
+        raise Http404 from None

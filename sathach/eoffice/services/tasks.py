@@ -1,0 +1,507 @@
+"""An examinee's e-office test: draw, start, forward, sign, submit and grade, override.
+
+The server owns the clock. Every action is stored when it is made; after the deadline and a
+short grace window actions are refused and the task is submitted as it stands, on its next
+access or by `sathach eoffice submit-overdue`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sathach.campaigns.models import Campaign, Result
+from sathach.campaigns.services import result_override, result_record
+from sathach.core.audit import AuditAction, audit_log
+from sathach.core.errors import DomainError
+from sathach.core.text import nfc_text
+from sathach.eoffice import grading
+from sathach.eoffice.documents import issue_date, latest_deadline, render_scenario
+from sathach.eoffice.models import Event, Kind, Scenario, ScenarioSet, Task, TaskDocument
+from sathach.organization.models import HANDLER_POSITIONS, LEADER_POSITIONS, Person
+
+GRACE = datetime.timedelta(seconds=30)
+MAX_INSTRUCTION = 2000
+MAX_UPLOAD = 10 * 1024 * 1024
+RECORDING = (Campaign.Status.TESTING, Campaign.Status.RESULTS, Campaign.Status.APPROVED)
+
+
+def scenario_set_of(campaign: Campaign) -> ScenarioSet:
+    """The campaign's scenario set, created with the defaults (4 incoming, 1 outgoing)."""
+    found, _created = ScenarioSet.objects.get_or_create(campaign=campaign)
+    return found
+
+
+def balanced_draw(rng: random.Random, scenarios: Sequence[Scenario], count: int) -> list[Scenario]:
+    """`count` scenarios, spread over main handlers first, then document types: each pick is
+    a random one among those whose handler and type were drawn least so far."""
+    pool = list(scenarios)
+    rng.shuffle(pool)
+    handlers: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    chosen: list[Scenario] = []
+    while pool and len(chosen) < count:
+        best = min(pool, key=lambda s: (handlers[s.main_handler], types[s.doc_type]))
+        pool.remove(best)
+        chosen.append(best)
+        handlers[best.main_handler] += 1
+        types[best.doc_type] += 1
+    return chosen
+
+
+def task_prepare(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    person: Person,
+    seed: int | None = None,
+    test_day: datetime.date | None = None,
+) -> Task:
+    """Draw a leader's documents and make their PDFs. A task that exists is kept."""
+    existing = Task.objects.filter(campaign=campaign, person=person).first()
+    if existing is not None:
+        return existing
+    if person.position not in LEADER_POSITIONS or person.user_id is None:
+        raise DomainError(_("The e-office test is for Chairmen and Vice-Chairmen with an account."))
+    if not campaign.participants.filter(pk=person.unit_id).exists():
+        raise DomainError(
+            _("%(unit)s does not take part in this campaign.") % {"unit": person.unit.name}
+        )
+    rules = scenario_set_of(campaign)
+    incoming = list(rules.pool(Kind.INCOMING))
+    outgoing = list(rules.pool(Kind.OUTGOING))
+    if len(incoming) < rules.incoming_count or len(outgoing) < rules.outgoing_count:
+        raise DomainError(_("The scenario bank has too few documents: load it first."))
+    rng = random.Random(None if seed is None else f"{seed}:{person.pk}")  # noqa: S311
+    drawn = balanced_draw(rng, incoming, rules.incoming_count)
+    drawn += rng.sample(outgoing, rules.outgoing_count)
+    day = test_day or timezone.localdate()
+    arrival = rng.randint(120, 880)
+    with transaction.atomic():
+        task = Task.objects.create(
+            campaign=campaign, person=person, user_id=person.user_id, test_day=day
+        )
+        for position, scenario in enumerate(drawn, start=1):
+            is_incoming = scenario.kind == Kind.INCOMING
+            rendered = render_scenario(
+                scenario, test_day=day, commune=person.unit, signer=None if is_incoming else person
+            )
+            TaskDocument.objects.create(
+                task=task,
+                scenario=scenario,
+                position=position,
+                kind=scenario.kind,
+                arrival_number=arrival + position if is_incoming else None,
+                arrival_date=day if is_incoming else None,
+                issued_on=issue_date(scenario, day) if is_incoming else day,
+                latest_deadline=latest_deadline(scenario, day) if is_incoming else None,
+                pdf=rendered.pdf,
+                sign_page=rendered.sign_page,
+                sign_box=list(rendered.sign_box),
+            )
+        audit_log(
+            actor=actor,
+            action=AuditAction.EOFFICE_TASK_PREPARED,
+            obj=task,
+            unit=person.unit,
+            summary={"scenarios": [s.code for s in drawn]},
+        )
+    return task
+
+
+def tasks_prepare(*, actor: Any, campaign: Campaign, seed: int | None = None) -> int:
+    """Draw for every leader with an account in the campaign's communes; returns how many
+    tasks were created now."""
+    leaders = Person.objects.filter(
+        unit__in=campaign.participants.all(), position__in=LEADER_POSITIONS, user__isnull=False
+    ).exclude(eoffice_tasks__campaign=campaign)
+    count = 0
+    for person in leaders.select_related("unit"):
+        task_prepare(actor=actor, campaign=campaign, person=person, seed=seed)
+        count += 1
+    return count
+
+
+def task_state(task: Task, now: datetime.datetime | None = None) -> str:
+    now = now or timezone.now()
+    if task.status == Task.Status.SUBMITTED:
+        return "submitted"
+    if task.status == Task.Status.READY:
+        return "ready"
+    if task.deadline is not None and now > task.deadline + GRACE:
+        return "overdue"
+    return "open"
+
+
+def _event(
+    task: Task, kind: str, *, actor: Any = None, document: Any = None, **detail: Any
+) -> None:
+    Event.objects.create(
+        task=task,
+        document=document,
+        kind=kind,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        detail=detail,
+    )
+
+
+def _own(user: Any, task: Task) -> None:
+    if task.user_id != user.pk:
+        raise DomainError(_("This is not your test."))
+
+
+def _require_open(user: Any, task: Task) -> None:
+    """Refuse an action outside the test's time; an overdue task is submitted first."""
+    _own(user, task)
+    state = task_state(task)
+    if state == "overdue":
+        task_submit(actor=None, task=task, by=Task.SubmittedBy.DEADLINE)
+        raise DomainError(_("The time is up: your test was submitted as it stood."))
+    if state == "submitted":
+        raise DomainError(_("The test is submitted; nothing can be changed."))
+    if state == "ready":
+        raise DomainError(_("Start the test first."))
+
+
+def task_start(*, user: Any, task: Task) -> Task:
+    """Start the clock: the deadline is now plus the set's duration."""
+    _own(user, task)
+    if task.status != Task.Status.READY:
+        return task
+    now = timezone.now()
+    minutes = scenario_set_of(task.campaign).duration_minutes
+    with transaction.atomic():
+        updated = Task.objects.filter(pk=task.pk, status=Task.Status.READY).update(
+            status=Task.Status.IN_PROGRESS,
+            started_at=now,
+            deadline=now + datetime.timedelta(minutes=minutes),
+        )
+        task.refresh_from_db()
+        if updated:
+            _event(task, Event.Kind.STARTED, actor=user)
+            audit_log(
+                actor=user,
+                action=AuditAction.EOFFICE_TASK_STARTED,
+                obj=task,
+                summary={"deadline": task.deadline.isoformat() if task.deadline else ""},
+            )
+    return task
+
+
+def _commune_servants(task: Task, ids: Iterable[int]) -> list[Person]:
+    wanted = list(dict.fromkeys(ids))
+    people = list(
+        Person.objects.filter(
+            pk__in=wanted, unit_id=task.person.unit_id, position__in=HANDLER_POSITIONS
+        )
+    )
+    if len(people) != len(wanted):
+        raise DomainError(_("Forward only to civil servants of your commune."))
+    return people
+
+
+def document_forward(
+    *,
+    user: Any,
+    document: TaskDocument,
+    main_handler_id: int | None,
+    coordinator_ids: Sequence[int] = (),
+    instruction: str = "",
+    deadline: datetime.date | None = None,
+) -> TaskDocument:
+    """ "Chuyển xử lý": exactly one main handler and any coordinators, all civil servants of
+    the examinee's commune, an instruction and a deadline. Forwarding again replaces the
+    earlier action; the history keeps both. The instruction and deadline are graded, not
+    refused, so that the examinee can make the mistakes the test looks for."""
+    task = document.task
+    _require_open(user, task)
+    if document.kind != Kind.INCOMING:
+        raise DomainError(_("Only incoming documents are forwarded."))
+    if not main_handler_id:
+        raise DomainError(_("Choose exactly one main handler."))
+    if main_handler_id in coordinator_ids:
+        raise DomainError(_("The main handler cannot also be a coordinator."))
+    (main,) = _commune_servants(task, [main_handler_id])
+    coordinators = _commune_servants(task, coordinator_ids)
+    instruction = nfc_text(instruction or "").strip()
+    if len(instruction) > MAX_INSTRUCTION:
+        raise DomainError(_("The instruction is too long."))
+    with transaction.atomic():
+        document.main_handler = main
+        document.instruction = instruction
+        document.handling_deadline = deadline
+        document.forwarded_at = timezone.now()
+        document.state = TaskDocument.State.DONE
+        document.save(
+            update_fields=[
+                "main_handler",
+                "instruction",
+                "handling_deadline",
+                "forwarded_at",
+                "state",
+            ]
+        )
+        document.coordinators.set(coordinators)
+        detail = {
+            "main_handler": main.full_name,
+            "main_position": main.position,
+            "coordinators": [p.full_name for p in coordinators],
+            "instruction": instruction,
+            "deadline": deadline.isoformat() if deadline else None,
+        }
+        _event(task, Event.Kind.FORWARDED, actor=user, document=document, **detail)
+        audit_log(
+            actor=user,
+            action=AuditAction.EOFFICE_DOCUMENT_FORWARDED,
+            obj=task,
+            summary={"document": document.scenario.code, **detail},
+        )
+    return document
+
+
+def _signing_token(person: Person) -> Any:
+    from sathach.signatures.models import LeaderCertificate
+
+    token = (
+        LeaderCertificate.objects.filter(person=person, revoked_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+    if token is None:
+        raise DomainError(
+            _("You have no signing certificate: ask the district to issue one, then set its PIN.")
+        )
+    return token
+
+
+def document_sign_draft(*, user: Any, document: TaskDocument, pin: str) -> TaskDocument:
+    """ "Ký số" with the examinee's virtual token and PIN, at the draft's signer's place. A
+    refused signature (wrong PIN, no certificate) is kept in the history."""
+    from sathach.signatures.services import document_sign
+
+    task = document.task
+    _require_open(user, task)
+    if document.kind != Kind.OUTGOING:
+        raise DomainError(_("Only the outgoing draft is signed."))
+    try:
+        token = _signing_token(task.person)
+        x1, y1, x2, y2 = (float(v) for v in document.sign_box)
+        signed = document_sign(
+            actor=user,
+            token=token,
+            pin=pin,
+            data=bytes(document.pdf),
+            box=(x1, y1, x2, y2),
+            page=document.sign_page,
+        )
+    except DomainError as error:
+        _event(task, Event.Kind.REFUSED, actor=user, document=document, message=error.message)
+        raise
+    return _store_signed(user, task, document, signed, Event.Kind.SIGNED)
+
+
+def document_upload_signed(*, user: Any, document: TaskDocument, data: bytes) -> TaskDocument:
+    """Keep a draft signed elsewhere (a real token's own software); the grading judges it."""
+    task = document.task
+    _require_open(user, task)
+    if document.kind != Kind.OUTGOING:
+        raise DomainError(_("Only the outgoing draft is signed."))
+    if len(data) > MAX_UPLOAD or not data.startswith(b"%PDF"):
+        raise DomainError(_("Upload the signed PDF (at most 10 MB)."))
+    return _store_signed(user, task, document, data, Event.Kind.UPLOADED)
+
+
+def _store_signed(
+    user: Any, task: Task, document: TaskDocument, data: bytes, kind: str
+) -> TaskDocument:
+    with transaction.atomic():
+        document.signed_pdf = data
+        document.signed_at = timezone.now()
+        document.state = TaskDocument.State.DONE
+        document.save(update_fields=["signed_pdf", "signed_at", "state"])
+        _event(task, kind, actor=user, document=document, bytes=len(data))
+        audit_log(
+            actor=user,
+            action=AuditAction.EOFFICE_DOCUMENT_SIGNED,
+            obj=task,
+            summary={"document": document.scenario.code, "how": kind, "bytes": len(data)},
+        )
+    return document
+
+
+def _registered_fingerprints(person: Person) -> set[str]:
+    from sathach.campaigns.models import SigningDevice
+    from sathach.signatures.models import LeaderCertificate
+
+    prints = set(
+        LeaderCertificate.objects.filter(person=person).values_list("fingerprint", flat=True)
+    )
+    prints |= set(
+        SigningDevice.objects.filter(person=person, is_active=True).values_list(
+            "fingerprint", flat=True
+        )
+    )
+    return {p.lower().replace(":", "") for p in prints}
+
+
+def _validation_inputs() -> dict[str, Any]:
+    from sathach.signatures.models import Authority
+    from sathach.signatures.trust import installed_trust_roots
+
+    issuing = Authority.objects.filter(kind=Authority.Kind.ISSUING).first()
+    return {
+        "trust_roots": installed_trust_roots(),
+        "other_certs": [bytes(issuing.certificate)] if issuing else [],
+        "crls": [bytes(issuing.crl)] if issuing and issuing.crl else [],
+    }
+
+
+def grade_outgoing(document: TaskDocument, task: Task) -> list[str]:
+    """The reasons the signed draft fails; empty when it passes."""
+    from sathach.signatures.validation import validate_pdf
+
+    if not document.signed_pdf:
+        return [grading.NOT_SIGNED]
+    data = bytes(document.signed_pdf)
+    verdict = validate_pdf(
+        data, require_visible=True, at=document.signed_at, **_validation_inputs()
+    )
+    reasons = list(verdict.reasons)
+    if verdict.signatures:
+        first = verdict.signatures[0]
+        if first.signer_sha256.lower() not in _registered_fingerprints(task.person):
+            reasons.append(grading.NOT_OWN_CERTIFICATE)
+        if first.visible and not grading.at_signer_place(
+            first, document.sign_page, document.sign_box
+        ):
+            reasons.append(grading.NOT_AT_SIGNER_PLACE)
+        if not data.startswith(bytes(document.pdf)):
+            reasons.append(grading.DRAFT_CHANGED)
+        signed_at = first.signing_time or document.signed_at
+        if task.deadline and signed_at and signed_at > task.deadline + GRACE:
+            reasons.append(grading.SIGNED_LATE)
+    return reasons
+
+
+def document_grade(document: TaskDocument, task: Task) -> list[str]:
+    if document.kind == Kind.OUTGOING:
+        return grade_outgoing(document, task)
+    given_on = timezone.localdate(document.forwarded_at) if document.forwarded_at else task.test_day
+    return grading.grade_incoming(
+        forwarded=document.forwarded_at is not None and document.main_handler_id is not None,
+        handler_position=document.main_handler.position if document.main_handler else None,
+        expected_position=document.scenario.main_handler,
+        instruction=document.instruction,
+        deadline=document.handling_deadline,
+        given_on=given_on,
+        latest=document.latest_deadline or task.test_day,
+    )
+
+
+def _record(actor: Any, task: Task) -> None:
+    if task.campaign.status not in RECORDING:
+        return
+    total = task.documents.count()
+    result_record(
+        actor=actor,
+        campaign=task.campaign,
+        person=task.person,
+        content=Result.Content.EOFFICE,
+        outcome=Result.Outcome.PASSED if task.passed else Result.Outcome.FAILED,
+        source=Result.Source.EOFFICE,
+        score=Decimal(task.passed_count),
+        max_score=Decimal(total),
+    )
+
+
+def task_submit(*, actor: Any, task: Task, by: str) -> Task:
+    """Submit, grade every document with its reasons, and record the result of content 2
+    in the campaign. Submitting twice is harmless."""
+    with transaction.atomic():
+        task = (
+            Task.objects.select_for_update(of=("self",))
+            .select_related("campaign", "person__unit")
+            .get(pk=task.pk)
+        )
+        if task.status == Task.Status.SUBMITTED:
+            return task
+        if task.status != Task.Status.IN_PROGRESS:
+            raise DomainError(_("The test has not started."))
+        now = timezone.now()
+        documents = list(task.documents.select_related("scenario", "main_handler"))
+        passed = 0
+        for document in documents:
+            document.reasons = document_grade(document, task)
+            document.passed = not document.reasons
+            document.save(update_fields=["reasons", "passed"])
+            passed += document.passed
+        required = scenario_set_of(task.campaign).min_passed or len(documents)
+        task.status = Task.Status.SUBMITTED
+        task.submitted_by = by
+        task.submitted_at = (
+            min(now, task.deadline) if by == Task.SubmittedBy.DEADLINE and task.deadline else now
+        )
+        task.passed_count = passed
+        task.passed = passed >= min(required, len(documents))
+        task.save(
+            update_fields=["status", "submitted_by", "submitted_at", "passed_count", "passed"]
+        )
+        _event(task, Event.Kind.SUBMITTED, actor=actor, by=by, passed=task.passed)
+        audit_log(
+            actor=actor,
+            action=AuditAction.EOFFICE_TASK_SUBMITTED,
+            obj=task,
+            summary={"by": by, "passed": task.passed, "documents_passed": passed},
+        )
+        _record(actor, task)
+    return task
+
+
+def tasks_submit_overdue(now: datetime.datetime | None = None) -> int:
+    """Submit every task whose time and grace have run out. Safe to run again."""
+    now = now or timezone.now()
+    overdue = Task.objects.filter(status=Task.Status.IN_PROGRESS, deadline__lt=now - GRACE)
+    count = 0
+    for task in overdue.only("pk"):
+        task_submit(actor=None, task=task, by=Task.SubmittedBy.DEADLINE)
+        count += 1
+    return count
+
+
+def task_override(*, actor: Any, task: Task, passed: bool, reason: str) -> Task:
+    """The district sets the outcome of a submitted task by hand, with a written reason;
+    the campaign's result follows."""
+    reason = nfc_text(reason).strip()
+    if len(reason) < 10:
+        raise DomainError(_("Write the reason for the change (at least 10 characters)."))
+    if task.status != Task.Status.SUBMITTED:
+        raise DomainError(_("Only a submitted test can be changed."))
+    with transaction.atomic():
+        task.override_passed = passed
+        task.override_reason = reason
+        task.save(update_fields=["override_passed", "override_reason"])
+        _event(task, Event.Kind.OVERRIDDEN, actor=actor, passed=passed, reason=reason)
+        audit_log(
+            actor=actor,
+            action=AuditAction.EOFFICE_TASK_OVERRIDDEN,
+            obj=task,
+            summary={"passed": passed, "reason": reason, "graded": task.passed},
+        )
+        if task.campaign.status in RECORDING:
+            result_override(
+                actor=actor,
+                campaign=task.campaign,
+                person=task.person,
+                content=Result.Content.EOFFICE,
+                outcome=Result.Outcome.PASSED if passed else Result.Outcome.FAILED,
+                reason=reason,
+            )
+    return task

@@ -1,0 +1,226 @@
+"""The examinee's sandbox: my e-office tests, the inbox by state, a document with its PDF,
+register data, history and action, submitting, and the graded result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
+
+from sathach.core.errors import DomainError
+from sathach.core.permissions import Perm, require_perm
+from sathach.eoffice.forms import ForwardForm
+from sathach.eoffice.grading import reason_message
+from sathach.eoffice.models import Event, Kind, Task, TaskDocument
+from sathach.eoffice.selectors import (
+    commune_handlers,
+    get_document_for_examinee,
+    get_task_for_examinee,
+    tasks_for_examinee,
+)
+from sathach.eoffice.services.tasks import (
+    document_forward,
+    document_sign_draft,
+    document_upload_signed,
+    task_start,
+    task_state,
+    task_submit,
+)
+from sathach.organization.models import Position
+
+TABS = TaskDocument.State.choices
+
+
+@require_perm(Perm.TAKE_EXAM)
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    return render(request, "eoffice/my_tasks.html", {"tasks": tasks_for_examinee(request.user)})
+
+
+@require_POST
+@require_perm(Perm.TAKE_EXAM)
+def task_begin(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_examinee(request.user, pk)
+    task_start(user=request.user, task=task)
+    return redirect("eoffice-inbox", task.pk)
+
+
+def _open_or_redirect(request: HttpRequest, task: Task) -> HttpResponse | None:
+    state = task_state(task)
+    if state == "overdue":
+        task_submit(actor=request.user, task=task, by=Task.SubmittedBy.DEADLINE)
+        messages.error(request, _("The time is up: your test was submitted as it stood."))
+        return redirect("eoffice-result", task.pk)
+    if state == "submitted":
+        return redirect("eoffice-result", task.pk)
+    if state == "ready":
+        return redirect("eoffice-my")
+    return None
+
+
+def _clock(task: Task) -> dict[str, Any]:
+    now = timezone.now()
+    return {
+        "deadline_ms": int(task.deadline.timestamp() * 1000) if task.deadline else 0,
+        "now_ms": int(now.timestamp() * 1000),
+        "seconds_left": task.seconds_left(now),
+    }
+
+
+@never_cache
+@require_GET
+@require_perm(Perm.TAKE_EXAM)
+def inbox(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_examinee(request.user, pk)
+    leave = _open_or_redirect(request, task)
+    if leave:
+        return leave
+    tab = request.GET.get("tab", TaskDocument.State.PENDING)
+    documents = list(task.documents.select_related("scenario").order_by("position"))
+    counts = {state: sum(d.state == state for d in documents) for state, _label in TABS}
+    return render(
+        request,
+        "eoffice/inbox.html",
+        {
+            "task": task,
+            "tab": tab,
+            "tabs": [(state, label, counts[state]) for state, label in TABS],
+            "documents": [d for d in documents if d.state == tab],
+            **_clock(task),
+        },
+    )
+
+
+def _handle_post(request: HttpRequest, document: TaskDocument, form: ForwardForm | None) -> bool:
+    action = request.POST.get("action")
+    try:
+        if action == "forward" and form is not None:
+            if not form.is_valid():
+                return False
+            document_forward(
+                user=request.user,
+                document=document,
+                main_handler_id=form.cleaned_data["main_handler"],
+                coordinator_ids=form.cleaned_data["coordinators"],
+                instruction=form.cleaned_data["instruction"],
+                deadline=form.cleaned_data["deadline"],
+            )
+            messages.success(request, _("The document was forwarded for handling."))
+        elif action == "sign":
+            document_sign_draft(
+                user=request.user, document=document, pin=request.POST.get("pin", "")
+            )
+            messages.success(request, _("The draft was signed."))
+        elif action == "upload" and (upload := request.FILES.get("file")) is not None:
+            document_upload_signed(user=request.user, document=document, data=upload.read())
+            messages.success(request, _("The signed file was received."))
+        else:
+            messages.error(request, _("Nothing was done."))
+            return False
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False
+    return True
+
+
+@never_cache
+@require_perm(Perm.TAKE_EXAM)
+def document_page(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    document = get_document_for_examinee(request.user, pk, position)
+    task = document.task
+    leave = _open_or_redirect(request, task)
+    if leave:
+        return leave
+    form = None
+    if document.kind == Kind.INCOMING:
+        handlers = list(commune_handlers(task))
+        initial = {
+            "main_handler": document.main_handler_id,
+            "coordinators": [p.pk for p in document.coordinators.all()],
+            "instruction": document.instruction,
+            "deadline": document.handling_deadline,
+        }
+        data = request.POST if request.method == "POST" else None
+        form = ForwardForm(data, handlers=handlers, initial=initial)
+    if request.method == "POST":
+        if _handle_post(request, document, form):
+            return redirect("eoffice-document", task.pk, document.position)
+        task.refresh_from_db()
+        if task.status == Task.Status.SUBMITTED:
+            return redirect("eoffice-result", task.pk)
+    elif not document.events.filter(kind=Event.Kind.OPENED).exists():
+        Event.objects.create(
+            task=task,
+            document=document,
+            kind=Event.Kind.OPENED,
+            actor=request.user if request.user.is_authenticated else None,
+        )
+    return render(
+        request,
+        "eoffice/document.html",
+        {
+            "task": task,
+            "document": document,
+            "scenario": document.scenario,
+            "form": form,
+            "events": document.events.select_related("actor"),
+            **_clock(task),
+        },
+    )
+
+
+@xframe_options_sameorigin
+@require_GET
+@require_perm(Perm.TAKE_EXAM)
+def document_pdf(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    document = get_document_for_examinee(request.user, pk, position)
+    signed = request.GET.get("signed") == "1" and document.signed_pdf
+    data = bytes(document.signed_pdf if signed else document.pdf)  # type: ignore[arg-type]
+    response = HttpResponse(data, content_type="application/pdf")
+    name = f"vb-{document.position}{'-da-ky' if signed else ''}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@require_POST
+@require_perm(Perm.TAKE_EXAM)
+def task_finish(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_examinee(request.user, pk)
+    try:
+        task_submit(actor=request.user, task=task, by=Task.SubmittedBy.EXAMINEE)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("eoffice-my")
+    return redirect("eoffice-result", task.pk)
+
+
+def graded_rows(task: Task) -> list[dict[str, Any]]:
+    rows = []
+    labels = dict(Position.choices)
+    for document in task.documents.select_related("scenario", "main_handler").order_by("position"):
+        expected = str(labels.get(document.scenario.main_handler, ""))
+        rows.append(
+            {
+                "document": document,
+                "reasons": [
+                    reason_message(code, expected=expected, latest=document.latest_deadline)
+                    for code in document.reasons
+                ],
+            }
+        )
+    return rows
+
+
+@require_GET
+@require_perm(Perm.TAKE_EXAM)
+def task_result(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_examinee(request.user, pk)
+    if task.status != Task.Status.SUBMITTED:
+        return redirect("eoffice-my")
+    return render(request, "eoffice/result.html", {"task": task, "rows": graded_rows(task)})
