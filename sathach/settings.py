@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "sathach.campaigns",
     "sathach.exams",
     "sathach.signatures",
+    "sathach.reports",
+    "sathach.eoffice",
 ]
 
 MIDDLEWARE = [
@@ -185,3 +187,7 @@ LOGGING = {
 
 # Fonts with every Vietnamese letter (Debian fonts-liberation2), for generated PDFs.
 PDF_FONT_DIR = Path(env_str("PDF_FONT_DIR", "/usr/share/fonts/truetype/liberation2"))
+
+# The PKCS#11 module of the USB tokens plugged into the server (empty: server-side token
+# signing is off; leaders sign on their own computer with `sathach token_sign`).
+PKCS11_MODULE = env_str("SATHACH_PKCS11_MODULE", "")

@@ -54,6 +54,9 @@ class AuditAction(models.TextChoices):
     SIGNATURE_IMAGE_SAVED = "pki.signature_image", _("Signature picture uploaded")
     DOCUMENT_SIGNED = "pki.document_signed", _("Document signed")
     DOCUMENT_SEALED = "pki.document_sealed", _("Organisation's signature added")
+    DOCUMENT_SIGNED_ON_TOKEN = "pki.document_signed_token", _("Document signed with a USB token")
+    REMOTE_SIGNING_PREPARED = "pki.remote_prepared", _("Document prepared for signing on a token")
+    REMOTE_SIGNING_FINISHED = "pki.remote_finished", _("Document signed on the leader's own token")
     CAMPAIGN_CREATED = "campaign.created", _("Campaign created")
     CAMPAIGN_UPDATED = "campaign.updated", _("Campaign updated")
     CAMPAIGN_STATUS_CHANGED = "campaign.status_changed", _("Campaign status changed")
@@ -67,6 +70,18 @@ class AuditAction(models.TextChoices):
     RESULTS_IMPORTED = "result.imported", _("Results imported")
     RANKING_APPROVED = "ranking.approved", _("Ranking approved")
     AWARDS_GRANTED = "award.granted", _("Awards granted")
+    REPORT_EXPORTED = "report.exported", _("Report exported")
+    EOFFICE_SCENARIOS_LOADED = "eoffice.scenarios_loaded", _("E-office scenarios loaded")
+    EOFFICE_TASK_PREPARED = "eoffice.task_prepared", _("E-office documents drawn")
+    EOFFICE_TASK_STARTED = "eoffice.task_started", _("E-office test started")
+    EOFFICE_DOCUMENT_FORWARDED = "eoffice.forwarded", _("Document forwarded for handling")
+    EOFFICE_DOCUMENT_SIGNED = "eoffice.signed", _("Outgoing draft signed or uploaded")
+    EOFFICE_TASK_SUBMITTED = "eoffice.task_submitted", _("E-office test submitted")
+    EOFFICE_TASK_OVERRIDDEN = "eoffice.task_overridden", _("E-office result changed")
+    SIGNED_DOCUMENT_ACCEPTED = (
+        "pki.signed_document_accepted",
+        _("Document signed elsewhere checked"),
+    )
 
 
 def audit_log(

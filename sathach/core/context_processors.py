@@ -12,10 +12,13 @@ from sathach.core.permissions import Perm, roles, user_can
 NAVIGATION = [
     ("home", _("Home"), None),
     ("my-tests", _("My tests"), Perm.TAKE_EXAM),
+    ("eoffice-my", _("E-office test"), Perm.TAKE_EXAM),
     ("my-signature", _("My signing certificate"), Perm.TAKE_EXAM),
     ("campaign-list", _("Campaigns"), Perm.VIEW_CAMPAIGN),
+    ("report-list", _("Reports"), Perm.EXPORT_REPORTS),
     ("question-list", _("Question bank"), Perm.MANAGE_EXAMS),
     ("pki-overview", _("Signing certificates"), Perm.MANAGE_PKI),
+    ("signature-verify", _("Check a digital signature"), None),
     ("unit-list", _("Units"), Perm.VIEW_ORGANIZATION),
     ("person-list", _("People"), Perm.VIEW_ORGANIZATION),
     ("account-list", _("Accounts"), Perm.MANAGE_ACCOUNTS),

@@ -36,6 +36,8 @@ class Perm:
     RUN_SESSIONS = "exams.run_sessions"  # the proctor's console
     TAKE_EXAM = "exams.take"
     MANAGE_PKI = "signatures.manage"  # the exam CA, leaders' certificates, the trust store
+    MANAGE_EOFFICE = "eoffice.manage"  # e-office scenarios, drawing the documents
+    EXPORT_REPORTS = "reports.export"  # results workbook, report, draft award decision
 
 
 _ADMIN = frozenset(
@@ -53,15 +55,26 @@ _ADMIN = frozenset(
         Perm.MANAGE_EXAMS,
         Perm.RUN_SESSIONS,
         Perm.MANAGE_PKI,
+        Perm.MANAGE_EOFFICE,
+        Perm.EXPORT_REPORTS,
     }
 )
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.PROVINCE_ADMIN: _ADMIN,
     Role.DISTRICT_ADMIN: _ADMIN,
-    Role.COUNCIL: frozenset({Perm.VIEW_ORGANIZATION, Perm.VIEW_CAMPAIGN, Perm.APPROVE_RANKING}),
+    Role.COUNCIL: frozenset(
+        {Perm.VIEW_ORGANIZATION, Perm.VIEW_CAMPAIGN, Perm.APPROVE_RANKING, Perm.EXPORT_REPORTS}
+    ),
     Role.COMMUNE_OFFICER: frozenset(
-        {Perm.VIEW_ORGANIZATION, Perm.MANAGE_PEOPLE, Perm.VIEW_CAMPAIGN, Perm.DECLARE_READINESS}
+        {
+            Perm.VIEW_ORGANIZATION,
+            Perm.MANAGE_PEOPLE,
+            Perm.VIEW_CAMPAIGN,
+            Perm.DECLARE_READINESS,
+            # Only the workbook, cut to their own commune (reports/selectors.py).
+            Perm.EXPORT_REPORTS,
+        }
     ),
     Role.PROCTOR: frozenset({Perm.VIEW_ORGANIZATION, Perm.VIEW_CAMPAIGN, Perm.RUN_SESSIONS}),
     Role.EXAMINEE: frozenset({Perm.TAKE_EXAM}),

@@ -7,6 +7,7 @@ outsider (another district) and the commune officer of An Thạnh 1 must not rea
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -62,6 +63,7 @@ CAMPAIGN: Kwargs = lambda world: {"pk": world.campaign.pk}  # noqa: E731
 EXAM_CAMPAIGN: Kwargs = lambda world: {"pk": world.session.campaign_id}  # noqa: E731
 SESSION: Kwargs = lambda world: {"pk": world.session.pk}  # noqa: E731
 ATTEMPT: Kwargs = lambda world: {"pk": world.attempt.pk}  # noqa: E731
+EOFFICE_TASK: Kwargs = lambda world: {"pk": world.eoffice_task.pk}  # noqa: E731
 SESSION_RUNNERS = {"province_admin": 200, "district_admin": 200, "proctor": 200, "outsider": 404}
 
 # url name -> (kwargs, expected status of a GET for each role)
@@ -168,6 +170,58 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
         },
         POST_ONLY,
     ),
+    # Reports: the district's roles all of them; a commune officer the workbook of their
+    # commune; an admin of another district sees no campaign of this one.
+    "report-list": (
+        NO_ARGS,
+        expect(
+            403,
+            province_admin=200,
+            district_admin=200,
+            council=200,
+            commune_officer=200,
+            outsider=200,
+        ),
+    ),
+    "report-campaign": (
+        CAMPAIGN,
+        expect(
+            403,
+            province_admin=200,
+            district_admin=200,
+            council=200,
+            commune_officer=200,
+            outsider=404,
+        ),
+    ),
+    "report-download": (
+        lambda world: {"pk": world.campaign.pk, "identifier": "results", "fmt": "xlsx"},
+        expect(
+            403,
+            province_admin=200,
+            district_admin=200,
+            council=200,
+            commune_officer=200,
+            outsider=404,
+        ),
+    ),
+    # The e-office test: an examinee's own task (not started yet: its pages send them back
+    # to the start), the proctor's and the district's review.
+    "eoffice-my": (NO_ARGS, expect(403, examinee=200)),
+    "eoffice-begin": (EOFFICE_TASK, POST_ONLY),
+    "eoffice-inbox": (EOFFICE_TASK, expect(403, examinee=302)),
+    "eoffice-document": (
+        lambda world: {"pk": world.eoffice_task.pk, "position": 1},
+        expect(403, examinee=302),
+    ),
+    "eoffice-pdf": (
+        lambda world: {"pk": world.eoffice_task.pk, "position": 1},
+        expect(403, examinee=200),
+    ),
+    "eoffice-finish": (EOFFICE_TASK, POST_ONLY),
+    "eoffice-result": (EOFFICE_TASK, expect(403, examinee=302)),
+    "eoffice-campaign": (EXAM_CAMPAIGN, expect(403, **SESSION_RUNNERS)),
+    "eoffice-review": (EOFFICE_TASK, expect(403, **SESSION_RUNNERS)),
     # The bank is shared by every district's admins.
     "question-list": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
     "question-detail": (
@@ -185,6 +239,13 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "my-signature": (NO_ARGS, expect(404, examinee=200, nobody=404)),
     "my-signature-image": (NO_ARGS, expect(404, examinee=200, nobody=404)),
     "my-signature-upload": (NO_ARGS, POST_ONLY),
+    "my-signature-check": (NO_ARGS, expect(404, examinee=200, nobody=404)),
+    "signature-verify": (NO_ARGS, expect(200)),
+    # The split flow's help page is a leader's; its API answers POST only.
+    "remote-sign-help": (NO_ARGS, expect(404, examinee=200, nobody=404)),
+    "remote-sign-login": (NO_ARGS, POST_ONLY),
+    "remote-sign-prepare": (NO_ARGS, POST_ONLY),
+    "remote-sign-finish": (lambda world: {"pk": uuid.uuid4()}, POST_ONLY),
     "pki-overview": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
     "pki-action": (lambda world: {"action": "issue"}, POST_ONLY),
     # Public, as a CRL distribution point must be; the test world has no CA yet.
@@ -241,6 +302,18 @@ class AccessTestCase(BaseTestCase):
         world.session = make_exam(world, code="76/KH-UBND")
         world.attempt = world.session.attempts.get(person=world.leader_person)
         world.question = Question.objects.first()
+
+        from sathach.eoffice.services.tasks import task_prepare
+        from sathach.eoffice.tests.factories import load_bank, make_servants
+
+        load_bank()
+        make_servants(world)
+        world.eoffice_task = task_prepare(
+            actor=world.district_admin,
+            campaign=world.session.campaign,
+            person=world.leader_person,
+            seed=1,
+        )
 
     def user_for(self, role: str) -> Any:
         if role == ANON:
