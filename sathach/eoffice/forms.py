@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sathach.organization.models import Person
+from sathach.eoffice.models import DocumentType, Kind, Scenario, Urgency
+from sathach.organization.models import HANDLER_POSITIONS, Person, Position
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -39,6 +40,15 @@ class ForwardForm(forms.Form):
         self.fields["coordinators"].choices = choices  # type: ignore[attr-defined]
 
 
+class OpinionForm(forms.Form):
+    opinion = forms.CharField(
+        label=_("Coordination opinion (ý kiến phối hợp)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
 class OverrideForm(forms.Form):
     passed = forms.TypedChoiceField(
         label=_("Outcome"),
@@ -46,3 +56,124 @@ class OverrideForm(forms.Form):
         coerce=lambda v: v == "1",
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ScenarioForm(forms.Form):
+    """A scenario of the bank; incoming-only fields are dropped for an outgoing draft."""
+
+    code = forms.CharField(
+        label=_("Code"), max_length=40, help_text=_("Lowercase letters, digits and dashes.")
+    )
+    doc_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices)
+    number = forms.CharField(label=_("Number and symbol"), max_length=40, required=False)
+    issuer_parent = forms.CharField(label=_("Governing body"), max_length=120, required=False)
+    issuer = forms.CharField(label=_("Issuing body"), max_length=160, required=False)
+    place = forms.CharField(label=_("Place name"), max_length=80, initial="Cù Lao Dung")
+    issued_days_before = forms.IntegerField(
+        label=_("Issued days before the test day"), min_value=0, max_value=60, initial=2
+    )
+    subject = forms.CharField(label=_("Summary (trích yếu)"), max_length=500, required=False)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    recipient_line = forms.CharField(
+        label=_("Addressed to (kính gửi)"), max_length=200, required=False
+    )
+    body = forms.CharField(
+        label=_("Body"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "One paragraph a line. {han}: the latest deadline, {ngay}: the issue date, "
+            "{xa}: the examinee's commune, {nam}: the year."
+        ),
+    )
+    recipients = forms.CharField(
+        label=_("Recipients (nơi nhận)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One a line."),
+    )
+    signer_title = forms.CharField(
+        label=_("Signer's title block"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One line each, e.g. KT. CHỦ TỊCH / PHÓ CHỦ TỊCH."),
+    )
+    signer_name = forms.CharField(label=_("Signer's name"), max_length=80, required=False)
+    coordinating = forms.BooleanField(
+        label=_("The examinee only coordinates (another leader is in charge)"), required=False
+    )
+    lead = forms.CharField(label=_("Leader in charge"), max_length=120, required=False)
+    lead_request = forms.CharField(
+        label=_("What the leader in charge asks"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    main_handler = forms.ChoiceField(label=_("Expected main handler"), required=False)
+    coordinators = forms.MultipleChoiceField(
+        label=_("Acceptable coordinators"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    coordinator_required = forms.BooleanField(
+        label=_("At least one coordinator is required"), required=False
+    )
+    deadline_days = forms.IntegerField(
+        label=_("Latest deadline (days after the test day)"),
+        min_value=1,
+        max_value=90,
+        initial=7,
+    )
+
+    OUTGOING_DROPS = (
+        "issuer_parent",
+        "issuer",
+        "place",
+        "issued_days_before",
+        "signer_title",
+        "signer_name",
+        "coordinating",
+        "lead",
+        "lead_request",
+        "main_handler",
+        "coordinators",
+        "coordinator_required",
+        "deadline_days",
+    )
+
+    def __init__(self, *args: Any, kind: str, creating: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        handlers = [(p, label) for p, label in Position.choices if p in HANDLER_POSITIONS]
+        self.fields["main_handler"].choices = [("", "—"), *handlers]  # type: ignore[attr-defined]
+        self.fields["coordinators"].choices = handlers  # type: ignore[attr-defined]
+        if not creating:
+            del self.fields["code"]
+        if kind == Kind.OUTGOING:
+            for name in self.OUTGOING_DROPS:
+                del self.fields[name]
+
+    def values(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+def scenario_initial(scenario: Any) -> dict[str, Any]:
+    return {
+        **{name: getattr(scenario, name) for name in ScenarioForm.base_fields if name != "code"},
+        "body": "\n".join(scenario.body),
+        "recipients": "\n".join(scenario.recipients),
+    }
+
+
+class ScenarioSetForm(forms.Form):
+    scenarios = forms.ModelMultipleChoiceField(
+        label=_("Scenarios (none chosen: every scenario in use)"),
+        queryset=Scenario.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    incoming_count = forms.IntegerField(label=_("Incoming documents"), min_value=1, max_value=20)
+    coordinating_count = forms.IntegerField(
+        label=_("Documents to coordinate on"), min_value=0, max_value=10
+    )
+    outgoing_count = forms.IntegerField(label=_("Outgoing drafts"), min_value=0, max_value=5)
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=240)
+    min_passed = forms.IntegerField(
+        label=_("Documents that must pass (empty: every one)"), min_value=1, required=False
+    )

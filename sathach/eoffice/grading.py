@@ -6,13 +6,16 @@ instruction (ý kiến chỉ đạo) says something (not empty, not a bare "chuy
 given and not after the latest date the document allows. The outgoing draft passes when the
 validator accepts the file (see sathach.signatures.validation) and the first signature is
 made with one of the examinee's registered certificates, at the signer's place, on the
-draft as it was given, before the test's deadline.
+draft as it was given, before the test's deadline. Coordinators chosen must be among the
+scenario's acceptable ones. A document the examinee only coordinates on (another leader is
+in charge) passes when the examinee gave a coordination opinion that says something.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import formats
@@ -34,11 +37,25 @@ NOT_OWN_CERTIFICATE = "NOT_OWN_CERTIFICATE"
 NOT_AT_SIGNER_PLACE = "NOT_AT_SIGNER_PLACE"
 DRAFT_CHANGED = "DRAFT_CHANGED"
 SIGNED_LATE = "SIGNED_LATE"
+WRONG_COORDINATOR = "WRONG_COORDINATOR"
+COORDINATOR_MISSING = "COORDINATOR_MISSING"
+NO_OPINION = "NO_OPINION"
+OPINION_PLACEHOLDER = "OPINION_PLACEHOLDER"
 
 MESSAGES: dict[str, Any] = {
     NOT_FORWARDED: _("The document was not forwarded for handling."),
     WRONG_HANDLER: _(
         "The main handler is not right: this document belongs to the %(expected)s civil servant."
+    ),
+    WRONG_COORDINATOR: _(
+        "A coordinator is not right: %(wrong)s has no part in this document (acceptable: "
+        "%(acceptable)s)."
+    ),
+    COORDINATOR_MISSING: _("This document needs a coordinator: choose one of %(acceptable)s."),
+    NO_OPINION: _("You coordinate on this document but gave no opinion to the leader in charge."),
+    OPINION_PLACEHOLDER: _(
+        "The coordination opinion says too little: say what you propose or what your side "
+        "will do, not just “đồng ý” or “ok”."
     ),
     INSTRUCTION_EMPTY: _("There is no instruction (ý kiến chỉ đạo)."),
     INSTRUCTION_PLACEHOLDER: _(
@@ -129,13 +146,22 @@ def grade_incoming(
     deadline: datetime.date | None,
     given_on: datetime.date,
     latest: datetime.date,
+    coordinator_positions: Iterable[str] = (),
+    acceptable_coordinators: Iterable[str] = (),
+    coordinator_required: bool = False,
 ) -> list[str]:
-    """The reasons an incoming document fails; empty when it passes."""
+    """The reasons an incoming document fails; empty when it passes. Coordinators must be
+    among the acceptable ones; none at all is right unless the scenario requires one."""
     if not forwarded:
         return [NOT_FORWARDED]
     reasons = []
     if handler_position != expected_position:
         reasons.append(WRONG_HANDLER)
+    chosen = set(coordinator_positions)
+    if chosen - set(acceptable_coordinators):
+        reasons.append(WRONG_COORDINATOR)
+    elif coordinator_required and not chosen:
+        reasons.append(COORDINATOR_MISSING)
     problem = instruction_problem(instruction)
     if problem:
         reasons.append(problem)
@@ -146,6 +172,16 @@ def grade_incoming(
     elif deadline > latest:
         reasons.append(DEADLINE_LATE)
     return reasons
+
+
+def grade_coordinating(*, opinion: str, given: bool) -> list[str]:
+    """The reasons a document the examinee coordinates on fails: an opinion must be given
+    to the leader in charge, and it must say something (the instruction's rule)."""
+    if not given or instruction_problem(opinion) == INSTRUCTION_EMPTY:
+        return [NO_OPINION]
+    if instruction_problem(opinion):
+        return [OPINION_PLACEHOLDER]
+    return []
 
 
 def at_signer_place(
@@ -163,12 +199,21 @@ def at_signer_place(
     return (x1 - tolerance <= x <= x2 + tolerance) and (y1 - tolerance <= y <= y2 + tolerance)
 
 
-def reason_message(code: str, *, expected: str = "", latest: datetime.date | None = None) -> str:
+def reason_message(
+    code: str,
+    *,
+    expected: str = "",
+    latest: datetime.date | None = None,
+    wrong: str = "",
+    acceptable: str = "",
+) -> str:
     message = MESSAGES.get(code)
     if message is None:
         return code
     values = {
         "expected": expected,
+        "wrong": wrong,
+        "acceptable": acceptable or "—",
         "latest": formats.date_format(latest, "d/m/Y") if latest else "",
     }
     return str(message) % values if "%(" in str(message) else str(message)

@@ -88,9 +88,16 @@ class Scenario(models.Model):
         _("expected main handler"), max_length=30, choices=Position.choices, blank=True
     )
     coordinators = models.JSONField(_("acceptable coordinators"), default=list, blank=True)
+    coordinator_required = models.BooleanField(
+        _("at least one coordinator is required"), default=False
+    )
     deadline_days = models.PositiveSmallIntegerField(
         _("latest deadline (days after the test day)"), default=7
     )
+    # Incoming, coordinating: another leader is in charge and the examinee gives an opinion.
+    coordinating = models.BooleanField(_("the examinee coordinates"), default=False)
+    lead = models.CharField(_("leader in charge"), max_length=120, blank=True)
+    lead_request = models.TextField(_("what the leader in charge asks"), blank=True)
     # Outgoing: where the leader signs (PDF points, page from 0), as rendered.
     signer_page = models.PositiveSmallIntegerField(_("signer's page"), default=0)
     signer_box = models.JSONField(_("signer's place"), default=list, blank=True)
@@ -110,6 +117,8 @@ class Scenario(models.Model):
             setattr(self, name, nfc(getattr(self, name)))
         self.signer_name = nfc(self.signer_name)
         self.recipient_line = nfc(self.recipient_line)
+        self.lead = nfc(self.lead)
+        self.lead_request = nfc(self.lead_request)
         self.body = [nfc(str(p)) for p in self.body]
         self.recipients = [nfc(str(r)) for r in self.recipients]
         super().save(*args, **kwargs)
@@ -129,6 +138,9 @@ class ScenarioSet(models.Model):
         _("incoming documents"), default=4, validators=[MinValueValidator(1)]
     )
     outgoing_count = models.PositiveSmallIntegerField(_("outgoing drafts"), default=1)
+    coordinating_count = models.PositiveSmallIntegerField(
+        _("documents to coordinate on"), default=0
+    )
     duration_minutes = models.PositiveIntegerField(
         _("duration (minutes)"), default=30, validators=[MinValueValidator(5)]
     )
@@ -143,10 +155,11 @@ class ScenarioSet(models.Model):
     def __str__(self) -> str:
         return self.campaign.code
 
-    def pool(self, kind: str) -> models.QuerySet[Scenario]:
+    def pool(self, kind: str, *, coordinating: bool = False) -> models.QuerySet[Scenario]:
         chosen = self.scenarios.all() if self.pk and self.scenarios.exists() else None
         base = chosen if chosen is not None else Scenario.objects.all()
-        return base.filter(kind=kind, is_active=True)
+        found = base.filter(kind=kind, is_active=True)
+        return found.filter(coordinating=coordinating) if kind == Kind.INCOMING else found
 
 
 class Task(models.Model):
@@ -229,6 +242,9 @@ class TaskDocument(models.Model):
     instruction = models.TextField(_("instruction"), blank=True)
     handling_deadline = models.DateField(_("handling deadline"), null=True, blank=True)
     forwarded_at = models.DateTimeField(null=True, blank=True)
+    # The coordination opinion (incoming, when the examinee coordinates).
+    opinion = models.TextField(_("coordination opinion"), blank=True)
+    opinion_at = models.DateTimeField(null=True, blank=True)
     # The signature (outgoing): where to sign, and the signed file.
     sign_page = models.PositiveSmallIntegerField(default=0)
     sign_box = models.JSONField(default=list, blank=True)
@@ -251,6 +267,10 @@ class TaskDocument(models.Model):
     def unit(self) -> Any:
         return self.task.person.unit
 
+    @property
+    def coordinating(self) -> bool:
+        return self.scenario.coordinating
+
 
 class Event(models.Model):
     """What happened in a task, with its time: the processing history of each document
@@ -260,6 +280,7 @@ class Event(models.Model):
         STARTED = "started", _("Test started")
         OPENED = "opened", _("Document opened")
         FORWARDED = "forwarded", _("Forwarded for handling")
+        OPINION = "opinion", _("Coordination opinion given")
         SIGNED = "signed", _("Digitally signed")
         UPLOADED = "uploaded", _("Signed file uploaded")
         REFUSED = "refused", _("Action refused")

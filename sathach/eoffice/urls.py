@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sathach.eoffice.views import review, take
+from sathach.eoffice.views import bank, review, take
 
 urlpatterns = [
     path("van-ban/", take.my_tasks, name="eoffice-my"),
@@ -14,4 +14,10 @@ urlpatterns = [
     path("van-ban/<int:pk>/ket-qua/", take.task_result, name="eoffice-result"),
     path("campaigns/<int:pk>/eoffice/", review.campaign_tasks, name="eoffice-campaign"),
     path("eoffice-tasks/<int:pk>/", review.task_review, name="eoffice-review"),
+    path("campaigns/<int:pk>/eoffice/bo-kich-ban/", bank.scenario_set_edit, name="eoffice-set"),
+    path("kich-ban/", bank.scenario_list, name="eoffice-scenarios"),
+    path("kich-ban/moi/", bank.scenario_create, name="eoffice-scenario-create"),
+    path("kich-ban/<int:pk>/", bank.scenario_edit, name="eoffice-scenario-edit"),
+    path("kich-ban/<int:pk>/pdf/", bank.scenario_preview, name="eoffice-scenario-preview"),
+    path("kich-ban/<int:pk>/su-dung/", bank.scenario_toggle, name="eoffice-scenario-toggle"),
 ]

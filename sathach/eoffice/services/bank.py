@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from sathach.campaigns.models import Campaign
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
+from sathach.core.text import nfc_text
 from sathach.eoffice.documents import render_scenario
-from sathach.eoffice.models import DocumentType, Kind, Scenario, Urgency
+from sathach.eoffice.models import DocumentType, Kind, Scenario, ScenarioSet, Urgency
 from sathach.organization.models import HANDLER_POSITIONS
 
 BANK_FILE = Path(__file__).resolve().parent.parent / "data" / "scenarios.json"
@@ -34,7 +37,11 @@ FIELDS = (
     "signer_name",
     "main_handler",
     "coordinators",
+    "coordinator_required",
     "deadline_days",
+    "coordinating",
+    "lead",
+    "lead_request",
 )
 
 
@@ -48,7 +55,12 @@ def _check(entry: dict[str, Any], kind: str) -> None:
         raise DomainError(
             _("Scenario %(code)s: the summary and body are required.") % {"code": code}
         )
-    if kind == Kind.INCOMING:
+    if kind == Kind.INCOMING and entry.get("coordinating"):
+        if not entry.get("lead") or not entry.get("lead_request"):
+            raise DomainError(
+                _("Scenario %(code)s: say who is in charge and what they ask.") % {"code": code}
+            )
+    elif kind == Kind.INCOMING:
         positions = [entry.get("main_handler"), *entry.get("coordinators", [])]
         if any(p not in HANDLER_POSITIONS for p in positions):
             raise DomainError(
@@ -91,3 +103,238 @@ def scenarios_load(*, actor: Any, data: dict[str, Any] | None = None) -> tuple[i
             summary={"created": created, "updated": updated},
         )
     return created, updated
+
+
+class FieldError(DomainError):
+    """A refusal about one field of a form, shown next to that field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+PLACEHOLDERS = frozenset({"han", "ngay", "xa", "nam"})
+# What an examinee is graded against: fixed once the scenario has been drawn.
+GRADED_FIELDS = ("main_handler", "coordinators", "coordinator_required", "coordinating")
+
+
+def _lines(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = value.splitlines()
+    return [nfc_text(str(line)).strip() for line in value if str(line).strip()]
+
+
+def _validate(kind: str, values: dict[str, Any]) -> None:
+    """Field by field, the first problem found."""
+    if not values.get("number"):
+        raise FieldError("number", _("Enter the number and symbol."))
+    if values.get("doc_type") not in DocumentType.values:
+        raise FieldError("doc_type", _("Choose a document type."))
+    if values.get("urgency") not in Urgency.values:
+        raise FieldError("urgency", _("Choose an urgency."))
+    if not values.get("subject"):
+        raise FieldError("subject", _("Enter the summary (trích yếu)."))
+    if not values.get("body"):
+        raise FieldError("body", _("Enter the body, one paragraph a line."))
+    for text in [values["subject"], *values["body"]]:
+        unknown = set(re.findall(r"\{(\w*)\}", text)) - PLACEHOLDERS
+        if unknown:
+            raise FieldError(
+                "body",
+                _("Unknown placeholder {%(name)s}: use {han}, {ngay}, {xa} or {nam}.")
+                % {"name": sorted(unknown)[0]},
+            )
+    if kind == Kind.OUTGOING:
+        return
+    if not values.get("issuer"):
+        raise FieldError("issuer", _("Enter the issuing body."))
+    if values.get("deadline_days", 0) < 1:
+        raise FieldError("deadline_days", _("The latest deadline is at least 1 day away."))
+    if values.get("coordinating"):
+        if not values.get("lead"):
+            raise FieldError("lead", _("Say which leader is in charge of the document."))
+        if not values.get("lead_request"):
+            raise FieldError("lead_request", _("Say what the leader in charge asks."))
+        return
+    if values.get("main_handler") not in HANDLER_POSITIONS:
+        raise FieldError("main_handler", _("Choose the civil servant who handles it."))
+    coordinators = values.get("coordinators", [])
+    if any(p not in HANDLER_POSITIONS for p in coordinators):
+        raise FieldError("coordinators", _("Coordinators must be commune civil servants."))
+    if values["main_handler"] in coordinators:
+        raise FieldError(
+            "coordinators", _("The main handler cannot also be an acceptable coordinator.")
+        )
+    if values.get("coordinator_required") and not coordinators:
+        raise FieldError(
+            "coordinator_required",
+            _("A coordinator cannot be required when none is acceptable."),
+        )
+
+
+def scenario_drawn(scenario: Scenario) -> bool:
+    from sathach.eoffice.models import TaskDocument
+
+    return bool(scenario.pk) and TaskDocument.objects.filter(scenario=scenario).exists()
+
+
+def scenario_save(
+    *, actor: Any, scenario: Scenario | None, kind: str, values: dict[str, Any]
+) -> Scenario:
+    """Create (scenario None) or change a scenario of the bank. Text is NFC; the body and
+    recipients come one per line; an outgoing draft's signer's place is measured again.
+    Once drawn for an examinee, what it is graded against cannot change."""
+    if kind not in Kind.values:
+        raise FieldError("kind", _("Choose incoming or outgoing."))
+    values = dict(values)
+    for name in ("code", "number", "issuer_parent", "issuer", "place", "subject", "lead"):
+        if name in values:
+            values[name] = nfc_text(str(values[name] or "")).strip()
+    for name in ("signer_title", "lead_request", "recipient_line", "signer_name"):
+        if name in values:
+            values[name] = nfc_text(str(values[name] or "")).strip()
+    values["body"] = _lines(values.get("body", []))
+    values["recipients"] = _lines(values.get("recipients", []))
+    values["coordinators"] = list(dict.fromkeys(values.get("coordinators") or []))
+    if kind == Kind.OUTGOING:
+        values.update(
+            main_handler="",
+            coordinators=[],
+            coordinator_required=False,
+            coordinating=False,
+            lead="",
+            lead_request="",
+        )
+        values["issuer"] = values.get("issuer") or "Ủy ban nhân dân xã"
+    elif values.get("coordinating"):
+        values.update(main_handler="", coordinators=[], coordinator_required=False)
+    else:
+        values.update(lead="", lead_request="")
+    code = values.pop("code", "") if scenario is None else scenario.code
+    if scenario is None:
+        if not re.fullmatch(r"[a-z0-9-]{3,40}", code or ""):
+            raise FieldError(
+                "code", _("The code has 3 to 40 lowercase letters, digits and dashes.")
+            )
+        if Scenario.objects.filter(code=code).exists():
+            raise FieldError("code", _("Another scenario has this code."))
+    _validate(kind, values)
+    with transaction.atomic():
+        if scenario is not None:
+            scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+            if scenario_drawn(scenario):
+                for name in GRADED_FIELDS:
+                    if name in values and values[name] != getattr(scenario, name):
+                        raise FieldError(
+                            name,
+                            _(
+                                "This scenario has been drawn already: what it is graded "
+                                "against cannot change. Create a new scenario instead."
+                            ),
+                        )
+            before = {name: getattr(scenario, name) for name in values}
+        else:
+            scenario = Scenario(code=code, kind=kind)
+            before = {}
+        for name, value in values.items():
+            setattr(scenario, name, value)
+        scenario.save()
+        if kind == Kind.OUTGOING:
+            rendered = render_scenario(scenario, test_day=datetime.date(2020, 8, 20), commune=None)
+            scenario.signer_page = rendered.sign_page
+            scenario.signer_box = list(rendered.sign_box)
+            scenario.save(update_fields=["signer_page", "signer_box"])
+        changed = sorted(name for name in values if before.get(name) != getattr(scenario, name))
+        audit_log(
+            actor=actor,
+            action=AuditAction.EOFFICE_SCENARIO_SAVED,
+            obj=scenario,
+            summary={"code": scenario.code, "created": not before, "changed": changed},
+        )
+    return scenario
+
+
+def scenario_set_active(*, actor: Any, scenario: Scenario, active: bool) -> Scenario:
+    """Put a scenario in use or out of use for future draws; drawn documents keep it."""
+    with transaction.atomic():
+        scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+        if scenario.is_active == active:
+            return scenario
+        scenario.is_active = active
+        scenario.save(update_fields=["is_active", "updated_at"])
+        audit_log(
+            actor=actor,
+            action=AuditAction.EOFFICE_SCENARIO_TOGGLED,
+            obj=scenario,
+            summary={"code": scenario.code, "active": active},
+        )
+    return scenario
+
+
+def scenario_set_save(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    scenarios: list[Scenario],
+    incoming_count: int,
+    outgoing_count: int,
+    coordinating_count: int,
+    duration_minutes: int,
+    min_passed: int | None,
+) -> ScenarioSet:
+    """The campaign's e-office rules: which scenarios (none chosen: every one in use), how
+    many of each are drawn, the duration and the pass rule (None: every document). Fixed
+    once a leader has submitted."""
+    from sathach.eoffice.models import Task
+
+    if incoming_count < 1:
+        raise FieldError("incoming_count", _("Draw at least 1 incoming document."))
+    if duration_minutes < 5:
+        raise FieldError("duration_minutes", _("The test lasts at least 5 minutes."))
+    total = incoming_count + outgoing_count + coordinating_count
+    if min_passed is not None and not 1 <= min_passed <= total:
+        raise FieldError(
+            "min_passed",
+            _("Between 1 and the %(total)s documents drawn, or empty for every one.")
+            % {"total": total},
+        )
+    with transaction.atomic():
+        rules, _created = ScenarioSet.objects.select_for_update().get_or_create(campaign=campaign)
+        if Task.objects.filter(campaign=campaign, status=Task.Status.SUBMITTED).exists():
+            raise DomainError(
+                _("Leaders have already submitted under these rules: they cannot change.")
+            )
+        rules.incoming_count = incoming_count
+        rules.outgoing_count = outgoing_count
+        rules.coordinating_count = coordinating_count
+        rules.duration_minutes = duration_minutes
+        rules.min_passed = min_passed
+        rules.save()
+        rules.scenarios.set(scenarios)
+        for field, count, kind, coordinating in (
+            ("incoming_count", incoming_count, Kind.INCOMING, False),
+            ("coordinating_count", coordinating_count, Kind.INCOMING, True),
+            ("outgoing_count", outgoing_count, Kind.OUTGOING, False),
+        ):
+            available = rules.pool(kind, coordinating=coordinating).count()
+            if available < count:
+                raise FieldError(
+                    field,
+                    _("Only %(available)s scenarios in use of this kind are chosen.")
+                    % {"available": available},
+                )
+        audit_log(
+            actor=actor,
+            action=AuditAction.EOFFICE_SET_SAVED,
+            obj=campaign,
+            unit=campaign.issuing_unit,
+            summary={
+                "scenarios": [s.code for s in scenarios],
+                "incoming": incoming_count,
+                "outgoing": outgoing_count,
+                "coordinating": coordinating_count,
+                "minutes": duration_minutes,
+                "min_passed": min_passed,
+            },
+        )
+    return rules

@@ -77,11 +77,18 @@ def task_prepare(
         )
     rules = scenario_set_of(campaign)
     incoming = list(rules.pool(Kind.INCOMING))
+    coordinating = list(rules.pool(Kind.INCOMING, coordinating=True))
     outgoing = list(rules.pool(Kind.OUTGOING))
-    if len(incoming) < rules.incoming_count or len(outgoing) < rules.outgoing_count:
+    if (
+        len(incoming) < rules.incoming_count
+        or len(outgoing) < rules.outgoing_count
+        or len(coordinating) < rules.coordinating_count
+    ):
         raise DomainError(_("The scenario bank has too few documents: load it first."))
     rng = random.Random(None if seed is None else f"{seed}:{person.pk}")  # noqa: S311
     drawn = balanced_draw(rng, incoming, rules.incoming_count)
+    if rules.coordinating_count:
+        drawn += balanced_draw(rng, coordinating, rules.coordinating_count)
     drawn += rng.sample(outgoing, rules.outgoing_count)
     day = test_day or timezone.localdate()
     arrival = rng.randint(120, 880)
@@ -103,6 +110,11 @@ def task_prepare(
                 arrival_date=day if is_incoming else None,
                 issued_on=issue_date(scenario, day) if is_incoming else day,
                 latest_deadline=latest_deadline(scenario, day) if is_incoming else None,
+                state=(
+                    TaskDocument.State.COORDINATING
+                    if scenario.coordinating
+                    else TaskDocument.State.PENDING
+                ),
                 pdf=rendered.pdf,
                 sign_page=rendered.sign_page,
                 sign_box=list(rendered.sign_box),
@@ -225,6 +237,13 @@ def document_forward(
     _require_open(user, task)
     if document.kind != Kind.INCOMING:
         raise DomainError(_("Only incoming documents are forwarded."))
+    if document.scenario.coordinating:
+        raise DomainError(
+            _(
+                "Another leader is in charge of this document: give your coordination "
+                "opinion instead."
+            )
+        )
     if not main_handler_id:
         raise DomainError(_("Choose exactly one main handler."))
     if main_handler_id in coordinator_ids:
@@ -263,6 +282,31 @@ def document_forward(
             action=AuditAction.EOFFICE_DOCUMENT_FORWARDED,
             obj=task,
             summary={"document": document.scenario.code, **detail},
+        )
+    return document
+
+
+def document_give_opinion(*, user: Any, document: TaskDocument, opinion: str) -> TaskDocument:
+    """ "Ý kiến phối hợp": on a document another leader is in charge of, the examinee gives
+    an opinion to that leader. Giving it again replaces it; the history keeps both. The
+    text is graded, not refused."""
+    task = document.task
+    _require_open(user, task)
+    if not document.scenario.coordinating:
+        raise DomainError(_("You are not asked to coordinate on this document."))
+    opinion = nfc_text(opinion or "").strip()
+    if len(opinion) > MAX_INSTRUCTION:
+        raise DomainError(_("The opinion is too long."))
+    with transaction.atomic():
+        document.opinion = opinion
+        document.opinion_at = timezone.now()
+        document.save(update_fields=["opinion", "opinion_at"])
+        _event(task, Event.Kind.OPINION, actor=user, document=document, opinion=opinion)
+        audit_log(
+            actor=user,
+            action=AuditAction.EOFFICE_OPINION_GIVEN,
+            obj=task,
+            summary={"document": document.scenario.code, "opinion": opinion},
         )
     return document
 
@@ -394,6 +438,11 @@ def grade_outgoing(document: TaskDocument, task: Task) -> list[str]:
 def document_grade(document: TaskDocument, task: Task) -> list[str]:
     if document.kind == Kind.OUTGOING:
         return grade_outgoing(document, task)
+    scenario = document.scenario
+    if scenario.coordinating:
+        return grading.grade_coordinating(
+            opinion=document.opinion, given=document.opinion_at is not None
+        )
     given_on = timezone.localdate(document.forwarded_at) if document.forwarded_at else task.test_day
     return grading.grade_incoming(
         forwarded=document.forwarded_at is not None and document.main_handler_id is not None,
@@ -403,6 +452,9 @@ def document_grade(document: TaskDocument, task: Task) -> list[str]:
         deadline=document.handling_deadline,
         given_on=given_on,
         latest=document.latest_deadline or task.test_day,
+        coordinator_positions=[p.position for p in document.coordinators.all()],
+        acceptable_coordinators=scenario.coordinators,
+        coordinator_required=scenario.coordinator_required,
     )
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sathach.core.errors import DomainError
 from sathach.core.permissions import Perm, require_perm
-from sathach.eoffice.forms import ForwardForm
+from sathach.eoffice.forms import ForwardForm, OpinionForm
 from sathach.eoffice.grading import reason_message
 from sathach.eoffice.models import Event, Kind, Task, TaskDocument
 from sathach.eoffice.selectors import (
@@ -27,6 +27,7 @@ from sathach.eoffice.selectors import (
 )
 from sathach.eoffice.services.tasks import (
     document_forward,
+    document_give_opinion,
     document_sign_draft,
     document_upload_signed,
     task_start,
@@ -97,10 +98,22 @@ def inbox(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _handle_post(request: HttpRequest, document: TaskDocument, form: ForwardForm | None) -> bool:
+def _handle_post(
+    request: HttpRequest,
+    document: TaskDocument,
+    form: ForwardForm | None,
+    opinion_form: OpinionForm | None,
+) -> bool:
     action = request.POST.get("action")
     try:
-        if action == "forward" and form is not None:
+        if action == "opinion" and opinion_form is not None:
+            if not opinion_form.is_valid():
+                return False
+            document_give_opinion(
+                user=request.user, document=document, opinion=opinion_form.cleaned_data["opinion"]
+            )
+            messages.success(request, _("Your coordination opinion was sent."))
+        elif action == "forward" and form is not None:
             if not form.is_valid():
                 return False
             document_forward(
@@ -138,7 +151,11 @@ def document_page(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     if leave:
         return leave
     form = None
-    if document.kind == Kind.INCOMING:
+    opinion_form = None
+    data = request.POST if request.method == "POST" else None
+    if document.scenario.coordinating:
+        opinion_form = OpinionForm(data, initial={"opinion": document.opinion})
+    elif document.kind == Kind.INCOMING:
         handlers = list(commune_handlers(task))
         initial = {
             "main_handler": document.main_handler_id,
@@ -146,10 +163,9 @@ def document_page(request: HttpRequest, pk: int, position: int) -> HttpResponse:
             "instruction": document.instruction,
             "deadline": document.handling_deadline,
         }
-        data = request.POST if request.method == "POST" else None
         form = ForwardForm(data, handlers=handlers, initial=initial)
     if request.method == "POST":
-        if _handle_post(request, document, form):
+        if _handle_post(request, document, form, opinion_form):
             return redirect("eoffice-document", task.pk, document.position)
         task.refresh_from_db()
         if task.status == Task.Status.SUBMITTED:
@@ -169,6 +185,7 @@ def document_page(request: HttpRequest, pk: int, position: int) -> HttpResponse:
             "document": document,
             "scenario": document.scenario,
             "form": form,
+            "opinion_form": opinion_form,
             "events": document.events.select_related("actor"),
             **_clock(task),
         },
@@ -203,13 +220,28 @@ def task_finish(request: HttpRequest, pk: int) -> HttpResponse:
 def graded_rows(task: Task) -> list[dict[str, Any]]:
     rows = []
     labels = dict(Position.choices)
-    for document in task.documents.select_related("scenario", "main_handler").order_by("position"):
-        expected = str(labels.get(document.scenario.main_handler, ""))
+    documents = task.documents.select_related("scenario", "main_handler").prefetch_related(
+        "coordinators"
+    )
+    for document in documents.order_by("position"):
+        scenario = document.scenario
+        expected = str(labels.get(scenario.main_handler, ""))
+        chosen = list(document.coordinators.all())
+        wrong = [p for p in chosen if p.position not in scenario.coordinators]
+        wrong_names = ", ".join(f"{p.full_name} ({p.get_position_display()})" for p in wrong)
+        acceptable = ", ".join(str(labels.get(p, p)) for p in scenario.coordinators)
         rows.append(
             {
                 "document": document,
+                "coordinators": chosen,
                 "reasons": [
-                    reason_message(code, expected=expected, latest=document.latest_deadline)
+                    reason_message(
+                        code,
+                        expected=expected,
+                        latest=document.latest_deadline,
+                        wrong=wrong_names,
+                        acceptable=acceptable,
+                    )
                     for code in document.reasons
                 ],
             }

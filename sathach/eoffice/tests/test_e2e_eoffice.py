@@ -1,0 +1,86 @@
+"""A leader takes the e-office test in the browser: forwards every incoming document, signs
+the outgoing draft with the PIN, submits, and reads the graded result with its reasons."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from sathach.campaigns.models import Result
+from sathach.conftest import artifacts_dir
+from sathach.core.testing import World
+from sathach.eoffice.models import Kind, Task
+from sathach.eoffice.tests.factories import PIN, make_servants, make_task
+from sathach.organization.tests.test_e2e_roles import sign_in_home
+from sathach.signatures.services import certificate_issue, pki_init, token_set_pin
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+INSTRUCTION = "Giao đồng chí chủ trì tham mưu, phối hợp các bộ phận, báo cáo đúng hạn."
+
+
+def test_a_leader_forwards_signs_submits_and_reads_the_reasons(
+    page: Page, live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    cache.clear()
+    world = World()
+    servants = make_servants(world)
+    task = make_task(world)
+    pki_init(actor=None, organization="UBND huyện Cù Lao Dung")
+    token = certificate_issue(actor=None, person=world.leader_person)
+    token_set_pin(actor=world.leader, token=token, new_pin=PIN)
+    shots = artifacts_dir()
+
+    sign_in_home(page, live_server, world.leader.username)
+    page.goto(f"{live_server.url}{reverse('eoffice-my')}")
+    page.click("text=Bắt đầu làm bài")
+    expect(page).to_have_url(f"{live_server.url}{reverse('eoffice-inbox', args=[task.pk])}")
+    expect(page.locator("nav.filters")).to_contain_text("Chưa xử lý (5)")
+    page.screenshot(path=str(shots / "eoffice-inbox.png"), full_page=True)
+
+    incoming = list(task.documents.filter(kind=Kind.INCOMING).select_related("scenario"))
+    for index, document in enumerate(incoming):
+        page.goto(f"{live_server.url}{reverse('eoffice-inbox', args=[task.pk])}")
+        page.click(f"a[href='{reverse('eoffice-document', args=[task.pk, document.position])}']")
+        expect(page.locator("h1")).to_contain_text(document.scenario.number)
+        main = servants[document.scenario.main_handler]
+        page.select_option("select[name=main_handler]", str(main.pk))
+        for position in document.scenario.coordinators[:1]:
+            page.check(f"input[name=coordinators][value='{servants[position].pk}']")
+        # The last one is forwarded with a bare "chuyển": the result must say why it fails.
+        page.fill("textarea[name=instruction]", "chuyển" if index == 3 else INSTRUCTION)
+        assert document.latest_deadline is not None
+        page.fill("input[name=deadline]", document.latest_deadline.isoformat())
+        page.click("form button:has-text('Chuyển xử lý')")
+        expect(page.locator("body")).to_contain_text("Đã chuyển xử lý văn bản.")
+
+    page.goto(f"{live_server.url}{reverse('eoffice-inbox', args=[task.pk])}")
+    expect(page.locator("nav.filters")).to_contain_text("Đã xử lý (4)")
+    page.click("text=Dự thảo văn bản đi cần ký")
+    page.fill("input[name=pin]", PIN)
+    page.click("form button:has-text('Ký số')")
+    expect(page.locator("body")).to_contain_text("Đã ký số dự thảo")
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click(".exam-bar button:has-text('Nộp bài')")
+    expect(page).to_have_url(f"{live_server.url}{reverse('eoffice-result', args=[task.pk])}")
+    result = page.locator("main, body").first
+    expect(result).to_contain_text("Không đạt")
+    expect(result).to_contain_text("4/5")
+    expect(page.locator("ol.review li.wrong")).to_have_count(1)
+    expect(page.locator("ol.review li.wrong")).to_contain_text("quá sơ sài")
+    expect(page.locator("ol.review li.right")).to_have_count(4)
+    page.screenshot(path=str(shots / "eoffice-result.png"), full_page=True)
+    # A copy in the run's own temporary folder too, next to the other test outputs.
+    page.screenshot(path=str(tmp_path_factory.mktemp("eoffice") / "eoffice-result.png"))
+
+    task.refresh_from_db()
+    assert task.status == Task.Status.SUBMITTED
+    assert task.passed_count == 4
+    assert task.passed is False
+    outgoing = task.documents.get(kind=Kind.OUTGOING)
+    assert outgoing.passed is True
+    assert Result.objects.get(person=world.leader_person, content=2).outcome == "failed"
