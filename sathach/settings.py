@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from sathach.core.env import (
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "sathach.core",
     "sathach.organization",
     "sathach.campaigns",
@@ -184,6 +187,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Background work (certificate batches): django-tasks with its database backend, so the
+# worker (`sathach db_worker`) needs no service besides the database. TASKS_BACKEND=immediate
+# runs each task inside the request instead (small installations, debugging).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if env_str("TASKS_BACKEND", "database") not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("TASKS_BACKEND: use database or immediate")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env_str("TASKS_BACKEND", "database")]}}
+# How long a queued signing batch may wait for the worker before its PIN is refused.
+SIGNING_JOB_TTL = env_int("SIGNING_JOB_TTL_SECONDS", 15 * 60)
 
 # Fonts with every Vietnamese letter (Debian fonts-liberation2), for generated PDFs.
 PDF_FONT_DIR = Path(env_str("PDF_FONT_DIR", "/usr/share/fonts/truetype/liberation2"))

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sathach.core import views as core_views
+from sathach.reports import urls as reports_urls
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("", include("sathach.organization.urls")),
     path("campaigns/", include("sathach.campaigns.urls")),
     path("reports/", include("sathach.reports.urls")),
+    path("dashboards/", include(reports_urls.dashboard_urlpatterns)),
     path("", include("sathach.exams.urls")),
     path("", include("sathach.signatures.urls")),
     path("", include("sathach.eoffice.urls")),

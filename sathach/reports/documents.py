@@ -94,7 +94,27 @@ class Columns:
     cells: list[list[Block]]
 
 
-Block = Para | Rule | Table | Columns
+@dataclass
+class Image:
+    """A picture (PNG bytes), centred, `width_mm` wide unless that would make it taller than
+    `max_height_mm`; its description is the alternative text."""
+
+    data: bytes
+    width_mm: float
+    description: str = ""
+    max_height_mm: float = 200.0
+    keep_with_next: bool = True  # with its caption
+
+    def size_mm(self) -> tuple[float, float]:
+        from PIL import Image as Picture
+
+        with Picture.open(io.BytesIO(self.data)) as picture:
+            width, height = picture.size
+        scale = min(self.width_mm / width, self.max_height_mm / height)
+        return width * scale, height * scale
+
+
+Block = Para | Rule | Table | Columns | Image
 
 
 @dataclass
@@ -215,11 +235,13 @@ def _docx_blocks(
     """Append the blocks to a document or a table cell; `first` is an empty paragraph
     already there, used for the first paragraph-like block."""
     for block in blocks:
-        if isinstance(block, (Para, Rule)):
+        if isinstance(block, (Para, Rule, Image)):
             paragraph = first if first is not None else container.add_paragraph()  # type: ignore[attr-defined]
             first = None
             if isinstance(block, Para):
                 _docx_para(paragraph, block)
+            elif isinstance(block, Image):
+                _docx_image(paragraph, block)
             else:
                 _docx_rule(paragraph, block, width_mm)
         elif isinstance(block, Table):
@@ -255,6 +277,27 @@ def _docx_para(paragraph: object, block: Para) -> None:
             run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT_NAME)
             if index < len(lines) - 1:
                 run.add_break()
+
+
+def _docx_image(paragraph: object, block: Image) -> None:
+    from docx.shared import Mm, Pt
+
+    _docx_para(
+        paragraph,
+        Para(
+            [],
+            align="center",
+            space_before=6,
+            space_after=0,
+            line_spacing=1.0,
+            keep_with_next=block.keep_with_next,
+        ),
+    )
+    width, height = block.size_mm()
+    run = paragraph.add_run()  # type: ignore[attr-defined]
+    shape = run.add_picture(io.BytesIO(block.data), width=Mm(width), height=Mm(height))
+    shape._inline.docPr.set("descr", text(block.description))
+    paragraph.paragraph_format.space_after = Pt(2)  # type: ignore[attr-defined]
 
 
 # The elements of w:pPr that come after w:pBdr (ECMA-376 CT_PPrBase), which keep their order.
@@ -504,6 +547,8 @@ def _pdf_blocks(blocks: Sequence[Block], width_mm: float) -> list[Any]:
             )
         elif isinstance(block, Table):
             flowables.extend(_pdf_table(block))
+        elif isinstance(block, Image):
+            flowables.append(_pdf_image(block))
         else:
             data = [
                 [
@@ -525,6 +570,18 @@ def _pdf_blocks(blocks: Sequence[Block], width_mm: float) -> list[Any]:
             )
             flowables.append(table)
     return flowables
+
+
+def _pdf_image(block: Image) -> object:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Image as PdfImage
+
+    width, height = block.size_mm()
+    image = PdfImage(io.BytesIO(block.data), width=width * mm, height=height * mm)
+    image.hAlign = "CENTER"
+    image.spaceBefore = 6
+    image.keepWithNext = block.keep_with_next
+    return image
 
 
 def _pdf_table(block: Table) -> list[Any]:

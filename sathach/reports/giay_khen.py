@@ -32,6 +32,7 @@ RED = Color(0.78, 0.05, 0.05)
 GOLD = Color(0.78, 0.6, 0.16)
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 Box = tuple[float, float, float, float]
+ACHIEVEMENT_LINES = 4  # what fits between the recipient and the signature block
 
 FONTS = {
     "Serif": "LiberationSerif-Regular.ttf",
@@ -89,6 +90,18 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     if line:
         lines.append(line)
     return lines
+
+
+def _fit(text: str, font: str, width: float, most: int) -> tuple[float, list[str]]:
+    """The largest size from 15 pt down to 11 pt at which the text takes at most `most`
+    lines, so that a long achievement never runs into the signature block."""
+    _register_fonts()
+    size = 15.0
+    lines = _wrap(text, font, size, width)
+    while len(lines) > most and size > 11:
+        size -= 0.5
+        lines = _wrap(text, font, size, width)
+    return size, lines
 
 
 def _border(canvas: Canvas) -> None:
@@ -183,9 +196,10 @@ def render_giay_khen(certificate: GiayKhen) -> RenderedGiayKhen:
     y -= 22
     _centred(canvas, certificate.address, y, "Serif-Italic", 14, black)
     y -= 24
-    for line in _wrap(certificate.achievement, "Serif", 15, 600):
-        _centred(canvas, line, y, "Serif", 15, black)
-        y -= 19
+    size, lines = _fit(certificate.achievement, "Serif", 600, ACHIEVEMENT_LINES)
+    for line in lines:
+        _centred(canvas, line, y, "Serif", size, black)
+        y -= size * 1.27
 
     bottom = 58.0
     canvas.setFillColor(black)

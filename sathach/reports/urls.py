@@ -2,14 +2,37 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sathach.reports.views import exports
+from sathach.reports.views import awards, dashboard, exports
 
 urlpatterns = [
     path("", exports.report_list, name="report-list"),
     path("<int:pk>/", exports.campaign_reports, name="report-campaign"),
+    path("<int:pk>/giay-khen/", awards.certificates, name="report-certificates"),
+    path(
+        "<int:pk>/giay-khen/jobs/<int:job_pk>/",
+        awards.certificates_job,
+        name="report-certificates-job",
+    ),
+    path(
+        "<int:pk>/giay-khen/jobs/<int:job_pk>/zip",
+        awards.certificates_zip,
+        name="report-certificates-zip",
+    ),
+    path(
+        "<int:pk>/giay-khen/<int:file_pk>.pdf",
+        awards.certificate_pdf,
+        name="report-certificate-pdf",
+    ),
     path(
         "<int:pk>/<slug:identifier>.<slug:fmt>",
         exports.report_download,
         name="report-download",
     ),
+]
+
+# Served under /dashboards/ (sathach/urls.py): every campaign reader has them, not only
+# those who export reports.
+dashboard_urlpatterns = [
+    path("", dashboard.dashboard_list, name="dashboard-list"),
+    path("<int:pk>/", dashboard.campaign_dashboard, name="dashboard"),
 ]

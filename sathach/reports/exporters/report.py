@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
+from sathach.reports import charts
 from sathach.reports import vietnamese as vn
 from sathach.reports.documents import (
+    TEXT_WIDTH_MM,
     Column,
     Document,
+    Image,
     Para,
     Table,
     body,
+    para,
 )
 from sathach.reports.exporters.base import (
     BLANK_NUMBER,
@@ -42,6 +47,25 @@ class ResultsReport(DocumentExporter):
         passed_both = sum(1 for leader in leaders if leader.passed_both)
         decision = figures.decision
         document = Document(title=self.title, author=campaign.issuing_unit.name)
+        # The charts speak the document's language, whatever the reader's interface.
+        with translation.override("vi"):
+            pictures = charts.report_charts(figures)
+        numbered: list[str] = []
+
+        def chart(name: str) -> list[Image | Para]:
+            picture = pictures[name]
+            numbered.append(name)
+            return [
+                Image(charts.png(picture), TEXT_WIDTH_MM, picture.description),
+                para(
+                    f"Biểu đồ {len(numbered)}. {picture.title}",
+                    italic=True,
+                    size=12,
+                    align="center",
+                    space_after=6,
+                ),
+            ]
+
         document.add(self.header(BLANK_NUMBER + "/BC-UBND", figures.as_of))
         document.add(*self.heading(REPORT_TYPE, REPORT_SUBJECT))
         district = self.district()
@@ -81,6 +105,8 @@ class ResultsReport(DocumentExporter):
                     f"tỷ lệ {vn.percent(ratio(passed, taken))}."
                 )
             )
+        if not pictures["scores"].empty:
+            document.add(*chart("scores"))
         document.add(
             body(
                 f"- Đạt cả hai nội dung: {passed_both}/{tested} người đã tham gia kiểm tra, "
@@ -92,8 +118,13 @@ class ResultsReport(DocumentExporter):
         for note in ranking_notes(figures):
             document.add(body(note, italic=True))
         document.add(self._ranking_table())
+        if units:
+            document.add(*chart("rates"))
         document.add(body("4. Công tác chuẩn bị", bold=True, keep_with_next=True))
         document.add(*self._readiness_paragraphs())
+        for name in ("devices", "facilities"):
+            if not pictures[name].empty:
+                document.add(*chart(name))
         document.add(body("II. ĐỀ NGHỊ KHEN THƯỞNG", bold=True, keep_with_next=True))
         document.add(*self._award_paragraphs())
         document.add(
