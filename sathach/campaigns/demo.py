@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.db import transaction
+from django.db.models import Q
 
 from sathach.campaigns.models import (
     Award,
@@ -105,8 +106,9 @@ def _leader_certificate(
 
 
 def demo_campaign_reset() -> None:
-    """Remove the demo campaign with everything recorded for it, and the demo leaders'
-    signing devices, so that `sathach demo` starts again from the same state.
+    """Remove the demo campaign with everything recorded for it, and the demo people's
+    signing devices and exam certificates, so that `sathach demo` starts again from the
+    same state.
 
     Approved snapshots and award decisions are otherwise kept forever; only the demo's own
     campaign may be wiped, and the wipe is audited."""
@@ -114,6 +116,10 @@ def demo_campaign_reset() -> None:
     with transaction.atomic():
         campaign = Campaign.objects.filter(issuing_unit=district, code=CODE).first()
         if campaign is not None:
+            from sathach.reports.models import CertificateFile
+
+            for stored in CertificateFile.objects.filter(award__decision__campaign=campaign):
+                stored.file.delete(save=False)
             Award.objects.filter(decision__campaign=campaign).delete()
             AwardDecision.objects.filter(campaign=campaign).delete()
             RankingSnapshot.objects.filter(campaign=campaign).delete()
@@ -122,12 +128,33 @@ def demo_campaign_reset() -> None:
             Attempt.objects.filter(session__campaign=campaign).delete()
             ExamSession.objects.filter(campaign=campaign).delete()
             campaign.delete()
-        devices = SigningDevice.objects.filter(person__unit__parent=district).delete()[0]
+        # The demo's people: the communes' leaders and the district Chairman, who signs the
+        # Giấy khen. Their exam certificates go with their devices.
+        people = Person.objects.filter(Q(unit__parent=district) | Q(unit=district))
+        from sathach.signatures.models import LeaderCertificate
+
+        certificates = LeaderCertificate.objects.filter(person__in=people).delete()[0]
+        devices = SigningDevice.objects.filter(person__in=people).delete()[0]
         audit_log(
             actor="demo",
             action=AuditAction.DEMO_RESET,
-            summary={"campaign": CODE, "had_campaign": campaign is not None, "devices": devices},
+            summary={
+                "campaign": CODE,
+                "had_campaign": campaign is not None,
+                "devices": devices,
+                "certificates": certificates,
+            },
         )
+
+
+def demo_campaign_get() -> Campaign | None:
+    """The demo campaign when it exists."""
+    return Campaign.objects.filter(
+        issuing_unit__era="2020",
+        issuing_unit__level=2,
+        issuing_unit__code=str(DISTRICT_CODE),
+        code=CODE,
+    ).first()
 
 
 def demo_campaign_load(*, seed: int = 2020) -> Campaign:

@@ -7,7 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from sathach.campaigns.demo import demo_campaign_load
+from sathach.campaigns.demo import demo_campaign_get, demo_campaign_load
+from sathach.campaigns.demo_day import DEMO_PIN, demo_day_play
 from sathach.organization.demo import DEMO_PASSWORD, demo_organization_load
 from sathach.organization.models import Role
 
@@ -16,8 +17,9 @@ class Command(BaseCommand):
     help = (
         "Load the demo organization (Cù Lao Dung district, 945, with its 8 communes of 2020, "
         "their leaders and civil servants), one account per role and the demo campaign "
-        "75/KH-UBND being prepared, then print the accounts. Safe to run again: existing "
-        "data and changed passwords are kept."
+        "75/KH-UBND with its test day played as `sathach demo` plays it (the same seed, the "
+        "same results and ranking), then print the accounts. Safe to run again: an existing "
+        "campaign, other data and changed passwords are kept."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,7 +27,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         accounts = demo_organization_load(seed=options["seed"])
+        existed = demo_campaign_get() is not None
         campaign = demo_campaign_load(seed=options["seed"])
+        if not existed:  # a new campaign: play its test day; an existing one is kept
+            campaign = demo_day_play(campaign=campaign, seed=options["seed"]).campaign
         labels = dict(Role.choices)
         self.stdout.write(
             _("Demo accounts (password %(password)s unless changed since):")
@@ -40,3 +45,4 @@ class Command(BaseCommand):
             _("Demo campaign: %(campaign)s (%(status)s).")
             % {"campaign": campaign, "status": campaign.get_status_display()}
         )
+        self.stdout.write(_("PIN of the demo signing certificates: %(pin)s.") % {"pin": DEMO_PIN})
