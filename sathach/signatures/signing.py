@@ -9,17 +9,19 @@ the exam TSA's certificate and key.
 from __future__ import annotations
 
 import datetime
-import functools
 import io
 import math
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from asn1crypto import cms, core
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
 from PIL import Image, ImageDraw, ImageFont
@@ -28,8 +30,9 @@ from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.text import TextBoxStyle
-from pyhanko.sign import fields, signers
+from pyhanko.sign import fields, general, signers
 from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.general import get_pyca_cryptography_hash, simple_cms_attribute
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.stamp import StaticStampStyle, TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -57,6 +60,25 @@ def asn1_key(key: pki.PrivateKey) -> asn1_keys.PrivateKeyInfo:
     )
 
 
+class HeldKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner, signing with the key object it is given. SimpleSigner reads
+    the key's DER back into a key on every raw signature (twice per PDF: the size estimate
+    and the real one), and for RSA that check cost more than the rest of the signature."""
+
+    def __init__(self, *, key: pki.PrivateKey, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._key = key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "ecdsa" and isinstance(self._key, ec.EllipticCurvePrivateKey):
+            return self._key.sign(data, ec.ECDSA(hash_algorithm))
+        if mechanism == "rsassa_pkcs1v15" and isinstance(self._key, rsa.RSAPrivateKey):
+            return self._key.sign(data, padding.PKCS1v15(), hash_algorithm)
+        return super().sign_raw(data, digest_algorithm)
+
+
 @dataclass
 class SigningIdentity:
     """A certificate with its key and the chain to embed."""
@@ -67,18 +89,54 @@ class SigningIdentity:
 
     def signer(self) -> signers.SimpleSigner:
         registry = SimpleCertificateStore.from_certs([asn1_certificate(c) for c in self.chain])
-        return signers.SimpleSigner(
+        return HeldKeySigner(
+            key=self.key,
             signing_cert=asn1_certificate(self.certificate),
             signing_key=asn1_key(self.key),
             cert_registry=registry,
         )
 
 
+class HeldKeyTimeStamper(DummyTimeStamper):
+    """The offline time-stamping authority, signing with the key object it is given rather
+    than reading the key's DER back on every time stamp (as DummyTimeStamper does)."""
+
+    def __init__(self, *, key: rsa.RSAPrivateKey, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._key = key
+
+    def _sign_tst_info(
+        self, tst_info_data: bytes, md_algorithm: str, dt: datetime.datetime
+    ) -> tuple[bytes, cms.CMSAttributes]:
+        # DummyTimeStamper._sign_tst_info with the held key (pyHanko 0.38).
+        digest = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
+        digest.update(tst_info_data)
+        signed_attrs = cms.CMSAttributes(
+            [
+                simple_cms_attribute("content_type", "tst_info"),
+                simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
+                simple_cms_attribute(
+                    "signing_certificate", general.as_signing_certificate(self.tsa_cert)
+                ),
+                simple_cms_attribute("message_digest", digest.finalize()),
+            ]
+        )
+        signature = self._key.sign(
+            signed_attrs.dump(),
+            padding.PKCS1v15(),
+            get_pyca_cryptography_hash(md_algorithm.upper()),
+        )
+        return signature, signed_attrs
+
+
 def time_stamper(tsa_certificate: bytes, tsa_key: pki.PrivateKey) -> DummyTimeStamper:
-    return DummyTimeStamper(tsa_cert=asn1_certificate(tsa_certificate), tsa_key=asn1_key(tsa_key))
+    if not isinstance(tsa_key, rsa.RSAPrivateKey):
+        raise ValueError("the time-stamping authority's key must be RSA")
+    return HeldKeyTimeStamper(
+        key=tsa_key, tsa_cert=asn1_certificate(tsa_certificate), tsa_key=asn1_key(tsa_key)
+    )
 
 
-@functools.cache
 def stamp_font_file(name: str = "LiberationSerif-Regular.ttf") -> str:
     """The font rescaled to 1000 units per em: pyHanko 0.38 writes glyph widths in font
     units, which spreads the letters of a 2048-unit font far apart."""

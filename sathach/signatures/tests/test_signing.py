@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import tempfile
+import unittest
+from shutil import which
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -97,6 +101,26 @@ class SigningTestCase(BaseTestCase):
         box = seal_box(SIGNER_BOX)
         self.assertAlmostEqual(box[2], SIGNER_BOX[0] + (SIGNER_BOX[2] - SIGNER_BOX[0]) / 3)
         self.assertAlmostEqual(box[2] - box[0], 102.0)
+
+    @unittest.skipUnless(which("pdfsig"), "poppler-utils is not installed")
+    def test_poppler_finds_both_signatures_valid(self) -> None:
+        seal_certificate_issue(actor=None, unit=self.world.dai_an_1)
+        signed = document_sign(
+            actor=None, token=self.token, pin="250720", data=draft_pdf(), box=SIGNER_BOX
+        )
+        sealed = document_seal(
+            actor=None, unit=self.world.dai_an_1, data=signed, leader_box=SIGNER_BOX
+        )
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+            file.write(sealed)
+            file.flush()
+            # pdfsig exits 2 when it cannot verify the certificate chain (the exam root is
+            # not in its NSS store); the signatures themselves are what is checked here.
+            report = subprocess.run(
+                ["pdfsig", file.name], capture_output=True, text=True, check=False
+            ).stdout
+        self.assertEqual(report.count("Signature Validation: Signature is Valid."), 2, report)
+        self.assertIn("Signer Certificate Common Name: Trần Thị Ngân", report)
 
     def test_a_unit_without_a_seal_certificate_cannot_seal(self) -> None:
         with self.assertRaises(DomainError):

@@ -72,7 +72,11 @@ class Command(BaseCommand):
         "the autosave endpoint and submit within one minute; then the same upserts straight "
         "on the database as a baseline, and a check that every acknowledged answer is stored "
         "and every attempt submitted. Exit status 1 when there were errors, lost answers or "
-        "unsubmitted attempts. Everything it starts is stopped and removed at the end."
+        "unsubmitted attempts. Everything it starts is stopped and removed at the end. "
+        "'signing' measures, in this process and without the database, signing a one-page "
+        "document (the leader's PAdES B-T signature with an EC and an RSA key, the "
+        "organisation's seal, opening a token with its PIN) and validating it with one and "
+        "with two signatures: median and 95th percentile in milliseconds."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -90,8 +94,14 @@ class Command(BaseCommand):
         day.add_argument("--workers", type=_positive, default=4, metavar="W")
         day.add_argument("--database", choices=["sqlite", "postgres"], default="postgres")
         day.add_argument("--json", action="store_true", help="one JSON document on stdout")
+        signing = sub.add_parser("signing", help="signing and validating one document")
+        signing.add_argument("--rounds", type=_positive, default=30, metavar="N")
+        signing.add_argument("--json", action="store_true", help="one JSON document on stdout")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["benchmark"] == "signing":
+            self._signing(options)
+            return
         bench = Options(
             examinees=options["examinees"],
             questions=options["questions"],
@@ -133,6 +143,32 @@ class Command(BaseCommand):
                     "unsubmitted": report["unsubmitted"],
                 }
             )
+
+    def _signing(self, options: dict[str, Any]) -> None:
+        from sathach.signatures.bench import signing_bench
+
+        report = signing_bench(rounds=options["rounds"])
+        if options["json"]:
+            self.stdout.write(json.dumps(report, ensure_ascii=False))
+            return
+        labels = {
+            "sign_leader_ec": _("Leader's signature, EC P-256 key"),
+            "sign_leader_rsa": _("Leader's signature, RSA-2048 key"),
+            "open_token_with_pin": _("Opening a virtual token with its PIN"),
+            "sign_organization_seal": _("Organisation's seal signature"),
+            "validate_one_signature": _("Validation, one signature"),
+            "validate_leader_and_seal": _("Validation, leader and seal"),
+        }
+        width = max(len(label) for label in labels.values())
+        self.stdout.write(
+            _("Signing a one-page document on this machine (%(n)s rounds, ms)")
+            % {"n": report["rounds"]}
+        )
+        self.stdout.write("")
+        self.stdout.write(f"{'':{width}}  {_('median'):>9}  {'p95':>9}")
+        for key, label in labels.items():
+            timing = report["timings_ms"][key]
+            self.stdout.write(f"{label:{width}}  {timing['median']:9.1f}  {timing['p95']:9.1f}")
 
 
 def _interrupt(signum: int, frame: Any) -> NoReturn:
