@@ -71,6 +71,8 @@ class AuditAction(models.TextChoices):
     RANKING_APPROVED = "ranking.approved", _("Ranking approved")
     AWARDS_GRANTED = "award.granted", _("Awards granted")
     REPORT_EXPORTED = "report.exported", _("Report exported")
+    CERTIFICATES_STARTED = "award.certificates_started", _("Award certificates batch started")
+    CERTIFICATE_SIGNED = "award.certificate_signed", _("Award certificate signed")
     EOFFICE_SCENARIOS_LOADED = "eoffice.scenarios_loaded", _("E-office scenarios loaded")
     EOFFICE_TASK_PREPARED = "eoffice.task_prepared", _("E-office documents drawn")
     EOFFICE_TASK_STARTED = "eoffice.task_started", _("E-office test started")
@@ -78,6 +80,13 @@ class AuditAction(models.TextChoices):
     EOFFICE_DOCUMENT_SIGNED = "eoffice.signed", _("Outgoing draft signed or uploaded")
     EOFFICE_TASK_SUBMITTED = "eoffice.task_submitted", _("E-office test submitted")
     EOFFICE_TASK_OVERRIDDEN = "eoffice.task_overridden", _("E-office result changed")
+    EOFFICE_OPINION_GIVEN = "eoffice.opinion", _("Coordination opinion given")
+    EOFFICE_SCENARIO_SAVED = "eoffice.scenario_saved", _("E-office scenario saved")
+    EOFFICE_SCENARIO_TOGGLED = (
+        "eoffice.scenario_toggled",
+        _("E-office scenario enabled or disabled"),
+    )
+    EOFFICE_SET_SAVED = "eoffice.set_saved", _("Campaign's e-office scenario set saved")
     SIGNED_DOCUMENT_ACCEPTED = (
         "pki.signed_document_accepted",
         _("Document signed elsewhere checked"),

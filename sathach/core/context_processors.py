@@ -16,6 +16,7 @@ NAVIGATION = [
     ("my-signature", _("My signing certificate"), Perm.TAKE_EXAM),
     ("campaign-list", _("Campaigns"), Perm.VIEW_CAMPAIGN),
     ("report-list", _("Reports"), Perm.EXPORT_REPORTS),
+    ("dashboard-list", _("Dashboards"), Perm.VIEW_CAMPAIGN),
     ("question-list", _("Question bank"), Perm.MANAGE_EXAMS),
     ("pki-overview", _("Signing certificates"), Perm.MANAGE_PKI),
     ("signature-verify", _("Check a digital signature"), None),

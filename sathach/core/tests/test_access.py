@@ -64,6 +64,7 @@ EXAM_CAMPAIGN: Kwargs = lambda world: {"pk": world.session.campaign_id}  # noqa:
 SESSION: Kwargs = lambda world: {"pk": world.session.pk}  # noqa: E731
 ATTEMPT: Kwargs = lambda world: {"pk": world.attempt.pk}  # noqa: E731
 EOFFICE_TASK: Kwargs = lambda world: {"pk": world.eoffice_task.pk}  # noqa: E731
+CERTIFICATE_ROLES = {"province_admin": 200, "district_admin": 200, "council": 200}
 SESSION_RUNNERS = {"province_admin": 200, "district_admin": 200, "proctor": 200, "outsider": 404}
 
 # url name -> (kwargs, expected status of a GET for each role)
@@ -205,6 +206,26 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
             outsider=404,
         ),
     ),
+    # Giấy khen: the district's roles; a commune officer holds the export right over
+    # their commune only (403). The fixture job is queued (no zip yet: 404) and the PDF
+    # number names no file (404) once access is granted.
+    "report-certificates": (CAMPAIGN, expect(403, **{**CERTIFICATE_ROLES, "outsider": 404})),
+    "report-certificates-job": (
+        lambda world: {"pk": world.campaign.pk, "job_pk": world.certificate_job.pk},
+        expect(403, **{**CERTIFICATE_ROLES, "outsider": 404}),
+    ),
+    "report-certificates-zip": (
+        lambda world: {"pk": world.campaign.pk, "job_pk": world.certificate_job.pk},
+        expect(403, province_admin=404, district_admin=404, council=404, outsider=404),
+    ),
+    "report-certificate-pdf": (
+        lambda world: {"pk": world.campaign.pk, "file_pk": 999999},
+        expect(403, province_admin=404, district_admin=404, council=404, outsider=404),
+    ),
+    # Dashboards: the campaign pages' readers; a commune officer sees their commune's
+    # figures only (reports/views/dashboard.py).
+    "dashboard-list": (NO_ARGS, expect(403, **CAMPAIGN_VIEWERS)),
+    "dashboard": (CAMPAIGN, expect(403, **{**CAMPAIGN_VIEWERS, "outsider": 404})),
     # The e-office test: an examinee's own task (not started yet: its pages send them back
     # to the start), the proctor's and the district's review.
     "eoffice-my": (NO_ARGS, expect(403, examinee=200)),
@@ -222,6 +243,21 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "eoffice-result": (EOFFICE_TASK, expect(403, examinee=302)),
     "eoffice-campaign": (EXAM_CAMPAIGN, expect(403, **SESSION_RUNNERS)),
     "eoffice-review": (EOFFICE_TASK, expect(403, **SESSION_RUNNERS)),
+    "eoffice-set": (EXAM_CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
+    "eoffice-scenarios": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
+    "eoffice-scenario-create": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
+    "eoffice-scenario-edit": (
+        lambda world: {"pk": world.eoffice_task.documents.first().scenario_id},
+        expect(403, **UNIT_MANAGERS),
+    ),
+    "eoffice-scenario-preview": (
+        lambda world: {"pk": world.eoffice_task.documents.first().scenario_id},
+        expect(403, **UNIT_MANAGERS),
+    ),
+    "eoffice-scenario-toggle": (
+        lambda world: {"pk": world.eoffice_task.documents.first().scenario_id},
+        POST_ONLY,
+    ),
     # The bank is shared by every district's admins.
     "question-list": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
     "question-detail": (
@@ -295,6 +331,11 @@ class AccessTestCase(BaseTestCase):
             files=[SimpleUploadedFile("phong-may.pdf", b"%PDF-1.4 evidence")],
         )
         world.evidence = world.declaration.evidence.get()
+        from sathach.reports.models import Job
+
+        world.certificate_job = Job.objects.create(
+            kind=Job.Kind.CERTIFICATES, campaign=world.campaign, unit=world.district
+        )
 
         from sathach.exams.models import Question
         from sathach.exams.tests.factories import make_exam

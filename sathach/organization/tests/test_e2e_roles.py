@@ -33,52 +33,52 @@ def menu(*names: str) -> list[str]:
     return [reverse(name) for name in names]
 
 
+ADMIN_MENU = menu(
+    "home",
+    "campaign-list",
+    "report-list",
+    "dashboard-list",
+    "question-list",
+    "pki-overview",
+    "signature-verify",
+    "unit-list",
+    "person-list",
+    "account-list",
+    "audit-list",
+)
+READER_MENU = menu(
+    "home",
+    "campaign-list",
+    "report-list",
+    "dashboard-list",
+    "signature-verify",
+    "unit-list",
+    "person-list",
+)
+
 # role -> (the menu's hrefs in order, the home sections, communes counted on the home page)
 ROLES: dict[str, tuple[list[str], list[str], str | None]] = {
-    "province_admin": (
-        menu(
-            "home",
-            "campaign-list",
-            "question-list",
-            "pki-overview",
-            "unit-list",
-            "person-list",
-            "account-list",
-            "audit-list",
-        ),
-        ["organization"],
-        "3",
-    ),
-    "district_admin": (
-        menu(
-            "home",
-            "campaign-list",
-            "question-list",
-            "pki-overview",
-            "unit-list",
-            "person-list",
-            "account-list",
-            "audit-list",
-        ),
-        ["organization"],
-        "2",
-    ),
-    "council": (
-        menu("home", "campaign-list", "unit-list", "person-list"),
-        ["organization", "council"],
-        "2",
-    ),
-    "commune_officer": (
-        menu("home", "campaign-list", "unit-list", "person-list"),
-        ["organization"],
-        "1",
-    ),
+    "province_admin": (ADMIN_MENU, ["organization"], "3"),
+    "district_admin": (ADMIN_MENU, ["organization"], "2"),
+    "council": (READER_MENU, ["organization", "council"], "2"),
+    "commune_officer": (READER_MENU, ["organization"], "1"),
     "proctor": (
-        menu("home", "campaign-list", "unit-list", "person-list"),
+        menu(
+            "home",
+            "campaign-list",
+            "dashboard-list",
+            "signature-verify",
+            "unit-list",
+            "person-list",
+        ),
         ["organization", "proctor"],
         "2",
     ),
-    "examinee": (menu("home", "my-tests", "my-signature"), ["examinee"], None),
+    "examinee": (
+        menu("home", "my-tests", "eoffice-my", "my-signature", "signature-verify"),
+        ["examinee"],
+        None,
+    ),
 }
 
 
