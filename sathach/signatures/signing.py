@@ -9,8 +9,10 @@ the exam TSA's certificate and key.
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import math
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,13 +139,18 @@ def time_stamper(tsa_certificate: bytes, tsa_key: pki.PrivateKey) -> DummyTimeSt
     )
 
 
+@functools.cache
 def stamp_font_file(name: str = "LiberationSerif-Regular.ttf") -> str:
     """The font rescaled to 1000 units per em: pyHanko 0.38 writes glyph widths in font
-    units, which spreads the letters of a 2048-unit font far apart."""
+    units, which spreads the letters of a 2048-unit font far apart. Rescaling takes about a
+    second, so it is done once per process; the file is written whole under a name of its
+    own and moved into place, so that server processes never read each other's half."""
     font = TTFont(str(FONT_DIR / name))
     scale_upem(font, 1000)
     target = Path(tempfile.gettempdir()) / f"sathach-{name.replace('.ttf', '')}-1000.ttf"
-    font.save(str(target))
+    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".ttf", delete=False) as part:
+        font.save(part)
+    os.replace(part.name, target)
     return str(target)
 
 
