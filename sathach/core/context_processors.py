@@ -19,6 +19,7 @@ NAVIGATION = [
     ("dashboard-list", _("Dashboards"), Perm.VIEW_CAMPAIGN),
     ("question-list", _("Question bank"), Perm.MANAGE_EXAMS),
     ("pki-overview", _("Signing certificates"), Perm.MANAGE_PKI),
+    ("document-seal", _("Organisation's signature"), Perm.SEAL_DOCUMENTS),
     ("signature-verify", _("Check a digital signature"), None),
     ("unit-list", _("Units"), Perm.VIEW_ORGANIZATION),
     ("person-list", _("People"), Perm.VIEW_ORGANIZATION),

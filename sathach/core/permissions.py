@@ -37,6 +37,7 @@ class Perm:
     TAKE_EXAM = "exams.take"
     MANAGE_PKI = "signatures.manage"  # the exam CA, leaders' certificates, the trust store
     MANAGE_EOFFICE = "eoffice.manage"  # e-office scenarios, drawing the documents
+    SEAL_DOCUMENTS = "signatures.seal"  # the văn thư adds the organisation's signature
     EXPORT_REPORTS = "reports.export"  # results workbook, report, draft award decision
 
 
@@ -57,6 +58,7 @@ _ADMIN = frozenset(
         Perm.MANAGE_PKI,
         Perm.MANAGE_EOFFICE,
         Perm.EXPORT_REPORTS,
+        Perm.SEAL_DOCUMENTS,
     }
 )
 
@@ -74,6 +76,8 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.DECLARE_READINESS,
             # Only the workbook, cut to their own commune (reports/selectors.py).
             Perm.EXPORT_REPORTS,
+            # The commune's văn thư work: its seal signature on what its leaders signed.
+            Perm.SEAL_DOCUMENTS,
         }
     ),
     Role.PROCTOR: frozenset({Perm.VIEW_ORGANIZATION, Perm.VIEW_CAMPAIGN, Perm.RUN_SESSIONS}),

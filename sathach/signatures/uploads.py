@@ -206,3 +206,53 @@ def document_accept_signed(
             },
         )
     return verdict
+
+
+@dataclass(frozen=True)
+class SealOutcome:
+    """The sealed file, or the verdict that kept the document from being sealed."""
+
+    verdict: Verdict
+    leader: Person | None = None
+    sealed: bytes | None = None
+
+
+def document_seal_leader_signed(*, actor: Any, unit: Any, data: bytes) -> SealOutcome:
+    """The văn thư's step after a leader signs: check that the document's signatures are
+    valid and that the first one is visible and made with the registered certificate of a
+    Chairman or Vice-Chairman of `unit`; then add the organisation's signature over the left
+    third of it (services.document_seal, audited there). A document that fails the check is
+    returned with its verdict and nothing is signed."""
+    from sathach.organization.models import LEADER_POSITIONS
+    from sathach.signatures.services import document_seal
+
+    try:
+        first = read_signer_certificates(data)[:1]
+    except MalformedPdf:
+        first = []
+    leader = None
+    if first:
+        fingerprint = hashlib.sha256(first[0]).hexdigest()
+        leader = (
+            Person.objects.filter(unit=unit, position__in=LEADER_POSITIONS)
+            .filter(
+                Q(signing_devices__is_active=True, signing_devices__fingerprint=fingerprint)
+                | Q(certificates__revoked_at__isnull=True, certificates__fingerprint=fingerprint)
+            )
+            .first()
+        )
+    verdict = check_pdf(data, signer=first[0] if leader is not None else None, require_visible=True)
+    if leader is None and verdict.valid:
+        raise DomainError(
+            _("The first signature is not that of a Chairman or Vice-Chairman of %(unit)s.")
+            % {"unit": unit.name}
+        )
+    if not verdict.valid:
+        return SealOutcome(verdict=verdict, leader=leader)
+    report = verdict.signatures[0]
+    assert report.rect is not None and report.page is not None
+    x1, y1, x2, y2 = report.rect
+    sealed = document_seal(
+        actor=actor, unit=unit, data=data, leader_box=(x1, y1, x2, y2), page=report.page - 1
+    )
+    return SealOutcome(verdict=verdict, leader=leader, sealed=sealed)

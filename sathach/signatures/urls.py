@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sathach.signatures.views import certificates, remote, verify
+from sathach.signatures.views import certificates, remote, seal, verify
 
 urlpatterns = [
     path("chu-ky-so/", certificates.my_signature, name="my-signature"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("chu-ky-so/api/<uuid:pk>/hoan-tat/", remote.finish, name="remote-sign-finish"),
     path("chu-ky-so/kiem-tra/", verify.my_signature_check, name="my-signature-check"),
     path("kiem-tra-chu-ky/", verify.signature_verify, name="signature-verify"),
+    path("ky-so-co-quan/", seal.document_seal_page, name="document-seal"),
     path("pki/", certificates.pki_overview, name="pki-overview"),
     path("pki/exam-ca.crl", certificates.crl_download, name="pki-crl"),
     path("pki/ca-goc.cer", certificates.root_download, name="pki-root"),

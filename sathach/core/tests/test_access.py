@@ -277,6 +277,10 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "my-signature-upload": (NO_ARGS, POST_ONLY),
     "my-signature-check": (NO_ARGS, expect(404, examinee=200, nobody=404)),
     "signature-verify": (NO_ARGS, expect(200)),
+    "document-seal": (
+        NO_ARGS,
+        expect(403, province_admin=200, district_admin=200, commune_officer=200, outsider=200),
+    ),
     # The split flow's help page is a leader's; its API answers POST only.
     "remote-sign-help": (NO_ARGS, expect(404, examinee=200, nobody=404)),
     "remote-sign-login": (NO_ARGS, POST_ONLY),

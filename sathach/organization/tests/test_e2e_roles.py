@@ -40,6 +40,7 @@ ADMIN_MENU = menu(
     "dashboard-list",
     "question-list",
     "pki-overview",
+    "document-seal",
     "signature-verify",
     "unit-list",
     "person-list",
@@ -61,7 +62,20 @@ ROLES: dict[str, tuple[list[str], list[str], str | None]] = {
     "province_admin": (ADMIN_MENU, ["organization"], "3"),
     "district_admin": (ADMIN_MENU, ["organization"], "2"),
     "council": (READER_MENU, ["organization", "council"], "2"),
-    "commune_officer": (READER_MENU, ["organization"], "1"),
+    "commune_officer": (
+        menu(
+            "home",
+            "campaign-list",
+            "report-list",
+            "dashboard-list",
+            "document-seal",
+            "signature-verify",
+            "unit-list",
+            "person-list",
+        ),
+        ["organization"],
+        "1",
+    ),
     "proctor": (
         menu(
             "home",
