@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from sathach.campaigns.models import (
     Award,
@@ -38,6 +39,12 @@ from sathach.organization.demo import DISTRICT_CODE
 from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person, User
 
 CODE = "75/KH-UBND"
+# The practice round in which the demo's leaders take both contents in the browser.
+TRIAL_CODE = "76/KH-UBND"
+TRIAL_TITLE = (
+    "Kiểm tra thử kỹ năng tin học và ứng dụng văn phòng điện tử cho lãnh đạo UBND các xã, "
+    "thị trấn (dùng thử)"
+)
 TITLE = (
     "Tổ chức thi đua cùng điển hình tiên tiến trong cải cách hành chính trên địa bàn "
     "huyện Cù Lao Dung năm 2020"
@@ -115,6 +122,8 @@ def demo_campaign_reset() -> None:
     district = AdministrativeUnit.objects.get(era="2020", level=2, code=str(DISTRICT_CODE))
     with transaction.atomic():
         campaign = Campaign.objects.filter(issuing_unit=district, code=CODE).first()
+        for trial in Campaign.objects.filter(issuing_unit=district, code=TRIAL_CODE):
+            _campaign_wipe(trial)
         if campaign is not None:
             from sathach.reports.models import CertificateFile
 
@@ -145,6 +154,48 @@ def demo_campaign_reset() -> None:
                 "certificates": certificates,
             },
         )
+
+
+def _campaign_wipe(campaign: Campaign) -> None:
+    """The practice round with its attempts and tasks (nothing is approved or awarded)."""
+    from sathach.exams.models import Attempt, ExamSession
+
+    Attempt.objects.filter(session__campaign=campaign).delete()
+    ExamSession.objects.filter(campaign=campaign).delete()
+    campaign.delete()
+
+
+def demo_trial_load(*, seed: int = 2020) -> Campaign:
+    """A practice round open for a week from now: the demo campaign has its test day
+    played already, so this is where every demo leader takes both contents in the browser
+    (the IT-skills test with the access code the proctor's console shows, and the e-office
+    test signed with the demo PIN). Kept when it exists."""
+    from sathach.eoffice.demo import demo_eoffice_load
+    from sathach.exams.demo import demo_exam_load
+    from sathach.exams.models import ExamSession
+    from sathach.exams.services.sessions import session_open
+
+    district = AdministrativeUnit.objects.get(era="2020", level=2, code=str(DISTRICT_CODE))
+    existing = Campaign.objects.filter(issuing_unit=district, code=TRIAL_CODE).first()
+    if existing is not None:
+        return existing
+    admin = User.objects.get(username="noivu.admin")
+    proctor = User.objects.get(username="giamthi")
+    with transaction.atomic():
+        campaign = campaign_create(
+            actor=admin,
+            code=TRIAL_CODE,
+            title=TRIAL_TITLE,
+            issuing_unit=district,
+            issued_on=timezone.localdate(),
+        )
+        campaign = campaign_transition(actor=admin, campaign=campaign, to=Campaign.Status.PREPARING)
+        session = demo_exam_load(campaign=campaign, seed=seed)
+        demo_eoffice_load(campaign=campaign, seed=seed)
+        campaign = campaign_transition(actor=admin, campaign=campaign, to=Campaign.Status.TESTING)
+        session = ExamSession.objects.get(pk=session.pk)
+        session_open(actor=proctor, session=session)
+    return campaign
 
 
 def demo_campaign_get() -> Campaign | None:

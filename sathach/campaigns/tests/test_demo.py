@@ -42,6 +42,34 @@ class LoadDemoTestCase(TestCase):
         self.assertIn(DEMO_PIN, self.output)
         self.assertEqual(audit_verify()[1], [])
 
+    def test_every_leader_can_take_both_contents_of_the_practice_round_in_the_browser(
+        self,
+    ) -> None:
+        from django.urls import reverse
+
+        from sathach.campaigns.demo import TRIAL_CODE
+        from sathach.eoffice.models import Task
+        from sathach.exams.models import Attempt, ExamSession
+
+        session = ExamSession.objects.get(campaign__code=TRIAL_CODE)
+        self.assertEqual(session.status, ExamSession.Status.OPEN)
+        self.assertIn(session.access_code, self.output)
+        leaders = Person.objects.filter(
+            unit__parent__code="945", position__in=["chu_tich", "pho_chu_tich"]
+        )
+        ready = Attempt.objects.filter(session=session, status=Attempt.Status.READY)
+        self.assertEqual(ready.count(), leaders.count())
+        tasks = Task.objects.filter(campaign__code=TRIAL_CODE)
+        self.assertEqual(tasks.count(), leaders.count())
+        examinee = User.objects.get(username="31627.ngantt")
+        self.client.force_login(examinee)
+        attempt = ready.get(user=examinee)
+        response = self.client.post(
+            reverse("attempt-begin", args=[attempt.pk]), {"code": session.access_code}
+        )
+        self.assertRedirects(response, reverse("attempt", args=[attempt.pk]))
+        self.assertContains(self.client.get(reverse("eoffice-my")), TRIAL_CODE)
+
     def test_running_it_again_keeps_the_data_and_changed_passwords(self) -> None:
         from sathach.campaigns.models import Campaign, Result
 
@@ -56,7 +84,7 @@ class LoadDemoTestCase(TestCase):
         admin.refresh_from_db()
         self.assertTrue(admin.check_password("Another-Pass-2020"))
         self.assertEqual(User.objects.count(), accounts)
-        self.assertEqual(Campaign.objects.count(), 1)
+        self.assertEqual(Campaign.objects.count(), 2)  # the played campaign and the practice
         # The played day is kept as it is, not played again.
         self.assertEqual(
             list(Result.objects.order_by("pk").values_list("pk", "outcome", "updated_at")),
@@ -94,7 +122,7 @@ class LoadDemoTestCase(TestCase):
 
         modules = Counter(Question.objects.values_list("category__module", flat=True))
         self.assertEqual(modules, {f"IU0{n}": 30 for n in range(1, 7)})
-        session = ExamSession.objects.get()
+        session = ExamSession.objects.get(campaign__code="75/KH-UBND")
         self.assertEqual(session.proctor.username, "giamthi")
         self.assertEqual(session.status, ExamSession.Status.CLOSED)
         attempts = Attempt.objects.filter(session=session)

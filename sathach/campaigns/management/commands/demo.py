@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from sathach.campaigns.demo import demo_campaign_load, demo_campaign_reset
+from sathach.campaigns.demo import demo_campaign_load, demo_campaign_reset, demo_trial_load
 from sathach.campaigns.demo_day import DEMO_PIN, demo_day_play, demo_outputs_write
 from sathach.campaigns.management.commands.rank import render_table
 from sathach.campaigns.selectors import campaign_ranking
@@ -49,6 +49,7 @@ class Command(BaseCommand):
             )
             outcome = demo_day_play(campaign=campaign, seed=seed, progress=self.stdout.write)
             demo_outputs_write(campaign=outcome.campaign, out=out, progress=self.stdout.write)
+            demo_trial_load(seed=seed)
         except DomainError as error:
             raise CommandError(error.message) from None
         self.stdout.write(

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from sathach.campaigns.demo import demo_campaign_get, demo_campaign_load
+from sathach.campaigns.demo import demo_campaign_get, demo_campaign_load, demo_trial_load
 from sathach.campaigns.demo_day import DEMO_PIN, demo_day_play
 from sathach.organization.demo import DEMO_PASSWORD, demo_organization_load
 from sathach.organization.models import Role
@@ -18,8 +18,9 @@ class Command(BaseCommand):
         "Load the demo organization (Cù Lao Dung district, 945, with its 8 communes of 2020, "
         "their leaders and civil servants), one account per role and the demo campaign "
         "75/KH-UBND with its test day played as `sathach demo` plays it (the same seed, the "
-        "same results and ranking), then print the accounts. Safe to run again: an existing "
-        "campaign, other data and changed passwords are kept."
+        "same results and ranking), and a practice round 76/KH-UBND open for a week in which "
+        "every demo leader takes both contents in the browser; then print the accounts. Safe "
+        "to run again: existing campaigns, other data and changed passwords are kept."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         campaign = demo_campaign_load(seed=options["seed"])
         if not existed:  # a new campaign: play its test day; an existing one is kept
             campaign = demo_day_play(campaign=campaign, seed=options["seed"]).campaign
+        trial = demo_trial_load(seed=options["seed"])
         labels = dict(Role.choices)
         self.stdout.write(
             _("Demo accounts (password %(password)s unless changed since):")
@@ -46,3 +48,13 @@ class Command(BaseCommand):
             % {"campaign": campaign, "status": campaign.get_status_display()}
         )
         self.stdout.write(_("PIN of the demo signing certificates: %(pin)s.") % {"pin": DEMO_PIN})
+        from sathach.exams.models import ExamSession
+
+        session = ExamSession.objects.filter(campaign=trial).first()
+        self.stdout.write(
+            _(
+                "Practice round %(campaign)s: every demo leader can take both contents in the "
+                "browser (access code of the IT-skills test: %(code)s)."
+            )
+            % {"campaign": trial, "code": session.access_code if session else "—"}
+        )
