@@ -61,9 +61,10 @@ def document_seal_page(request: HttpRequest) -> HttpResponse:
         else:
             if outcome.sealed is not None:
                 response = HttpResponse(outcome.sealed, content_type="application/pdf")
-                response["Content-Disposition"] = content_disposition_header(
+                disposition = content_disposition_header(
                     as_attachment=True, filename=f"{name}-da-ky-so.pdf"
                 )
+                response["Content-Disposition"] = disposition or "attachment"
                 return response
             form.add_error(None, _("The leader's signature is not valid: nothing was signed."))
             result = verdict_view(outcome.verdict, data, file_name=file_name)
