@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("sathach.signatures.urls")),
     path("", include("sathach.eoffice.urls")),
     path("audit/", core_views.audit_list, name="audit-list"),
+    path("jobs/<int:pk>/", core_views.job_detail, name="job-detail"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -44,6 +44,7 @@ class AuditAction(models.TextChoices):
     ATTEMPT_EXTRA_TIME = "exam.extra_time", _("Extra time given")
     ATTEMPT_REOPENED = "exam.attempt_reopened", _("Attempt reopened")
     EXAM_REGRADED = "exam.regraded", _("Attempts regraded")
+    EXAM_STATISTICS_COMPUTED = "exam.statistics_computed", _("Test statistics computed")
     PKI_INITIALISED = "pki.initialised", _("Exam PKI created")
     CERTIFICATE_ISSUED = "pki.certificate_issued", _("Signing certificate issued")
     CERTIFICATE_REVOKED = "pki.certificate_revoked", _("Signing certificate revoked")

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 GENESIS_HASH = "0" * 64
 
@@ -108,3 +109,73 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.hash[:12]}"
+
+
+def job_result_path(instance: Job, filename: str) -> str:
+    return f"jobs/{instance.pk}/{filename}"
+
+
+class Job(models.Model):
+    """One long piece of work run by the task worker (`sathach db_worker`), with what a
+    page shows of it: how many steps, how many done, the errors in Vietnamese, a closing
+    message, the file it produced and where to go next. Helpers in `sathach.core.jobs`.
+
+    `secret` holds the PIN of a signing batch encrypted for this job only (see
+    `sathach.reports.jobs.pin_seal`); the worker empties it before it signs anything.
+    The table keeps its first name, reports_job (the model moved here from reports)."""
+
+    class Kind(models.TextChoices):
+        CERTIFICATES = "certificates", _("Award certificates")
+        REGRADE = "regrade", _("Grading again")
+        STATISTICS = "statistics", _("Item statistics")
+        QUESTION_IMPORT = "question_import", _("Question import")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", pgettext_lazy("job status", "Failed")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "organization.AdministrativeUnit", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("steps"), default=0)
+    done = models.PositiveIntegerField(_("steps done"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    next_url = models.CharField(max_length=200, blank=True)
+    secret = models.BinaryField(default=b"", blank=True, editable=False)
+    task_id = models.CharField(max_length=64, blank=True)
+    result = models.FileField(_("result"), upload_to=job_result_path, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "reports_job"
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(100, (100 * self.done) // self.total) if self.total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -291,6 +291,10 @@ class ExamSession(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     paused_at = models.DateTimeField(null=True, blank=True)
     prepared_at = models.DateTimeField(null=True, blank=True)
+    # The item and test statistics as the background job last computed them
+    # (exams.statistics.statistics_as_json), and when.
+    statistics = models.JSONField(null=True, blank=True, editable=False)
+    statistics_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from statistics import fmean, median, pstdev, pvariance
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -160,3 +161,13 @@ def session_statistics(session: ExamSession) -> TestStatistics:
         alpha=cronbach_alpha(matrix),
         items=item_stats,
     )
+
+
+def statistics_as_json(stats: TestStatistics) -> dict[str, Any]:
+    """The figures as stored on the session by the statistics job."""
+    return asdict(stats)
+
+
+def statistics_from_json(data: dict[str, Any]) -> TestStatistics:
+    items = [ItemStatistics(**item) for item in data.get("items", [])]
+    return TestStatistics(**{**data, "items": items})

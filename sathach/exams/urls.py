@@ -22,6 +22,11 @@ urlpatterns = [
     ),
     path("exam-sessions/<int:pk>/regrade/", sessions.session_regrade, name="session-regrade"),
     path(
+        "exam-sessions/<int:pk>/statistics/compute/",
+        sessions.session_statistics_compute,
+        name="session-statistics-compute",
+    ),
+    path(
         "exam-sessions/<int:pk>/<str:action>/",
         sessions.session_control,
         name="session-control",

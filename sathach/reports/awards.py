@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from sathach.campaigns.models import Award, AwardDecision, Campaign
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
+from sathach.core.models import Job
 from sathach.organization.models import AdministrativeUnit, Person, Position
 from sathach.reports import vietnamese as vn
 from sathach.reports.documents import date_line
 from sathach.reports.giay_khen import GiayKhen, render_giay_khen
-from sathach.reports.models import CertificateFile, Job
+from sathach.reports.models import CertificateFile
 from sathach.signatures.models import LeaderCertificate
 from sathach.signatures.services import document_sign, token_open
 

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -30,12 +31,14 @@ from django_tasks import task
 from sathach.campaigns.models import Campaign
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
+from sathach.core.jobs import job_create, job_fail
+from sathach.core.models import Job
 from sathach.reports.awards import (
     award_certificate_sign,
     certificates_prepare,
     certificates_zip,
 )
-from sathach.reports.models import CertificateFile, Job
+from sathach.reports.models import CertificateFile
 
 
 def _job_key() -> bytes:
@@ -64,15 +67,17 @@ def award_certificates_start(*, actor: Any, campaign: Campaign, pin: str) -> Job
     is wrong."""
     _token, awards = certificates_prepare(campaign=campaign, pin=pin)
     with transaction.atomic():
-        job = Job.objects.create(
+        job = job_create(
+            actor=actor,
             kind=Job.Kind.CERTIFICATES,
             campaign=campaign,
             unit=campaign.issuing_unit,
             total=len(awards) + 1,  # every certificate, then the zip
-            created_by=actor,
         )
         job.secret = pin_seal(job, pin)
-        job.save(update_fields=["secret"])
+        # The downloads are on the Giấy khen page of the job.
+        job.next_url = reverse("report-certificates-job", args=[campaign.pk, job.pk])
+        job.save(update_fields=["secret", "next_url"])
         audit_log(
             actor=actor,
             action=AuditAction.CERTIFICATES_STARTED,
@@ -84,15 +89,6 @@ def award_certificates_start(*, actor: Any, campaign: Campaign, pin: str) -> Job
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
     job.refresh_from_db()
     return job
-
-
-def _fail(job: Job, message: str) -> None:
-    Job.objects.filter(pk=job.pk).update(
-        status=Job.Status.FAILED,
-        errors=[*job.errors, message],
-        secret=b"",
-        finished_at=timezone.now(),
-    )
 
 
 @task()
@@ -109,13 +105,13 @@ def award_certificates_run(job_id: int) -> int:
     )
     age = (timezone.now() - job.created_at).total_seconds()
     if not sealed or age > settings.SIGNING_JOB_TTL:
-        _fail(job, _("The batch waited too long for the worker: enter the PIN again."))
+        job_fail(job, _("The batch waited too long for the worker: enter the PIN again."))
         return 0
     try:
         pin = pin_unseal(job, sealed)
         token, awards = certificates_prepare(campaign=job.campaign, pin=pin)
     except DomainError as error:
-        _fail(job, error.message)
+        job_fail(job, error.message)
         return 0
     errors: list[str] = []
     signed: list[CertificateFile] = []

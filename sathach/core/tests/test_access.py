@@ -162,6 +162,7 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "session-console": (SESSION, expect(403, **SESSION_RUNNERS)),
     "session-statistics": (SESSION, expect(403, **{**DISTRICT_MANAGERS, "proctor": 403})),
     "session-regrade": (SESSION, POST_ONLY),
+    "session-statistics-compute": (SESSION, POST_ONLY),
     "session-control": (lambda world: {"pk": world.session.pk, "action": "open"}, POST_ONLY),
     "attempt-control": (
         lambda world: {
@@ -217,6 +218,12 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "report-certificates-zip": (
         lambda world: {"pk": world.campaign.pk, "job_pk": world.certificate_job.pk},
         expect(403, province_admin=404, district_admin=404, council=404, outsider=404),
+    ),
+    # The generic job page, over the fixture certificate job of the district (no creator):
+    # holders of the export right over the district.
+    "job-detail": (
+        lambda world: {"pk": world.certificate_job.pk},
+        expect(403, **{**CERTIFICATE_ROLES, "commune_officer": 404, "outsider": 404}),
     ),
     "report-certificate-pdf": (
         lambda world: {"pk": world.campaign.pk, "file_pk": 999999},

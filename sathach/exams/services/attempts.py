@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -409,38 +410,62 @@ def _same_shape(old: QuestionVersion, new: QuestionVersion) -> bool:
     return old.type == new.type and size(old) == size(new)
 
 
-def attempts_regrade(*, actor: Any, session: ExamSession) -> int:
+def regrade_move_slots(session: ExamSession) -> int:
     """After a key was fixed: move every slot of the session's submitted attempts to its
-    question's current version when that version has the same shape, grade every attempt
-    again and update the campaign's results. Returns the number of attempts regraded."""
+    question's current version when that version has the same shape. Returns how many
+    slots moved. The caller holds the transaction."""
+    items = AttemptItem.objects.filter(
+        attempt__session=session, attempt__status=Attempt.Status.SUBMITTED
+    ).select_related("version__question__current")
+    moved = []
+    for item in items:
+        current = item.version.question.current
+        if (
+            current is not None
+            and current.pk != item.version_id
+            and _same_shape(item.version, current)
+        ):
+            item.version = current
+            moved.append(item)
+    AttemptItem.objects.bulk_update(moved, ["version"])
+    return len(moved)
+
+
+def regrade_attempts(session: ExamSession) -> QuerySet[Attempt]:
+    return session.attempts.filter(status=Attempt.Status.SUBMITTED).select_related(
+        "session__campaign__blueprint", "person__unit"
+    )
+
+
+def attempt_regrade(*, actor: Any, attempt: Attempt) -> None:
+    """Grade one submitted attempt again and update the campaign's results (one
+    transaction; audited once for the whole session by the caller)."""
+    with transaction.atomic():
+        attempt_grade(attempt)
+        attempt.save(update_fields=["score", "max_score", "percent", "passed"])
+        _record(actor, attempt)
+
+
+def regrade_audit(*, actor: Any, session: ExamSession, attempts: int, moved: int) -> None:
+    audit_log(
+        actor=actor,
+        action=AuditAction.EXAM_REGRADED,
+        obj=session,
+        unit=session.campaign.issuing_unit,
+        summary={"attempts": attempts, "slots_moved_to_new_versions": moved},
+    )
+
+
+def attempts_regrade(*, actor: Any, session: ExamSession) -> int:
+    """After a key was fixed: move the slots to the current versions, grade every
+    submitted attempt again and update the campaign's results, in one transaction (the
+    web page runs the same steps attempt by attempt in the background:
+    `sathach.exams.jobs`). Returns the number of attempts regraded."""
     count = 0
     with transaction.atomic():
-        items = AttemptItem.objects.filter(
-            attempt__session=session, attempt__status=Attempt.Status.SUBMITTED
-        ).select_related("version__question__current")
-        moved = []
-        for item in items:
-            current = item.version.question.current
-            if (
-                current is not None
-                and current.pk != item.version_id
-                and _same_shape(item.version, current)
-            ):
-                item.version = current
-                moved.append(item)
-        AttemptItem.objects.bulk_update(moved, ["version"])
-        for attempt in session.attempts.filter(status=Attempt.Status.SUBMITTED).select_related(
-            "session__campaign__blueprint", "person__unit"
-        ):
-            attempt_grade(attempt)
-            attempt.save(update_fields=["score", "max_score", "percent", "passed"])
-            _record(actor, attempt)
+        moved = regrade_move_slots(session)
+        for attempt in regrade_attempts(session):
+            attempt_regrade(actor=actor, attempt=attempt)
             count += 1
-        audit_log(
-            actor=actor,
-            action=AuditAction.EXAM_REGRADED,
-            obj=session,
-            unit=session.campaign.issuing_unit,
-            summary={"attempts": count, "slots_moved_to_new_versions": len(moved)},
-        )
+        regrade_audit(actor=actor, session=session, attempts=count, moved=moved)
     return count

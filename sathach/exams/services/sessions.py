@@ -450,3 +450,23 @@ def attempt_reopen(*, actor: Any, attempt: Attempt, minutes: int, reason: str) -
 
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def session_statistics_store(*, actor: Any, session: ExamSession) -> ExamSession:
+    """Compute the session's item and test statistics over its submitted attempts and keep
+    them on the session, for the statistics page (the statistics job runs this)."""
+    from sathach.exams.statistics import session_statistics, statistics_as_json
+
+    stats = session_statistics(session)
+    with transaction.atomic():
+        session.statistics = statistics_as_json(stats)
+        session.statistics_at = timezone.now()
+        session.save(update_fields=["statistics", "statistics_at"])
+        audit_log(
+            actor=actor,
+            action=AuditAction.EXAM_STATISTICS_COMPUTED,
+            obj=session,
+            unit=session.campaign.issuing_unit,
+            summary={"attempts": stats.attempts, "flagged": len(stats.flagged)},
+        )
+    return session

@@ -2,20 +2,27 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from typing import Any
 
 from django.core.cache import cache
-from django.test import SimpleTestCase
+from django.core.management import call_command
+from django.test import SimpleTestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 
 from sathach.campaigns.models import Result
-from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
+from sathach.core.models import AuditEntry, Job
+from sathach.core.testing import BaseTestCase, World
 from sathach.exams.formats.base import Answer
 from sathach.exams.models import Attempt
 from sathach.exams.services.attempts import attempt_save_answers, attempt_start, attempt_submit
 from sathach.exams.services.bank import question_revise, version_to_parsed
 from sathach.exams.statistics import _flags, correlation, cronbach_alpha, session_statistics
 from sathach.exams.tests.factories import make_exam
+
+
+def run_worker() -> None:
+    """The library's database worker, until the queue is empty."""
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False)
 
 
 class FormulaTestCase(SimpleTestCase):
@@ -43,8 +50,12 @@ class FormulaTestCase(SimpleTestCase):
         self.assertEqual(_flags(0.5, 0.4, 30), [])
 
 
-class SessionStatisticsTestCase(BaseTestCase):
-    def setUp(self) -> None:
+class AnsweredSession:
+    """Two submitted attempts: the leader got 12 of 12 right, the An Thạnh 1 chairman 4."""
+
+    world: Any
+
+    def answer_session(self) -> None:
         cache.clear()
         self.session = make_exam(self.world)
         self.attempts = {}
@@ -59,6 +70,11 @@ class SessionStatisticsTestCase(BaseTestCase):
             attempt_save_answers(attempt_id=attempt.pk, token=attempt.token, answers=answers)
             self.attempts[person.pk] = attempt_submit(actor=None, attempt=attempt, by="examinee")
 
+
+class SessionStatisticsTestCase(AnsweredSession, BaseTestCase):
+    def setUp(self) -> None:
+        self.answer_session()
+
     def test_it_computes_the_figures_of_the_session(self) -> None:
         stats = session_statistics(self.session)
         self.assertEqual(stats.attempts, 2)
@@ -66,6 +82,19 @@ class SessionStatisticsTestCase(BaseTestCase):
         self.assertAlmostEqual(stats.mean, (100 + 33.33) / 2)
         self.assertEqual(sum(item.answers for item in stats.items), 24)
         self.assertEqual(stats.flagged, [])
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+class RegradeJobTestCase(AnsweredSession, TransactionTestCase):
+    """The real database queue and worker: TransactionTestCase, because the worker commits
+    and closes its connection."""
+
+    def setUp(self) -> None:
+        self.world = World()
+        self.answer_session()
+
+    def login(self, user: Any) -> None:
+        self.client.force_login(user)
 
     def test_fixing_a_key_and_grading_again_updates_attempts_and_results(self) -> None:
         chairman = self.world.an_thanh_1_chairman
@@ -82,11 +111,63 @@ class SessionStatisticsTestCase(BaseTestCase):
         item.refresh_from_db()
         self.assertEqual(item.version.number, 1)  # the attempt keeps its version until regraded
         self.login(self.world.district_admin)
-        response = self.client.post(reverse("session-regrade", args=[self.session.pk]), follow=True)
-        self.assertContains(response, "Độ phân biệt")
+        response = self.client.post(reverse("session-regrade", args=[self.session.pk]))
+        job = Job.objects.get(kind=Job.Kind.REGRADE)
+        self.assertRedirects(response, reverse("job-detail", args=[job.pk]))
+        waiting = self.client.get(response["Location"])
+        self.assertContains(waiting, 'data-live-url="')
+        attempt.refresh_from_db()
+        self.assertEqual(attempt.score, 4)  # nothing changes before the worker runs
+
+        run_worker()
+
+        job.refresh_from_db()
+        self.assertEqual((job.status, job.done, job.total, job.errors), ("done", 3, 3, []))
+        page = self.client.get(reverse("job-detail", args=[job.pk]))
+        self.assertContains(page, "100%")
+        self.assertContains(page, "2 bài thi")
+        self.assertNotContains(page, "data-live-url")
+        statistics = reverse("session-statistics", args=[self.session.pk])
+        self.assertContains(page, f'href="{statistics}"')
+        self.assertContains(self.client.get(statistics), "Độ phân biệt")
         attempt.refresh_from_db()
         self.assertEqual(attempt.score, 5)
         self.assertEqual(attempt.items.get(position=12).version.number, 2)
         result = Result.objects.get(person=chairman, content=1)
         self.assertEqual(result.score, Decimal("41.67"))
         self.assertTrue(AuditEntry.objects.filter(action="exam.regraded").exists())
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+class StatisticsJobTestCase(AnsweredSession, TransactionTestCase):
+    def setUp(self) -> None:
+        self.world = World()
+        self.answer_session()
+
+    def test_the_statistics_are_computed_in_the_background_and_kept_for_the_page(self) -> None:
+        self.client.force_login(self.world.district_admin)
+        page = reverse("session-statistics", args=[self.session.pk])
+        before = self.client.get(page)
+        self.assertContains(before, "Chưa tính")
+        self.assertNotContains(before, "Độ phân biệt")
+        response = self.client.post(reverse("session-statistics-compute", args=[self.session.pk]))
+        job = Job.objects.get(kind=Job.Kind.STATISTICS)
+        self.assertRedirects(response, reverse("job-detail", args=[job.pk]))
+
+        run_worker()
+
+        job.refresh_from_db()
+        self.assertEqual((job.status, job.done, job.errors), ("done", 1, []))
+        self.session.refresh_from_db()
+        assert self.session.statistics is not None
+        self.assertEqual(self.session.statistics["attempts"], 2)
+        after = self.client.get(page)
+        self.assertContains(after, "Độ phân biệt")
+        self.assertContains(after, "66,7%")  # the mean of 100% and 33.33%
+        self.assertTrue(AuditEntry.objects.filter(action="exam.statistics_computed").exists())
+
+    def test_a_proctor_cannot_compute_them(self) -> None:
+        self.client.force_login(self.world.proctor)
+        response = self.client.post(reverse("session-statistics-compute", args=[self.session.pk]))
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(Job.objects.exists())

@@ -4,10 +4,13 @@ import json
 from typing import Any
 
 from django.core.cache import cache
+from django.core.management import call_command
+from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
 
 from sathach.campaigns.models import Result
-from sathach.core.testing import BaseTestCase
+from sathach.core.models import AuditEntry, Job
+from sathach.core.testing import BaseTestCase, World
 from sathach.exams.models import Attempt, ExamSession
 from sathach.exams.tests.factories import make_exam
 
@@ -185,7 +188,17 @@ class QuestionBankViewTestCase(BaseTestCase):
             self.assertNotContains(response, "IU03/Chủ đề một")
 
 
-class QuestionImportPageTestCase(BaseTestCase):
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+class QuestionImportPageTestCase(TransactionTestCase):
+    """The confirmation runs in the real database worker: TransactionTestCase, because the
+    worker commits and closes its connection."""
+
+    def setUp(self) -> None:
+        self.world = World()
+
+    def login(self, user: Any) -> None:
+        self.client.force_login(user)
+
     def upload(self, name: str) -> Any:
         from pathlib import Path
 
@@ -204,9 +217,37 @@ class QuestionImportPageTestCase(BaseTestCase):
         response = self.upload("sample.gift")
         self.assertContains(response, "Lưu các câu hỏi này")
         self.assertFalse(Question.objects.exists())
-        response = self.client.post(reverse("question-import-confirm"), follow=True)
-        self.assertContains(response, "Đã nhập")
+        response = self.client.post(reverse("question-import-confirm"))
+        job = Job.objects.get(kind=Job.Kind.QUESTION_IMPORT)
+        self.assertRedirects(response, reverse("job-detail", args=[job.pk]))
+        self.assertFalse(Question.objects.exists())  # stored by the worker
+
+        call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False)
+
+        page = self.client.get(reverse("job-detail", args=[job.pk]))
+        self.assertContains(page, "Đã nhập")
+        self.assertContains(page, f'href="{reverse("question-list")}"')
         self.assertTrue(Question.objects.exists())
+        self.assertTrue(AuditEntry.objects.filter(action="exam.questions_imported").exists())
+
+    def test_an_import_whose_file_is_gone_fails_on_the_job_page_and_stores_nothing(
+        self,
+    ) -> None:
+        from sathach.exams.jobs import pending_import_dir
+        from sathach.exams.models import Question
+
+        self.login(self.world.district_admin)
+        self.upload("sample.gift")
+        key = self.client.session["question_import"]["key"]
+        self.client.post(reverse("question-import-confirm"))
+        (pending_import_dir() / key).unlink()  # e.g. cleaned away while the job waited
+        call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False)
+        job = Job.objects.get(kind=Job.Kind.QUESTION_IMPORT)
+        self.assertEqual(job.status, Job.Status.FAILED)
+        page = self.client.get(reverse("job-detail", args=[job.pk]))
+        self.assertContains(page, "Không có gì để nhập")
+        self.assertContains(page, f'href="{reverse("question-import")}"')
+        self.assertFalse(Question.objects.exists())
 
     def test_a_file_with_errors_shows_each_line_and_stores_nothing(self) -> None:
         from sathach.exams.models import Question

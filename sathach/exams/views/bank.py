@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from sathach.core.permissions import Perm, require_perm
 from sathach.exams import formats
 from sathach.exams.forms import ImportForm
+from sathach.exams.jobs import pending_import_dir, question_import_start
 from sathach.exams.models import MODULES, Difficulty, Question, QuestionBank
 from sathach.exams.selectors import question_html, questions_search
 from sathach.exams.services.bank import (
@@ -23,7 +23,6 @@ from sathach.exams.services.bank import (
     question_revise,
     question_set_active,
     questions_export,
-    questions_import,
     version_to_parsed,
 )
 
@@ -36,9 +35,7 @@ EXPORTS = {
 
 
 def _pending_dir() -> Path:
-    folder = Path(settings.VAR_DIR) / "imports"
-    folder.mkdir(exist_ok=True)
-    return folder
+    return pending_import_dir()
 
 
 @require_perm(Perm.MANAGE_EXAMS)
@@ -119,25 +116,16 @@ def question_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require_perm(Perm.MANAGE_EXAMS)
 def question_import_confirm(request: HttpRequest) -> HttpResponse:
-    """Step two: store the previewed file, all or nothing."""
+    """Step two: store the previewed file, all or nothing, in the background; the job page
+    shows the progress and leads to the bank."""
     pending = request.session.pop("question_import", None)
     if not pending:
         messages.error(request, _("Nothing to import: upload the file again."))
         return redirect("question-import")
-    path = _pending_dir() / pending["key"]
-    if not path.exists():
+    if not (_pending_dir() / pending["key"]).exists():
         raise Http404
-    data = path.read_bytes()
-    path.unlink()
-    result = formats.read(data, pending["format"])
-    summary = questions_import(
-        actor=request.user, result=result, bank_name=pending["bank"], source=pending["name"]
-    )
-    if summary.errors:
-        messages.error(request, _("The file has errors; nothing was stored."))
-        return redirect("question-import")
-    messages.success(request, _("%(count)s questions were imported.") % {"count": summary.imported})
-    return redirect("question-list")
+    job = question_import_start(actor=request.user, pending=pending)
+    return redirect("job-detail", job.pk)
 
 
 @require_perm(Perm.MANAGE_EXAMS)

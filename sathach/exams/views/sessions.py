@@ -22,12 +22,12 @@ from sathach.exams.forms import (
     SessionForm,
     rule_initial,
 )
+from sathach.exams.jobs import session_regrade_start, session_statistics_start
 from sathach.exams.models import Attempt, Blueprint, ExamSession
 from sathach.exams.selectors import get_session_for_user, session_console, sessions_for_user
 from sathach.exams.services import sessions as services
-from sathach.exams.services.attempts import attempts_regrade
 from sathach.exams.services.sessions import RuleSpec
-from sathach.exams.statistics import session_statistics
+from sathach.exams.statistics import statistics_from_json
 
 
 def _managed_campaign(request: HttpRequest, pk: int) -> Any:
@@ -223,24 +223,34 @@ def attempt_control(request: HttpRequest, pk: int, attempt_pk: int, action: str)
 
 @require_perm(Perm.MANAGE_EXAMS)
 def session_statistics_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Item and test statistics of the session, with the items to review flagged."""
+    """Item and test statistics of the session, with the items to review flagged, as the
+    statistics job last computed them."""
     session = get_session_for_user(request.user, pk)
     if not user_can(request.user, Perm.MANAGE_EXAMS, session.campaign.issuing_unit):
         raise PermissionDenied
-    return render(
-        request,
-        "exams/statistics.html",
-        {"session": session, "stats": session_statistics(session)},
-    )
+    stats = statistics_from_json(session.statistics) if session.statistics else None
+    return render(request, "exams/statistics.html", {"session": session, "stats": stats})
+
+
+@require_POST
+@require_perm(Perm.MANAGE_EXAMS)
+def session_statistics_compute(request: HttpRequest, pk: int) -> HttpResponse:
+    """Compute the statistics again, in the background."""
+    session = get_session_for_user(request.user, pk)
+    if not user_can(request.user, Perm.MANAGE_EXAMS, session.campaign.issuing_unit):
+        raise PermissionDenied
+    job = session_statistics_start(actor=request.user, session=session)
+    return redirect("job-detail", job.pk)
 
 
 @require_POST
 @require_perm(Perm.MANAGE_EXAMS)
 def session_regrade(request: HttpRequest, pk: int) -> HttpResponse:
-    """After a key was fixed in the bank: grade every submitted attempt again."""
+    """After a key was fixed in the bank: grade every submitted attempt again, in the
+    background; the job page shows the progress and leads back to the statistics."""
     session = get_session_for_user(request.user, pk)
     if not user_can(request.user, Perm.MANAGE_EXAMS, session.campaign.issuing_unit):
         raise PermissionDenied
-    count = attempts_regrade(actor=request.user, session=session)
-    messages.success(request, _("%(count)s attempts were graded again.") % {"count": count})
-    return redirect("session-statistics", session.pk)
+    job = session_regrade_start(actor=request.user, session=session)
+    messages.success(request, _("The attempts are being graded again."))
+    return redirect("job-detail", job.pk)

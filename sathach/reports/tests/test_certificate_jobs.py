@@ -9,8 +9,9 @@ from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from sathach.core.models import Job
 from sathach.core.testing import World
-from sathach.reports.models import CertificateFile, Job
+from sathach.reports.models import CertificateFile
 from sathach.reports.tests.certificates import PIN, TemporaryMedia, awarded_campaign
 from sathach.signatures.services import certificate_chain
 from sathach.signatures.trust import installed_trust_roots

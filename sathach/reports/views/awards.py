@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from sathach.campaigns.models import Campaign
 from sathach.campaigns.selectors import get_campaign_for_user
 from sathach.core.errors import DomainError
+from sathach.core.models import Job
 from sathach.core.permissions import Perm, require_perm, user_can
 from sathach.reports.awards import (
     award_decision,
@@ -21,7 +22,7 @@ from sathach.reports.awards import (
     latest_certificates,
 )
 from sathach.reports.jobs import award_certificates_start
-from sathach.reports.models import CertificateFile, Job
+from sathach.reports.models import CertificateFile
 
 
 class PinForm(forms.Form):

@@ -25,7 +25,7 @@ from sathach.campaigns.selectors import (
 )
 from sathach.core.permissions import Perm, require_perm, user_can
 from sathach.exams.models import Attempt, ExamSession
-from sathach.exams.statistics import session_statistics
+from sathach.exams.statistics import session_statistics, statistics_from_json
 from sathach.reports import charts
 from sathach.reports.selectors import ReportScope, campaign_figures, district_scope
 
@@ -97,7 +97,12 @@ def campaign_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     if scope.district:
         session = statistics_session(campaign, request.GET.get("session"))
         if session is not None:
-            statistics = session_statistics(session)
+            # The figures the statistics job kept, else computed now (a small session).
+            statistics = (
+                statistics_from_json(session.statistics)
+                if session.statistics
+                else session_statistics(session)
+            )
             context["session"] = session
             context["sessions"] = campaign.exam_sessions.filter(
                 attempts__status=Attempt.Status.SUBMITTED

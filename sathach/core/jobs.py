@@ -1,0 +1,159 @@
+"""What every background task shares: creating its job, taking it up in the worker,
+advancing its progress, recording errors in Vietnamese and closing it. The tasks run in the
+django-tasks database worker (`sathach db_worker`); the page `/jobs/<pk>/` shows them.
+
+A task receives only ids as arguments (stored in clear by the task backend). Progress is
+written with `UPDATE … SET done = done + 1` outside the task's own transactions, so the
+page sees it while the work goes on.
+
+Who may see a job: its creator, and users who hold the job's permission (`JOB_PERMS`) over
+the job's unit; nobody else (see `get_job_for_user`)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sathach.core.errors import DomainError
+from sathach.core.models import Job
+from sathach.core.permissions import Perm, user_can
+
+logger = logging.getLogger(__name__)
+
+# The permission a job's page asks for, over the job's unit.
+JOB_PERMS: dict[str, str] = {
+    Job.Kind.CERTIFICATES: Perm.EXPORT_REPORTS,
+    Job.Kind.REGRADE: Perm.MANAGE_EXAMS,
+    Job.Kind.STATISTICS: Perm.MANAGE_EXAMS,
+    Job.Kind.QUESTION_IMPORT: Perm.MANAGE_EXAMS,
+}
+
+
+def job_create(
+    *,
+    actor: Any,
+    kind: str,
+    unit: Any,
+    total: int = 0,
+    campaign: Any = None,
+    next_url: str = "",
+) -> Job:
+    """A queued job; the caller enqueues its task with `job_enqueue` and audits."""
+    return Job.objects.create(
+        kind=kind,
+        unit=unit,
+        campaign=campaign,
+        total=total,
+        next_url=next_url,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def job_enqueue(job: Job, task: Any, *args: Any) -> Job:
+    """Queue `task(job.pk, *args)` and remember its id on the job."""
+    result = task.enqueue(job.pk, *args)
+    Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    job.refresh_from_db()
+    return job
+
+
+def job_begin(job_id: int, kind: str) -> Job | None:
+    """Take a queued job up in the worker: None when it is not (or no longer) queued, so
+    a task run twice does its work once."""
+    taken = Job.objects.filter(pk=job_id, kind=kind, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=timezone.now()
+    )
+    if not taken:
+        return None
+    return Job.objects.select_related("created_by", "unit", "campaign").get(pk=job_id)
+
+
+def job_set_total(job: Job, total: int) -> None:
+    job.total = total
+    Job.objects.filter(pk=job.pk).update(total=total)
+
+
+def job_advance(job: Job, steps: int = 1) -> None:
+    Job.objects.filter(pk=job.pk).update(done=F("done") + steps)
+
+
+def job_add_error(job: Job, message: str) -> None:
+    """A step that failed without stopping the job, shown in the list of errors."""
+    job.errors = [*job.errors, message]
+    Job.objects.filter(pk=job.pk).update(errors=job.errors)
+
+
+def job_finish(job: Job, *, message: str = "", next_url: str | None = None) -> None:
+    fields: dict[str, Any] = {
+        "status": Job.Status.DONE,
+        "done": F("total"),
+        "message": message[:300],
+        "finished_at": timezone.now(),
+    }
+    if next_url is not None:
+        fields["next_url"] = next_url
+    Job.objects.filter(pk=job.pk).update(**fields)
+
+
+def job_fail(job: Job, message: str, *, next_url: str | None = None) -> None:
+    """Stop the job with an error a person can read; the PIN column is emptied too."""
+    job.errors = [*job.errors, message]
+    fields: dict[str, Any] = {
+        "status": Job.Status.FAILED,
+        "errors": job.errors,
+        "secret": b"",
+        "finished_at": timezone.now(),
+    }
+    if next_url is not None:
+        fields["next_url"] = next_url
+    Job.objects.filter(pk=job.pk).update(**fields)
+
+
+@contextmanager
+def job_failing_on_errors(job: Job) -> Iterator[None]:
+    """Around a task's work: a refusal (`DomainError`) ends the job with its message; any
+    other error with a plain sentence (the traceback goes to the log and the task's row,
+    never to the page) and is raised again for the worker to record."""
+    try:
+        yield
+    except DomainError as error:
+        job_fail(job, error.message)
+    except Exception:
+        logger.exception("job %s failed", job.pk)
+        job_fail(
+            job,
+            _(
+                "An unexpected error stopped the work; nothing after the last step done was "
+                "saved. Try again, and tell the district IT staff if it happens again."
+            ),
+        )
+        raise
+
+
+def user_can_see_job(user: Any, job: Job) -> bool:
+    perm = JOB_PERMS.get(job.kind, Perm.MANAGE_EXAMS)
+    if not user_can(user, perm):
+        return False
+    return job.created_by_id == user.pk or user_can(user, perm, job.unit)
+
+
+def get_job_for_user(user: Any, pk: int) -> Job:
+    """The job for its creator or a holder of its permission over its unit. Users without
+    the permission anywhere get 403, others 404 (a job of another unit stays unknown)."""
+    job = Job.objects.select_related("unit", "campaign", "created_by").filter(pk=pk).first()
+    perm = JOB_PERMS.get(job.kind, Perm.MANAGE_EXAMS) if job else None
+    if job is None or perm is None:
+        raise Http404
+    if not user_can(user, perm):
+        raise PermissionDenied
+    if not user_can_see_job(user, job):
+        raise Http404
+    return job
