@@ -198,6 +198,9 @@ _TASK_BACKENDS = {
 if env_str("TASKS_BACKEND", "database") not in _TASK_BACKENDS:
     raise ImproperlyConfigured("TASKS_BACKEND: use database or immediate")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env_str("TASKS_BACKEND", "database")]}}
+# Units and people files larger than this (bytes) are imported by the background worker,
+# with the progress on the job page; smaller ones in the request, errors on the form.
+IMPORT_IN_REQUEST_BYTES = env_int("IMPORT_IN_REQUEST_BYTES", 200_000)
 # How long a queued signing batch may wait for the worker before its PIN is refused.
 SIGNING_JOB_TTL = env_int("SIGNING_JOB_TTL_SECONDS", 15 * 60)
 

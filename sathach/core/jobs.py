@@ -34,6 +34,8 @@ JOB_PERMS: dict[str, str] = {
     Job.Kind.REGRADE: Perm.MANAGE_EXAMS,
     Job.Kind.STATISTICS: Perm.MANAGE_EXAMS,
     Job.Kind.QUESTION_IMPORT: Perm.MANAGE_EXAMS,
+    Job.Kind.UNITS_IMPORT: Perm.MANAGE_UNITS,
+    Job.Kind.PEOPLE_IMPORT: Perm.MANAGE_PEOPLE,
 }
 
 

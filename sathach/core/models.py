@@ -129,6 +129,8 @@ class Job(models.Model):
         REGRADE = "regrade", _("Grading again")
         STATISTICS = "statistics", _("Item statistics")
         QUESTION_IMPORT = "question_import", _("Question import")
+        UNITS_IMPORT = "units_import", _("Units import")
+        PEOPLE_IMPORT = "people_import", _("People import")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting")

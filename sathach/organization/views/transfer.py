@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from sathach.core.errors import DomainError, ImportErrors
 from sathach.core.permissions import Perm, require_perm
 from sathach.organization import transfer as excel
 from sathach.organization.forms import ImportForm, PeopleFilterForm
+from sathach.organization.jobs import organization_import_start
 from sathach.organization.models import AdministrativeUnit
 from sathach.organization.selectors import people_list
 
@@ -54,6 +56,15 @@ def _import_page(
                 _("The file is larger than %(size)s MB; split it into several files.")
                 % {"size": excel.MAX_FILE_BYTES // (1024 * 1024)},
             )
+        elif upload.size > settings.IMPORT_IN_REQUEST_BYTES:
+            # A large file: the background worker imports it, the job page follows it.
+            job = organization_import_start(
+                actor=request.user,
+                what=what,
+                content=upload.read(),
+                era=form.cleaned_data.get("era", ""),
+            )
+            return redirect("job-detail", job.pk)
         else:
             try:
                 summary = run(upload.read(), form.cleaned_data)
