@@ -14,8 +14,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404
@@ -37,6 +39,14 @@ JOB_PERMS: dict[str, str] = {
     Job.Kind.UNITS_IMPORT: Perm.MANAGE_UNITS,
     Job.Kind.PEOPLE_IMPORT: Perm.MANAGE_PEOPLE,
 }
+
+
+def job_files_dir() -> Path:
+    """Where an uploaded file waits for the task that imports it (under VAR_DIR, which the
+    web process and the worker share)."""
+    folder = Path(settings.VAR_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def job_create(

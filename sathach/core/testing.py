@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.management import call_command
 from django.test import TestCase
 
 from sathach.organization.models import (
@@ -116,3 +117,8 @@ class BaseTestCase(TestCase):
 
     def login(self, user: User) -> None:
         self.client.force_login(user)
+
+
+def run_task_worker() -> None:
+    """django-tasks' database worker, until the queue is empty (tests of background jobs)."""
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False)

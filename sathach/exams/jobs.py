@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -21,6 +20,7 @@ from sathach.core.jobs import (
     job_enqueue,
     job_fail,
     job_failing_on_errors,
+    job_files_dir,
     job_finish,
     job_set_total,
 )
@@ -112,14 +112,6 @@ def session_statistics_run(job_id: int, session_id: int) -> int:
     return attempts
 
 
-def pending_import_dir() -> Path:
-    """Where a previewed question file waits for its confirmation (under VAR_DIR, which
-    the web process and the worker share)."""
-    folder = Path(settings.VAR_DIR) / "imports"
-    folder.mkdir(exist_ok=True)
-    return folder
-
-
 def question_import_start(*, actor: Any, pending: dict[str, str]) -> Job:
     """Queue the storing of a previewed question file. The job belongs to the highest
     unit over which the actor manages exams (the bank is shared by the whole district).
@@ -156,7 +148,7 @@ def question_import_run(job_id: int, key: str, fmt: str, bank_name: str, source:
         return 0
     again = reverse("question-import")
     with job_failing_on_errors(job):
-        path = pending_import_dir() / Path(key).name
+        path = job_files_dir() / Path(key).name
         if not path.is_file():
             raise DomainError(_("Nothing to import: upload the file again."))
         data = path.read_bytes()

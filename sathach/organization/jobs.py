@@ -8,7 +8,6 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from sathach.core.jobs import (
     job_enqueue,
     job_fail,
     job_failing_on_errors,
+    job_files_dir,
     job_finish,
 )
 from sathach.core.models import Job
@@ -36,12 +36,6 @@ KINDS = {
 MAX_ERRORS_SHOWN = 200
 
 
-def _waiting_dir() -> Path:
-    folder = Path(settings.VAR_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def organization_import_start(*, actor: Any, what: str, content: bytes, era: str = "") -> Job:
     """Keep the file where the worker reads it and queue its import. Steps: read the file,
     then import every row in one transaction (all or nothing, as in the request)."""
@@ -50,7 +44,7 @@ def organization_import_start(*, actor: Any, what: str, content: bytes, era: str
     if unit is None:
         raise PermissionDenied
     key = f"{what}-{secrets.token_hex(8)}.xlsx"
-    (_waiting_dir() / key).write_bytes(content)
+    (job_files_dir() / key).write_bytes(content)
     job = job_create(actor=actor, kind=kind, unit=unit, total=2, next_url=reverse(list_name))
     return job_enqueue(job, organization_import_run, what, key, era)
 
@@ -65,7 +59,7 @@ def organization_import_run(job_id: int, what: str, key: str, era: str) -> int:
     if job is None:
         return 0
     with job_failing_on_errors(job):
-        path = _waiting_dir() / Path(key).name
+        path = job_files_dir() / Path(key).name
         if not path.is_file():
             raise DomainError(_("Nothing to import: upload the file again."))
         content = path.read_bytes()

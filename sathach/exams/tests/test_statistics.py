@@ -5,24 +5,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.core.management import call_command
 from django.test import SimpleTestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 
 from sathach.campaigns.models import Result
 from sathach.core.models import AuditEntry, Job
-from sathach.core.testing import BaseTestCase, World
+from sathach.core.testing import BaseTestCase, World, run_task_worker
 from sathach.exams.formats.base import Answer
 from sathach.exams.models import Attempt
 from sathach.exams.services.attempts import attempt_save_answers, attempt_start, attempt_submit
 from sathach.exams.services.bank import question_revise, version_to_parsed
 from sathach.exams.statistics import _flags, correlation, cronbach_alpha, session_statistics
 from sathach.exams.tests.factories import make_exam
-
-
-def run_worker() -> None:
-    """The library's database worker, until the queue is empty."""
-    call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False)
 
 
 class FormulaTestCase(SimpleTestCase):
@@ -119,7 +113,7 @@ class RegradeJobTestCase(AnsweredSession, TransactionTestCase):
         attempt.refresh_from_db()
         self.assertEqual(attempt.score, 4)  # nothing changes before the worker runs
 
-        run_worker()
+        run_task_worker()
 
         job.refresh_from_db()
         self.assertEqual((job.status, job.done, job.total, job.errors), ("done", 3, 3, []))
@@ -154,7 +148,7 @@ class StatisticsJobTestCase(AnsweredSession, TransactionTestCase):
         job = Job.objects.get(kind=Job.Kind.STATISTICS)
         self.assertRedirects(response, reverse("job-detail", args=[job.pk]))
 
-        run_worker()
+        run_task_worker()
 
         job.refresh_from_db()
         self.assertEqual((job.status, job.done, job.errors), ("done", 1, []))

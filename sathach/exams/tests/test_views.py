@@ -233,14 +233,14 @@ class QuestionImportPageTestCase(TransactionTestCase):
     def test_an_import_whose_file_is_gone_fails_on_the_job_page_and_stores_nothing(
         self,
     ) -> None:
-        from sathach.exams.jobs import pending_import_dir
+        from sathach.core.jobs import job_files_dir
         from sathach.exams.models import Question
 
         self.login(self.world.district_admin)
         self.upload("sample.gift")
         key = self.client.session["question_import"]["key"]
         self.client.post(reverse("question-import-confirm"))
-        (pending_import_dir() / key).unlink()  # e.g. cleaned away while the job waited
+        (job_files_dir() / key).unlink()  # e.g. cleaned away while the job waited
         call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False)
         job = Job.objects.get(kind=Job.Kind.QUESTION_IMPORT)
         self.assertEqual(job.status, Job.Status.FAILED)

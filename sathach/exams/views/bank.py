@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sathach.core.jobs import job_files_dir
 from sathach.core.permissions import Perm, require_perm
 from sathach.exams import formats
 from sathach.exams.forms import ImportForm
-from sathach.exams.jobs import pending_import_dir, question_import_start
+from sathach.exams.jobs import question_import_start
 from sathach.exams.models import MODULES, Difficulty, Question, QuestionBank
 from sathach.exams.selectors import question_html, questions_search
 from sathach.exams.services.bank import (
@@ -35,7 +36,7 @@ EXPORTS = {
 
 
 def _pending_dir() -> Path:
-    return pending_import_dir()
+    return job_files_dir()
 
 
 @require_perm(Perm.MANAGE_EXAMS)

@@ -6,19 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management import call_command
 from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
 
 from sathach.core.models import Job
-from sathach.core.testing import World
+from sathach.core.testing import World, run_task_worker
 from sathach.organization.models import Person
 from sathach.organization.tests.test_transfer import GOOD_PERSON, xlsx
 from sathach.organization.tests.test_transfer_views import upload
-
-
-def run_worker() -> None:
-    call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False)
 
 
 @override_settings(
@@ -39,7 +34,7 @@ class LargeImportTestCase(TransactionTestCase):
         self.assertRedirects(response, reverse("job-detail", args=[job.pk]))
         self.assertFalse(Person.objects.filter(full_name="Lê Thị Hồng").exists())
 
-        run_worker()
+        run_task_worker()
 
         job.refresh_from_db()
         self.assertEqual((job.status, job.done, job.total, job.errors), ("done", 2, 2, []))
@@ -53,7 +48,7 @@ class LargeImportTestCase(TransactionTestCase):
     def test_bad_rows_fail_the_job_with_their_row_and_column_and_store_nothing(self) -> None:
         people = Person.objects.count()
         self.post([GOOD_PERSON, ["", "Trương Thị Lan", "Nữ", "31618", "Văn thư", "12", ""]])
-        run_worker()
+        run_task_worker()
         job = Job.objects.get(kind=Job.Kind.PEOPLE_IMPORT)
         self.assertEqual(job.status, "failed")
         # The bad row with its row and column, then the verdict on the file.

@@ -4,23 +4,17 @@ import io
 import zipfile
 from typing import Any
 
-from django.core.management import call_command
 from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from sathach.core.models import Job
-from sathach.core.testing import World
+from sathach.core.testing import World, run_task_worker
 from sathach.reports.models import CertificateFile
 from sathach.reports.tests.certificates import PIN, TemporaryMedia, awarded_campaign
 from sathach.signatures.services import certificate_chain
 from sathach.signatures.trust import installed_trust_roots
 from sathach.signatures.validation import validate_pdf
-
-
-def run_worker() -> None:
-    """The library's worker, until the queue is empty."""
-    call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False)
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
@@ -56,7 +50,7 @@ class CertificateJobTestCase(TemporaryMedia, TransactionTestCase):
         self.assertContains(waiting, 'data-live-url="')
         self.assertContains(waiting, "0%")
 
-        run_worker()
+        run_task_worker()
 
         job.refresh_from_db()
         self.assertEqual(job.status, Job.Status.DONE)
@@ -100,7 +94,7 @@ class CertificateJobTestCase(TemporaryMedia, TransactionTestCase):
     def test_a_batch_left_waiting_too_long_refuses_its_pin(self) -> None:
         self.start()
         with override_settings(SIGNING_JOB_TTL=-1):
-            run_worker()
+            run_task_worker()
         job = Job.objects.get()
         self.assertEqual(job.status, Job.Status.FAILED)
         self.assertIn("nhập lại mã PIN", job.errors[0])
@@ -109,7 +103,7 @@ class CertificateJobTestCase(TemporaryMedia, TransactionTestCase):
 
     def test_only_district_roles_reach_the_certificates(self) -> None:
         self.start()
-        run_worker()
+        run_task_worker()
         job = Job.objects.get()
         stored = CertificateFile.objects.first()
         assert stored is not None
