@@ -17,7 +17,8 @@ from functools import cache as memoize
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -153,11 +154,30 @@ def _clean_response(response: Any) -> Any:
     return response
 
 
-# The two statements of an autosave, written out: building them with the ORM took longer than
-# running them, on the request that every examinee sends for every answer. The write is the
-# conditional AttemptItem.objects.filter(..., seq__lt=seq).update(...) for every answer at
-# once: on PostgreSQL one statement over the unnested answers, prepared once per connection;
-# on SQLite the same update run for each answer by one executemany.
+# The autosave, written out: building it with the ORM took longer than running it, on the
+# request that every examinee sends for every answer. The write is the conditional
+# AttemptItem.objects.filter(..., seq__lt=seq).update(...) for every answer of the request.
+#
+# On PostgreSQL it is one statement, prepared once per connection: it reads the attempt and,
+# in the same snapshot, writes the answers when the token matches and the attempt is open
+# (the conditions of _state() == "open"); the row it returns tells the state to answer. On
+# SQLite, the read, then the update run for each answer by one executemany.
+SAVE_POSTGRESQL = """
+WITH a AS (
+    SELECT a.status, a.token, a.deadline, s.status AS session_status
+    FROM exams_attempt a JOIN exams_examsession s ON s.id = a.session_id
+    WHERE a.id = %(attempt)s
+), w AS (
+    UPDATE exams_attemptitem AS i
+    SET response = v.r, seq = v.s, flagged = v.f, saved_at = %(now)s
+    FROM a, jsonb_to_recordset(%(answers)s::jsonb) AS v(p integer, s integer, r jsonb, f boolean)
+    WHERE a.token = %(token)s
+        AND a.status = %(in_progress)s AND a.session_status <> %(paused)s
+        AND (a.deadline IS NULL OR a.deadline >= %(open_after)s)
+        AND i.attempt_id = %(attempt)s AND i.position = v.p AND i.seq < v.s
+)
+SELECT status, token, deadline, session_status FROM a
+"""
 SAVE_READ = (
     "SELECT a.status, a.token, a.deadline, s.status"
     " FROM exams_attempt a JOIN exams_examsession s ON s.id = a.session_id WHERE a.id = %s"
@@ -166,13 +186,9 @@ SAVE_WRITE = (
     "UPDATE exams_attemptitem SET response = %s, seq = %s, flagged = %s, saved_at = %s"
     " WHERE attempt_id = %s AND position = %s AND seq < %s"
 )
-SAVE_WRITE_POSTGRESQL = (
-    "UPDATE exams_attemptitem AS i SET response = v.r::jsonb, seq = v.s, flagged = v.f,"
-    " saved_at = %s"
-    " FROM unnest(%s::integer[], %s::integer[], %s::text[], %s::boolean[]) AS v(p, s, r, f)"
-    " WHERE i.attempt_id = %s AND i.position = v.p AND i.seq < v.s"
-)
 MAX_ANSWERS_PER_SAVE = 200
+MAX_POSITION = 32767  # the column's smallint
+MAX_SEQ = 2**31 - 1  # and integer
 
 
 @dataclass(frozen=True)
@@ -196,6 +212,8 @@ def _parse_answers(answers: list[Any]) -> dict[int, _Answer]:
             )
         except (KeyError, TypeError, ValueError):
             continue
+        if not (0 < item.position <= MAX_POSITION and 0 < item.seq <= MAX_SEQ):
+            continue
         kept = parsed.get(item.position)
         if kept is None or item.seq > kept.seq:
             parsed[item.position] = item
@@ -214,44 +232,61 @@ def _prepared_cursor_class() -> type[Any]:
     return PreparedCursor
 
 
-def _save_cursor() -> Any:
+def _save_cursor(db: BaseDatabaseWrapper) -> Any:
     """A cursor for the autosave. On PostgreSQL it binds on the server and prepares its
-    statements (Django's own cursors bind on the client and leave preparing off, for the
+    statement (Django's own cursors bind on the client and leave preparing off, for the
     sake of connection poolers); it still goes through Django's wrapper, so that errors,
     logging and the query count behave as for any other query."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    raw = _prepared_cursor_class()(connection.connection)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(raw)
-    return connection.make_cursor(raw)
+    if db.vendor != "postgresql":
+        return db.cursor()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    raw = _prepared_cursor_class()(db.connection)
+    if db.queries_logged:
+        return db.make_debug_cursor(raw)
+    return db.make_cursor(raw)
 
 
-def _write_answers(
-    cursor: Any, attempt_id: int, saved_at: datetime, answers: list[_Answer]
-) -> None:
-    if connection.vendor == "postgresql":
-        cursor.execute(
-            SAVE_WRITE_POSTGRESQL,
-            [
-                saved_at,
-                [a.position for a in answers],
-                [a.seq for a in answers],
-                [None if a.response is None else json.dumps(a.response) for a in answers],
-                [a.flagged for a in answers],
-                attempt_id,
-            ],
-        )
-        return
+def _save_postgresql(
+    cursor: Any, attempt_id: int, token: str, now: datetime, answers: list[_Answer]
+) -> Any:
+    cursor.execute(
+        SAVE_POSTGRESQL,
+        {
+            "attempt": attempt_id,
+            "token": token,
+            "now": now,
+            "open_after": now - GRACE,
+            "in_progress": Attempt.Status.IN_PROGRESS.value,
+            "paused": ExamSession.Status.PAUSED.value,
+            "answers": json.dumps(
+                [{"p": a.position, "s": a.seq, "r": a.response, "f": a.flagged} for a in answers],
+                separators=(",", ":"),
+            ),
+        },
+    )
+    return cursor.fetchone()
+
+
+def _save_sqlite(
+    db: BaseDatabaseWrapper,
+    cursor: Any,
+    attempt_id: int,
+    token: str,
+    now: datetime,
+    answers: list[_Answer],
+) -> Any:
+    cursor.execute(SAVE_READ, [attempt_id])
+    row = cursor.fetchone()
+    if row is None or not answers or _row_state(db, row, token, now)[0] != "open":
+        return row
     field = AttemptItem._meta.get_field("response")
-    stamp = AttemptItem._meta.get_field("saved_at").get_db_prep_save(saved_at, connection)
+    stamp = AttemptItem._meta.get_field("saved_at").get_db_prep_save(now, db)
     cursor.executemany(
         SAVE_WRITE,
         [
             [
-                field.get_db_prep_save(a.response, connection),
+                field.get_db_prep_save(a.response, db),
                 a.seq,
                 a.flagged,
                 stamp,
@@ -262,39 +297,50 @@ def _write_answers(
             for a in answers
         ],
     )
+    return row
+
+
+def _row_state(
+    db: BaseDatabaseWrapper, row: Any, token: str, now: datetime
+) -> tuple[str, datetime | None]:
+    """The state a save answers from the attempt's row, and the attempt's deadline."""
+    status, stored_token, deadline, session_status = row
+    if isinstance(deadline, str):  # SQLite without a column type to convert it
+        deadline = datetime.fromisoformat(deadline)
+    if deadline is not None and timezone.is_naive(deadline):
+        deadline = timezone.make_aware(deadline, db.timezone)
+    if not hmac.compare_digest(stored_token, token):
+        return "taken_over", deadline
+    return _state(status, session_status, deadline, now), deadline
 
 
 def attempt_save_answers(
     *, attempt_id: int, token: str, answers: list[dict[str, Any]]
 ) -> SaveOutcome:
-    """Store answers as the browser gives them: one read of the attempt, then one
-    conditional update that changes a slot only when the client's sequence number is newer
-    than the stored one. A retried or late save is acknowledged and changes nothing, so the
-    browser may resend freely."""
+    """Store answers as the browser gives them: one query on PostgreSQL (two on SQLite)
+    that reads the attempt and changes a slot only when the attempt is open, the token is
+    the attempt's and the client's sequence number is newer than the stored one. A retried
+    or late save is acknowledged and changes nothing, so the browser may resend freely."""
     now = timezone.now()
-    with _save_cursor() as cursor:
-        cursor.execute(SAVE_READ, [attempt_id])
-        row = cursor.fetchone()
-        if row is None:
-            return SaveOutcome(state="unknown")
-        status, stored_token, deadline, session_status = row
-        if not hmac.compare_digest(stored_token, token):
-            return SaveOutcome(state="taken_over")
-        if isinstance(deadline, str):  # SQLite without a column type to convert it
-            deadline = datetime.fromisoformat(deadline)
-        if deadline is not None and timezone.is_naive(deadline):
-            deadline = timezone.make_aware(deadline, connection.timezone)
-        state = _state(status, session_status, deadline, now)
-        parsed = _parse_answers(answers) if state == "open" else {}
-        if parsed:
-            _write_answers(cursor, attempt_id, now, list(parsed.values()))
+    parsed = _parse_answers(answers)
+    db = connections[DEFAULT_DB_ALIAS]
+    with _save_cursor(db) as cursor:
+        if db.vendor == "postgresql":
+            row = _save_postgresql(cursor, attempt_id, token, now, list(parsed.values()))
+        else:
+            row = _save_sqlite(db, cursor, attempt_id, token, now, list(parsed.values()))
+    if row is None:
+        return SaveOutcome(state="unknown")
+    state, deadline = _row_state(db, row, token, now)
     if state == "overdue":
         attempt_submit(actor=None, attempt=Attempt(pk=attempt_id), by=Attempt.SubmittedBy.DEADLINE)
         return SaveOutcome(state="submitted")
     return SaveOutcome(
         state=state,
         seconds_left=_seconds_left(deadline, now),
-        acknowledged={position: answer.seq for position, answer in parsed.items()},
+        acknowledged=(
+            {position: answer.seq for position, answer in parsed.items()} if state == "open" else {}
+        ),
     )
 
 

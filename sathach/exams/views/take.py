@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -16,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sathach.core.errors import DomainError
 from sathach.core.permissions import Perm, require_perm
+from sathach.exams.autosave import autosave_reply
 from sathach.exams.models import Attempt, ExamSession, blueprint_of
 from sathach.exams.selectors import (
     attempt_page_items,
@@ -25,14 +23,11 @@ from sathach.exams.selectors import (
     review_allowed,
 )
 from sathach.exams.services.attempts import (
-    attempt_save_answers,
     attempt_start,
     attempt_state,
     attempt_submit,
     attempt_take_over,
 )
-
-MAX_BODY = 256 * 1024
 
 
 @require_perm(Perm.TAKE_EXAM)
@@ -93,35 +88,13 @@ def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _state_json(
-    outcome_state: str, seconds_left: int, acknowledged: dict[int, int]
-) -> JsonResponse:
-    return JsonResponse(
-        {
-            "state": outcome_state,
-            "left": seconds_left,
-            "ack": {str(k): v for k, v in acknowledged.items()},
-        }
-    )
-
-
 @csrf_exempt  # authenticated by the attempt's token in the body, not by a cookie
 @require_POST
 def attempt_save(request: HttpRequest, pk: int) -> HttpResponse:
-    """Autosave: {"t": token, "a": [{"p": position, "s": seq, "r": response, "f": flagged}]}.
-    Answers {"state", "left", "ack": {position: seq}}. Idempotent; see attempt_save_answers."""
-    if len(request.body) > MAX_BODY:
-        return JsonResponse({"state": "error"}, status=413)
-    try:
-        body: Any = json.loads(request.body)
-        token = str(body["t"])
-        answers = body.get("a") or []
-        if not isinstance(answers, list):
-            raise ValueError
-    except (ValueError, KeyError, TypeError):
-        return JsonResponse({"state": "error"}, status=400)
-    outcome = attempt_save_answers(attempt_id=pk, token=token, answers=answers)
-    return _state_json(outcome.state, outcome.seconds_left, outcome.acknowledged)
+    """Autosave through Django's request cycle; production serves the same reply before it
+    (sathach.exams.autosave)."""
+    status, data = autosave_reply(pk, request.body)
+    return JsonResponse(data, status=status)
 
 
 @require_POST
