@@ -102,8 +102,10 @@ def audit_log(
     unit: Any = None,
     summary: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain. Call it inside the service's transaction."""
-    with transaction.atomic():
+    """Append one entry to the chain. Call it inside the service's transaction, as late in
+    it as the service allows: the chain's head stays locked until the commit. (No savepoint of
+    its own: whatever fails here fails the service's transaction.)"""
+    with transaction.atomic(savepoint=False):
         head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
         user = actor if getattr(actor, "is_authenticated", False) else None
         if obj is not None and unit is None:

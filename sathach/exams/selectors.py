@@ -10,13 +10,14 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import nh3
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from sathach.campaigns.models import Campaign
@@ -63,13 +64,12 @@ class Choice:
 
 @dataclass
 class PageItem:
-    """One slot as the examinee sees it: no weights, no feedback, no key."""
+    """One slot as the examinee sees it: no weights, no feedback, no key. `body` is the
+    question's text and its inputs (see question_body)."""
 
     position: int
     type: str
-    text: SafeString
-    choices: list[Choice] = field(default_factory=list)
-    prompts: list[tuple[str, str]] = field(default_factory=list)  # (index, prompt)
+    body: SafeString
     response: Any = None
     seq: int = 0
     flagged: bool = False
@@ -80,36 +80,102 @@ class PageItem:
         return "" if self.response is None else json.dumps(self.response, ensure_ascii=False)
 
 
-def attempt_page_items(attempt: Attempt) -> list[PageItem]:
-    items = attempt.items.select_related("version").prefetch_related("version__images")
-    page = []
-    for item in items:
-        version = item.version
-        data = version.data
-        entry = PageItem(
-            position=item.position,
-            type=version.type,
-            text=question_html(version),
-            response=item.response,
-            seq=item.seq,
-            flagged=item.flagged,
-            answered=is_answered(version.type, item.response),
+# The exam page of every examinee is built at the opening, all at once: what a question
+# shows in a given order is made once per process, keyed by everything it is made of (a
+# version never changes, editing makes a new one; the key holds its content all the same,
+# so that a reused number, as in a test database, cannot show another question). The bound
+# only limits the memory.
+_BODY_CACHE_SIZE = 20_000
+_bodies: dict[tuple[Any, ...], SafeString] = {}
+
+
+def question_body(
+    version_id: int, kind: str, text: str, text_format: str, data: dict[str, Any], order: list[int]
+) -> SafeString:
+    """A question's text and inputs, in the options' order of this slot. Inputs are named
+    after the version (one per slot of an attempt), so that the same HTML serves every
+    examinee who drew the question in the same order."""
+    choices: list[Choice] = []
+    prompts: list[tuple[str, str]] = []
+    if kind in ("single", "multiple"):
+        answers = data.get("answers", [])
+        indexes = order or list(range(len(answers)))
+        choices = [Choice(str(i), answers[i]["text"]) for i in indexes]
+    elif kind == "matching":
+        pairs = data.get("pairs", [])
+        indexes = order or list(range(len(pairs)))
+        seen: list[str] = []
+        for i in indexes:
+            if pairs[i]["answer"] not in seen:
+                seen.append(pairs[i]["answer"])
+        choices = [Choice(label, label) for label in seen]
+        prompts = [(str(i), pair["prompt"]) for i, pair in enumerate(pairs)]
+    key = (
+        version_id,
+        kind,
+        text,
+        text_format,
+        tuple((c.value, c.label) for c in choices),
+        tuple(prompts),
+        translation.get_language() or "",
+    )
+    body = _bodies.get(key)
+    if body is None:
+        shown = (
+            question_html(QuestionVersion.objects.get(pk=version_id))
+            if text_format == "html"
+            else question_html(QuestionVersion(text=text, text_format=text_format))
         )
-        if version.type in ("single", "multiple"):
-            answers = data.get("answers", [])
-            order = item.order or list(range(len(answers)))
-            entry.choices = [Choice(str(i), answers[i]["text"]) for i in order]
-        elif version.type == "matching":
-            pairs = data.get("pairs", [])
-            order = item.order or list(range(len(pairs)))
-            seen: list[str] = []
-            for i in order:
-                if pairs[i]["answer"] not in seen:
-                    seen.append(pairs[i]["answer"])
-            entry.choices = [Choice(text, text) for text in seen]
-            entry.prompts = [(str(i), pair["prompt"]) for i, pair in enumerate(pairs)]
-        page.append(entry)
-    return page
+        context = {
+            "name": f"v{version_id}",
+            "type": kind,
+            "text": shown,
+            "choices": choices,
+            "prompts": prompts,
+        }
+        body = mark_safe(render_to_string("exams/_question.html", context))  # noqa: S308 - a template's output
+        if len(_bodies) >= _BODY_CACHE_SIZE:
+            _bodies.clear()
+        _bodies[key] = body
+    return body
+
+
+def attempt_page_items(attempt: Attempt) -> list[PageItem]:
+    slots = attempt.items.order_by("position").values_list(
+        "position",
+        "response",
+        "seq",
+        "flagged",
+        "order",
+        "version_id",
+        "version__type",
+        "version__text",
+        "version__text_format",
+        "version__data",
+    )
+    return [
+        PageItem(
+            position=position,
+            type=kind,
+            body=question_body(version_id, kind, text, text_format, data, order),
+            response=response,
+            seq=seq,
+            flagged=flagged,
+            answered=is_answered(kind, response),
+        )
+        for (
+            position,
+            response,
+            seq,
+            flagged,
+            order,
+            version_id,
+            kind,
+            text,
+            text_format,
+            data,
+        ) in slots
+    ]
 
 
 def get_attempt_for_examinee(user: Any, pk: int) -> Attempt:

@@ -363,7 +363,8 @@ def _questions(html: str) -> list[tuple[int, str, list[int]]]:
     for match in FIELDSET.finditer(html):
         position = int(match.group(1))
         end = html.find("</fieldset>", match.end())
-        values = re.findall(rf'name="q{position}" value="(\d+)"', html[match.end() : end])
+        radios = r'<input type="radio" name="[^"]+" value="(\d+)"'
+        values = re.findall(radios, html[match.end() : end])
         found.append((position, match.group(2), [int(v) for v in values]))
     return found
 

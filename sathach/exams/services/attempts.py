@@ -352,18 +352,21 @@ def _percent(score: Decimal, maximum: Decimal) -> Decimal:
 
 def attempt_grade(attempt: Attempt) -> None:
     """Grade every slot from its stored answer and the key of its question version."""
-    items = list(attempt.items.select_related("version"))
+    slots = attempt.items.values_list("pk", "response", "mark", "version__type", "version__data")
     by_fraction: dict[Decimal, list[int]] = defaultdict(list)
-    for item in items:
-        item.fraction = grade(item.version.type, item.version.data, item.response)
-        by_fraction[item.fraction].append(item.pk)
+    score = Decimal(0)
+    maximum = Decimal(0)
+    for pk, response, mark, kind, data in slots:
+        fraction = grade(kind, data, response)
+        by_fraction[fraction].append(pk)
+        score += fraction * mark
+        maximum += mark
     # One update per distinct fraction (mostly two: right and wrong) instead of bulk_update's
     # CASE over every slot, which took most of the submission's time at the end of a test.
     for fraction, pks in by_fraction.items():
         AttemptItem.objects.filter(pk__in=pks).update(fraction=fraction)
-    score = sum((item.fraction * item.mark for item in items if item.fraction), Decimal(0))
     attempt.score = score.quantize(Decimal("0.001"))
-    attempt.max_score = sum((item.mark for item in items), Decimal(0))
+    attempt.max_score = maximum
     attempt.percent = _percent(score, attempt.max_score)
     attempt.passed = attempt.percent >= blueprint_of(attempt.session.campaign).pass_mark
 
@@ -422,6 +425,10 @@ def attempt_submit(*, actor: Any, attempt: Attempt, by: str) -> Attempt:
                 "passed",
             ]
         )
+        # The campaign's result, then the audit entry: the audit chain is one row locked
+        # until the commit, so what every submission at the end of a session writes to it
+        # comes last, and submissions wait on each other for as short a time as possible.
+        _record(actor, attempt)
         audit_log(
             actor=actor,
             action=AuditAction.ATTEMPT_SUBMITTED,
@@ -429,7 +436,6 @@ def attempt_submit(*, actor: Any, attempt: Attempt, by: str) -> Attempt:
             unit=attempt.person.unit,
             summary={"by": by, "score": str(attempt.score), "percent": str(attempt.percent)},
         )
-        _record(actor, attempt)
     return attempt
 
 
