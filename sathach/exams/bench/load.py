@@ -12,8 +12,8 @@ Each examinee:
    every 15 s, so at a random moment within 15 s), the examinee types the code (one think
    time) and gets the test page; then answers every question through the autosave
    endpoint, one answer per request with a think time before each, and changes a fifth of
-   them afterwards with a newer sequence number; the page's 30 s heartbeat is sent as the
-   browser sends it;
+   them afterwards with a newer sequence number; the page's heartbeat is sent as the
+   browser sends it, after 30 s without an answer from the server;
 3. once everyone has answered, submits at a random moment within one minute and opens the
    review page.
 
@@ -254,12 +254,12 @@ class Run:
             others = [c for c in examinee.choices[position] if c != previous]
             picks.append((position, rng.choice(others or [previous])))
         save_url = f"/thi/{examinee.attempt_id}/luu/"
-        last_beat = time.monotonic()
+        last_heard = time.monotonic()
         beats = self.plan.think_ms > 0
         for position, choice in picks:
             await self.think(examinee)
-            if beats and time.monotonic() - last_beat >= self.plan.heartbeat_seconds:
-                last_beat = time.monotonic()
+            if beats and time.monotonic() - last_heard >= self.plan.heartbeat_seconds:
+                last_heard = time.monotonic()
                 beat = await self.call(
                     browser.post_json(save_url, {"t": examinee.token, "a": []}), fatal=False
                 )
@@ -278,6 +278,7 @@ class Run:
             self.saves += 1
             if saved is None:
                 continue
+            last_heard = time.monotonic()
             self.save_times.append(began)
             data = _json(saved)
             if data.get("state") == "open" and data.get("ack", {}).get(str(position)) == (

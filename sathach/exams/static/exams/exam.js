@@ -17,6 +17,7 @@
   var sending = false;
   var retryMs = 1000;
   var timer = null;
+  var lastHeard = Date.now(); // the last answer from the server
 
   function load() {
     try {
@@ -151,6 +152,7 @@
       .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
       .then(function (data) {
         sending = false;
+        lastHeard = Date.now();
         retryMs = 1000;
         Object.keys(data.ack || {}).forEach(function (pos) {
           var p = store.pending[pos];
@@ -208,12 +210,14 @@
   }
   setInterval(tick, 1000);
   tick();
-  // A heartbeat: the server tells about pauses, extra time and another computer.
-  setInterval(function () { if (!sending && !pendingList().length) {
+  // A heartbeat after 30 s without a word from the server (every save's answer says the same):
+  // the server tells about pauses, extra time and another computer.
+  setInterval(function () { if (!sending && !pendingList().length && Date.now() - lastHeard >= 30000) {
+    lastHeard = Date.now();
     fetch(saveUrl, { method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ t: token, a: [] }), credentials: "same-origin" })
       .then(function (r) { return r.json(); }).then(handle).catch(function () { status("offline"); });
-  } }, 30000);
+  } }, 5000);
 
   var summary = document.getElementById("summary");
   document.getElementById("submit-open").addEventListener("click", function () {
