@@ -7,6 +7,11 @@ connection each time. The bench measured the difference: see docs/PERFORMANCE.md
 """
 
 wsgi_app = "sathach.wsgi"
+# Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new
+# connections evenly over them. A threaded worker keeps the connections it accepted, so on a
+# shared socket the first workers to wake up took more than their share of the examinees'
+# kept-alive connections, and the busiest worker set the pace (docs/PERFORMANCE.md).
+reuse_port = True
 worker_class = "gthread"
 threads = 4
 keepalive = 30  # seconds; above nginx's upstream keepalive_timeout (see DEPLOYMENT.md)
