@@ -20,6 +20,7 @@ from sathach.campaigns.models import (
     Result,
     SigningDevice,
 )
+from sathach.core.errors import DomainError
 from sathach.core.permissions import units_for_user
 from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person
 
@@ -329,3 +330,20 @@ def rank_document(document: dict[str, Any]) -> dict[str, Any]:
             }
         )
     return output
+
+
+def campaign_by_code(code: str, unit_code: str | None = None) -> Campaign:
+    """The campaign a command names by its code (and, when two units issued campaigns with
+    the same code, by its issuing unit's official code)."""
+    campaigns = Campaign.objects.filter(code=code).select_related("issuing_unit")
+    if unit_code:
+        campaigns = campaigns.filter(issuing_unit__code=unit_code)
+    found = list(campaigns[:2])
+    if not found:
+        raise DomainError(_("No campaign has the code %(code)s.") % {"code": code})
+    if len(found) > 1:
+        raise DomainError(
+            _("Several campaigns have the code %(code)s: name the issuing unit with --unit.")
+            % {"code": code}
+        )
+    return found[0]

@@ -8,7 +8,8 @@ from tempfile import TemporaryDirectory
 from django.core.management import CommandError, call_command
 
 from sathach.campaigns.models import Campaign
-from sathach.campaigns.services import result_record
+from sathach.campaigns.selectors import campaign_by_code
+from sathach.campaigns.services import campaign_create, result_record
 from sathach.campaigns.tests.factories import make_campaign
 from sathach.campaigns.tests.test_rank_command import run_rank
 from sathach.core.testing import BaseTestCase
@@ -44,5 +45,19 @@ class CampaignRankCommandTestCase(BaseTestCase):
         self.assertEqual(json.loads(from_file.stdout), stored)
 
     def test_an_unknown_code_is_a_clear_error(self) -> None:
-        with self.assertRaises(CommandError):
+        with self.assertRaisesMessage(CommandError, "Không có đợt thi đua nào mang số 99/KH."):
             self.call("rank", "99/KH")
+
+    def test_a_code_two_units_used_needs_the_issuing_unit(self) -> None:
+        ours = make_campaign(self.world)
+        theirs = campaign_create(
+            actor=self.world.outsider,
+            code=ours.code,
+            title="Kế hoạch của huyện Long Phú",
+            issuing_unit=self.world.other_district,
+            issued_on=ours.issued_on,
+        )
+        with self.assertRaisesMessage(CommandError, "--unit"):
+            self.call("rank", ours.code)
+        self.assertEqual(campaign_by_code(ours.code, "945"), ours)
+        self.assertEqual(campaign_by_code(ours.code, "946"), theirs)

@@ -6,10 +6,9 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.translation import gettext as _
 
-from sathach.campaigns.models import Campaign
-from sathach.campaigns.selectors import campaign_ranking, ranking_input
+from sathach.campaigns.selectors import campaign_by_code, campaign_ranking, ranking_input
+from sathach.core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -31,18 +30,10 @@ class Command(BaseCommand):
         export.add_argument("--unit", help="official code of the issuing unit")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        campaigns = Campaign.objects.filter(code=options["code"])
-        if options.get("unit"):
-            campaigns = campaigns.filter(issuing_unit__code=options["unit"])
-        found = list(campaigns[:2])
-        if not found:
-            raise CommandError(_("No campaign has the code %(code)s.") % {"code": options["code"]})
-        if len(found) > 1:
-            raise CommandError(
-                _("Several campaigns have the code %(code)s: name the issuing unit with --unit.")
-                % {"code": options["code"]}
-            )
-        campaign = found[0]
+        try:
+            campaign = campaign_by_code(options["code"], options.get("unit"))
+        except DomainError as error:
+            raise CommandError(error.message) from error
         if options["action"] == "export-input":
             self.stdout.write(json.dumps(ranking_input(campaign), ensure_ascii=False, indent=1))
             return

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from sathach.campaigns.models import Campaign
+from sathach.campaigns.selectors import campaign_by_code
 from sathach.core.errors import DomainError
 from sathach.reports.awards import award_certificates_write
 
@@ -35,17 +35,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        campaigns = Campaign.objects.filter(code=options["code"]).select_related("issuing_unit")
-        if options["unit"]:
-            campaigns = campaigns.filter(issuing_unit__code=options["unit"])
-        found = list(campaigns[:2])
-        if not found:
-            raise CommandError(_("No campaign with the code %(code)s.") % {"code": options["code"]})
-        if len(found) > 1:
-            raise CommandError(
-                _("Several units have a campaign %(code)s; name the issuing unit with --unit.")
-                % {"code": options["code"]}
-            )
+        try:
+            campaign = campaign_by_code(options["code"], options.get("unit"))
+        except DomainError as error:
+            raise CommandError(error.message) from error
         if options["pin_file"]:
             try:
                 lines = options["pin_file"].read_text().splitlines()
@@ -56,7 +49,7 @@ class Command(BaseCommand):
             pin = getpass.getpass(_("PIN of the district Chairman's certificate: "))
         try:
             written = award_certificates_write(
-                actor="command", campaign=found[0], pin=pin, out_dir=options["out"]
+                actor="command", campaign=campaign, pin=pin, out_dir=options["out"]
             )
         except DomainError as error:
             raise CommandError(error.message) from None

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from sathach.campaigns.models import Campaign
+from sathach.campaigns.selectors import campaign_by_code
 from sathach.core.errors import DomainError
 from sathach.reports.exporters import EXPORTERS
 from sathach.reports.selectors import district_scope
@@ -33,18 +33,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        campaigns = Campaign.objects.filter(code=options["code"]).select_related("issuing_unit")
-        if options["unit"]:
-            campaigns = campaigns.filter(issuing_unit__code=options["unit"])
-        found = list(campaigns[:2])
-        if not found:
-            raise CommandError(_("No campaign with the code %(code)s.") % {"code": options["code"]})
-        if len(found) > 1:
-            raise CommandError(
-                _("Several units have a campaign %(code)s; name the issuing unit with --unit.")
-                % {"code": options["code"]}
-            )
-        campaign = found[0]
+        try:
+            campaign = campaign_by_code(options["code"], options.get("unit"))
+        except DomainError as error:
+            raise CommandError(error.message) from error
         out: Path = options["out"]
         out.mkdir(parents=True, exist_ok=True)
         scope = district_scope(campaign)
