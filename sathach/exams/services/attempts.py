@@ -11,7 +11,7 @@ import hmac
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache as memoize
 from typing import Any
@@ -151,32 +151,46 @@ def _clean_response(response: Any) -> Any:
             raise ValueError("too long")
         if isinstance(value, list | dict) and len(value) > 20:
             raise ValueError("too many")
+    if _holds_nul(response):  # PostgreSQL's jsonb cannot store it
+        raise ValueError("NUL character")
     return response
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 # The autosave, written out: building it with the ORM took longer than running it, on the
 # request that every examinee sends for every answer. The write is the conditional
 # AttemptItem.objects.filter(..., seq__lt=seq).update(...) for every answer of the request.
 #
-# On PostgreSQL it is one statement, prepared once per connection: it reads the attempt and,
-# in the same snapshot, writes the answers when the token matches and the attempt is open
-# (the conditions of _state() == "open"); the row it returns tells the state to answer. On
-# SQLite, the read, then the update run for each answer by one executemany.
+# On PostgreSQL it is one statement, prepared once per connection, for one save or for a
+# batch of saves of different attempts (save_batches): it reads the attempts and, in the same
+# snapshot, writes the answers of each attempt whose token matches and which is open (the
+# conditions of _state() == "open"); the rows it returns tell each save the state to answer.
+# On SQLite, the read, then the update run for each answer by one executemany.
 SAVE_POSTGRESQL = """
 WITH a AS (
-    SELECT a.status, a.token, a.deadline, s.status AS session_status
-    FROM exams_attempt a JOIN exams_examsession s ON s.id = a.session_id
-    WHERE a.id = %(attempt)s
+    SELECT a.id, a.status, a.token, a.deadline, s.status AS session_status,
+        a.token = r.token AND a.status = %(in_progress)s AND s.status <> %(paused)s
+            AND (a.deadline IS NULL OR a.deadline >= %(open_after)s) AS open
+    FROM unnest(%(attempts)s::bigint[], %(tokens)s::text[]) AS r(id, token)
+    JOIN exams_attempt a ON a.id = r.id
+    JOIN exams_examsession s ON s.id = a.session_id
 ), w AS (
     UPDATE exams_attemptitem AS i
     SET response = v.r, seq = v.s, flagged = v.f, saved_at = %(now)s
-    FROM a, jsonb_to_recordset(%(answers)s::jsonb) AS v(p integer, s integer, r jsonb, f boolean)
-    WHERE a.token = %(token)s
-        AND a.status = %(in_progress)s AND a.session_status <> %(paused)s
-        AND (a.deadline IS NULL OR a.deadline >= %(open_after)s)
-        AND i.attempt_id = %(attempt)s AND i.position = v.p AND i.seq < v.s
+    FROM a, jsonb_to_recordset(%(answers)s::jsonb)
+        AS v(k bigint, p integer, s integer, r jsonb, f boolean)
+    WHERE a.open AND v.k = a.id AND i.attempt_id = a.id AND i.position = v.p AND i.seq < v.s
 )
-SELECT status, token, deadline, session_status FROM a
+SELECT id, status, token, deadline, session_status FROM a
 """
 SAVE_READ = (
     "SELECT a.status, a.token, a.deadline, s.status"
@@ -192,25 +206,27 @@ MAX_SEQ = 2**31 - 1  # and integer
 
 
 @dataclass(frozen=True)
-class _Answer:
+class Answer:
+    """One answer of a save, as parse_answers checked it."""
+
     position: int
     seq: int
     response: Any
     flagged: bool
 
 
-def _parse_answers(answers: list[Any]) -> dict[int, _Answer]:
+def parse_answers(answers: list[Any]) -> dict[int, Answer]:
     """The well-formed answers of a save, the newest one per question; others are skipped."""
-    parsed: dict[int, _Answer] = {}
+    parsed: dict[int, Answer] = {}
     for answer in answers[:MAX_ANSWERS_PER_SAVE]:
         try:
-            item = _Answer(
+            item = Answer(
                 position=int(answer["p"]),
                 seq=int(answer["s"]),
                 response=_clean_response(answer.get("r")),
                 flagged=bool(answer.get("f", False)),
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, RecursionError):
             continue
         if not (0 < item.position <= MAX_POSITION and 0 < item.seq <= MAX_SEQ):
             continue
@@ -247,25 +263,35 @@ def _save_cursor(db: BaseDatabaseWrapper) -> Any:
     return db.make_cursor(raw)
 
 
+def save_postgresql_params(
+    saves: list[tuple[int, str, list[Answer]]], now: datetime
+) -> dict[str, Any]:
+    """SAVE_POSTGRESQL's parameters for saves (attempt, token, answers), at most one per
+    attempt so that no slot is written twice by one statement."""
+    return {
+        "attempts": [attempt for attempt, _token, _answers in saves],
+        "tokens": [token for _attempt, token, _answers in saves],
+        "now": now,
+        "open_after": now - GRACE,
+        "in_progress": Attempt.Status.IN_PROGRESS.value,
+        "paused": ExamSession.Status.PAUSED.value,
+        "answers": json.dumps(
+            [
+                {"k": attempt, "p": a.position, "s": a.seq, "r": a.response, "f": a.flagged}
+                for attempt, _token, answers in saves
+                for a in answers
+            ],
+            separators=(",", ":"),
+        ),
+    }
+
+
 def _save_postgresql(
-    cursor: Any, attempt_id: int, token: str, now: datetime, answers: list[_Answer]
+    cursor: Any, attempt_id: int, token: str, now: datetime, answers: list[Answer]
 ) -> Any:
-    cursor.execute(
-        SAVE_POSTGRESQL,
-        {
-            "attempt": attempt_id,
-            "token": token,
-            "now": now,
-            "open_after": now - GRACE,
-            "in_progress": Attempt.Status.IN_PROGRESS.value,
-            "paused": ExamSession.Status.PAUSED.value,
-            "answers": json.dumps(
-                [{"p": a.position, "s": a.seq, "r": a.response, "f": a.flagged} for a in answers],
-                separators=(",", ":"),
-            ),
-        },
-    )
-    return cursor.fetchone()
+    cursor.execute(SAVE_POSTGRESQL, save_postgresql_params([(attempt_id, token, answers)], now))
+    row = cursor.fetchone()
+    return None if row is None else row[1:]
 
 
 def _save_sqlite(
@@ -274,11 +300,11 @@ def _save_sqlite(
     attempt_id: int,
     token: str,
     now: datetime,
-    answers: list[_Answer],
+    answers: list[Answer],
 ) -> Any:
     cursor.execute(SAVE_READ, [attempt_id])
     row = cursor.fetchone()
-    if row is None or not answers or _row_state(db, row, token, now)[0] != "open":
+    if row is None or not answers or _row_state(row, token, now)[0] != "open":
         return row
     field = AttemptItem._meta.get_field("response")
     stamp = AttemptItem._meta.get_field("saved_at").get_db_prep_save(now, db)
@@ -300,15 +326,13 @@ def _save_sqlite(
     return row
 
 
-def _row_state(
-    db: BaseDatabaseWrapper, row: Any, token: str, now: datetime
-) -> tuple[str, datetime | None]:
+def _row_state(row: Any, token: str, now: datetime) -> tuple[str, datetime | None]:
     """The state a save answers from the attempt's row, and the attempt's deadline."""
     status, stored_token, deadline, session_status = row
     if isinstance(deadline, str):  # SQLite without a column type to convert it
         deadline = datetime.fromisoformat(deadline)
-    if deadline is not None and timezone.is_naive(deadline):
-        deadline = timezone.make_aware(deadline, db.timezone)
+    if deadline is not None and timezone.is_naive(deadline):  # SQLite stores UTC
+        deadline = timezone.make_aware(deadline, UTC)
     if not hmac.compare_digest(stored_token, token):
         return "taken_over", deadline
     return _state(status, session_status, deadline, now), deadline
@@ -320,21 +344,29 @@ def attempt_save_answers(
     """Store answers as the browser gives them: one query on PostgreSQL (two on SQLite)
     that reads the attempt and changes a slot only when the attempt is open, the token is
     the attempt's and the client's sequence number is newer than the stored one. A retried
-    or late save is acknowledged and changes nothing, so the browser may resend freely."""
+    or late save is acknowledged and changes nothing, so the browser may resend freely.
+    The ASGI server batches the same statement over concurrent saves (save_batches)."""
     now = timezone.now()
-    parsed = _parse_answers(answers)
+    parsed = parse_answers(answers)
     db = connections[DEFAULT_DB_ALIAS]
     with _save_cursor(db) as cursor:
         if db.vendor == "postgresql":
             row = _save_postgresql(cursor, attempt_id, token, now, list(parsed.values()))
         else:
             row = _save_sqlite(db, cursor, attempt_id, token, now, list(parsed.values()))
+    outcome = save_outcome(row, token, now, parsed)
+    if outcome.state == "overdue":
+        return submit_overdue_on_save(attempt_id)
+    return outcome
+
+
+def save_outcome(row: Any, token: str, now: datetime, parsed: dict[int, Answer]) -> SaveOutcome:
+    """What a save answers from the attempt's row as its statement read it: the state
+    ("overdue" for the caller to submit the attempt), the seconds left and, when the
+    answers were written, each position with the sequence number sent."""
     if row is None:
         return SaveOutcome(state="unknown")
-    state, deadline = _row_state(db, row, token, now)
-    if state == "overdue":
-        attempt_submit(actor=None, attempt=Attempt(pk=attempt_id), by=Attempt.SubmittedBy.DEADLINE)
-        return SaveOutcome(state="submitted")
+    state, deadline = _row_state(row, token, now)
     return SaveOutcome(
         state=state,
         seconds_left=_seconds_left(deadline, now),
@@ -342,6 +374,12 @@ def attempt_save_answers(
             {position: answer.seq for position, answer in parsed.items()} if state == "open" else {}
         ),
     )
+
+
+def submit_overdue_on_save(attempt_id: int) -> SaveOutcome:
+    """A save that came after the deadline and its grace window submits the attempt."""
+    attempt_submit(actor=None, attempt=Attempt(pk=attempt_id), by=Attempt.SubmittedBy.DEADLINE)
+    return SaveOutcome(state="submitted")
 
 
 def _percent(score: Decimal, maximum: Decimal) -> Decimal:
