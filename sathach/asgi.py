@@ -1,8 +1,23 @@
+"""The ASGI application that gunicorn serves (sathach.gunicorn_config): the exam's autosave
+answered on the event loop (sathach.exams.autosave), every other request by Django's WSGI
+handler in a pool of threads (sathach.core.threaded_wsgi)."""
+
 from __future__ import annotations
 
 import os
 
-from django.core.asgi import get_asgi_application
+from django.conf import settings
+from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sathach.settings")
-application = get_asgi_application()
+django_application = get_wsgi_application()
+
+from sathach.core.threaded_wsgi import ThreadedWSGI  # noqa: E402  (Django is set up)
+from sathach.exams.autosave import AutosaveApplication  # noqa: E402
+
+# Room for a multipart upload of UPLOAD_MAX_BYTES; Django checks the size itself.
+MAX_BODY = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 2 * 1024 * 1024
+
+application = AutosaveApplication(
+    ThreadedWSGI(django_application, threads=settings.SERVER_THREADS, max_body=MAX_BODY)
+)

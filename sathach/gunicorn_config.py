@@ -1,19 +1,20 @@
 """gunicorn's settings, the same for `make run`, the deployment (docs/DEPLOYMENT.md) and
 `sathach bench exam-day`: `gunicorn -c python:sathach.gunicorn_config --workers W`.
 
-Threaded workers keep connections alive: nginx keeps a pool of them open to gunicorn, and
-on the exam day the autosave (one small request per answer) no longer pays for a new
-connection each time. The bench measured the difference: see docs/PERFORMANCE.md.
+gunicorn's asyncio worker serves the ASGI application: the autosave, one small request per
+answer, is answered on the event loop and written in batches (sathach.exams.autosave), and
+Django serves the pages. Connections are kept alive: nginx keeps a pool of them open to
+gunicorn, and no save pays for a new connection. The bench measured each choice: see
+docs/PERFORMANCE.md.
 """
 
-wsgi_app = "sathach.wsgi"
+wsgi_app = "sathach.asgi:application"
+worker_class = "asgi"
 # Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new
-# connections evenly over them. A threaded worker keeps the connections it accepted, so on a
-# shared socket the first workers to wake up took more than their share of the examinees'
+# connections evenly over them. A worker keeps the connections it accepted, so on a shared
+# socket the first workers to wake up took more than their share of the examinees'
 # kept-alive connections, and the busiest worker set the pace (docs/PERFORMANCE.md).
 reuse_port = True
-worker_class = "gthread"
-threads = 4
 keepalive = 30  # seconds; above nginx's upstream keepalive_timeout (see DEPLOYMENT.md)
 timeout = 60
 forwarded_allow_ips = "127.0.0.1"

@@ -1,5 +1,5 @@
-"""The WSGI application: Django, with the exam's autosave answered in front of it
-(sathach.exams.autosave)."""
+"""The WSGI application, for a WSGI server: Django alone, which answers the autosave with its
+view. Production serves sathach.asgi (docs/DEPLOYMENT.md)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,4 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sathach.settings")
-django_application = get_wsgi_application()
-
-from sathach.exams.autosave import AutosaveApplication  # noqa: E402  (Django is set up)
-
-application = AutosaveApplication(django_application)
+application = get_wsgi_application()

@@ -1,13 +1,15 @@
 """The autosave over HTTP, the request every examinee sends for every answer.
 
-One reply, `autosave_reply`, serves it two ways: Django's view `attempt-save` (the test
-client, and any server that runs Django's handler alone), and `AutosaveApplication`, the
-WSGI application that `sathach.wsgi` serves in production (gunicorn, `make run`, the
-bench). The latter answers the autosave before Django's request cycle: the request is
-authenticated by the attempt's token in its body, so sessions, the user, CSRF, the
-language, the middleware, the URL resolver and the request and response objects have
-nothing to do for it, and on two cores they cost more than the save itself
-(docs/PERFORMANCE.md). Every other request goes to Django unchanged.
+`AutosaveApplication` is the ASGI application that `sathach.asgi` serves in production
+(gunicorn's asyncio worker: `make run`, the deployment, the bench). On PostgreSQL it
+answers the autosave on the event loop, before Django's request cycle, and hands every other
+request to Django (in threads, sathach.core.threaded_wsgi). The request is authenticated by
+the attempt's token in its body, so sessions, the user, CSRF, the language, the middleware,
+the URL resolver and the request and response objects have nothing to do for it; on two
+cores they cost more than the save itself (docs/PERFORMANCE.md). The saves of one process
+are written in batches over its own connection (services.save_batches). On SQLite, and under
+any WSGI server or the test client, Django's view `attempt-save` answers the same through
+`autosave_reply`.
 """
 
 from __future__ import annotations
@@ -15,108 +17,184 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.urls import reverse
 
-from sathach.exams.services.attempts import attempt_save_answers
+from sathach.core.threaded_wsgi import ThreadedWSGI
+from sathach.exams.services.attempts import (
+    SaveOutcome,
+    attempt_save_answers,
+    parse_answers,
+    submit_overdue_on_save,
+)
+from sathach.exams.services.save_batches import SaveBatcher
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY = 256 * 1024
 
-StartResponse = Callable[..., Any]
-WSGIApplication = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[Any]]
+Send = Callable[[Any], Awaitable[None]]
 
-_REASONS = {200: "OK", 400: "Bad Request", 413: "Content Too Large", 503: "Service Unavailable"}
 # What Django's SecurityMiddleware adds to every response, and no caching of an answer.
 _HEADERS = [
-    ("Content-Type", "application/json"),
-    ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "same-origin"),
-    ("Cross-Origin-Opener-Policy", "same-origin"),
-    ("Cache-Control", "no-store"),
+    (b"content-type", b"application/json"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cache-control", b"no-store"),
 ]
 _SAMPLE_PK = 987654321
+_ERROR = {"state": "error"}
 
 
-def autosave_reply(attempt_id: int, body: bytes) -> tuple[int, dict[str, Any]]:
-    """(HTTP status, JSON) for an autosave body
-    {"t": token, "a": [{"p": position, "s": seq, "r": response, "f": flagged}]}: the state,
-    the seconds left and each position acknowledged with its sequence number. Idempotent;
-    see attempt_save_answers."""
-    if len(body) > MAX_BODY:
-        return 413, {"state": "error"}
+class BadSave(ValueError):
+    """A body that is not an autosave."""
+
+
+def parse_save_body(body: bytes) -> tuple[str, list[Any]]:
+    """The token and the answers of an autosave body
+    {"t": token, "a": [{"p": position, "s": seq, "r": response, "f": flagged}]}."""
     try:
         data: Any = json.loads(body)
         token = str(data["t"])
         answers = data.get("a") or []
-        if not isinstance(answers, list):
-            raise ValueError
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return 400, {"state": "error"}
-    outcome = attempt_save_answers(attempt_id=attempt_id, token=token, answers=answers)
-    return 200, {
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+        raise BadSave from error
+    if not isinstance(answers, list):
+        raise BadSave
+    return token, answers
+
+
+def _reply_data(outcome: SaveOutcome) -> dict[str, Any]:
+    """The state, the seconds left and each position acknowledged with its sequence number."""
+    return {
         "state": outcome.state,
         "left": outcome.seconds_left,
         "ack": {str(k): v for k, v in outcome.acknowledged.items()},
     }
 
 
-class AutosaveApplication:
-    """WSGI: the autosave answered at once, everything else passed to `application`."""
+def autosave_reply(attempt_id: int, body: bytes) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, JSON) for an autosave body. Idempotent; see attempt_save_answers."""
+    if len(body) > MAX_BODY:
+        return 413, _ERROR
+    try:
+        token, answers = parse_save_body(body)
+    except BadSave:
+        return 400, _ERROR
+    return 200, _reply_data(
+        attempt_save_answers(attempt_id=attempt_id, token=token, answers=answers)
+    )
 
-    def __init__(self, application: WSGIApplication) -> None:
-        self.application = application
+
+class AutosaveApplication:
+    """ASGI: the autosave answered at once, everything else passed to Django (`pages`)."""
+
+    def __init__(self, pages: ThreadedWSGI) -> None:
+        self.pages = pages
         path = reverse("attempt-save", args=[_SAMPLE_PK])
         self.pattern = re.compile("^" + re.escape(path).replace(str(_SAMPLE_PK), r"(\d+)") + "$")
+        self.batcher: SaveBatcher | None = None
+        # Read once: under ASGI each request would build its own connection object to ask.
+        self.batched = connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
 
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") == "POST":
-            match = self.pattern.match(environ.get("PATH_INFO", ""))
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.batched and scope["type"] == "http" and scope["method"] == "POST":
+            match = self.pattern.match(scope["path"])
             if match is not None:
-                return self.save(int(match[1]), environ, start_response)
-        return self.application(environ, start_response)
+                await self.save(int(match[1]), scope, receive, send)
+                return
+        if scope["type"] == "lifespan":
+            await self.lifespan(receive, send)
+            return
+        await self.pages(scope, receive, send)
 
-    def save(
-        self, attempt_id: int, environ: dict[str, Any], start_response: StartResponse
-    ) -> list[bytes]:
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = -1
-        if length < 0:
-            status, data = 400, {"state": "error"}
-        elif length > MAX_BODY:
-            status, data = 413, {"state": "error"}
+    async def lifespan(self, receive: Receive, send: Send) -> None:
+        """Start and stop with the server (Django's handler does not take this scope); the
+        autosave's connection is closed at the end."""
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self.batcher is not None:
+                    await self.batcher.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def save(self, attempt_id: int, scope: Scope, receive: Receive, send: Send) -> None:
+        body = await _read_body(scope, receive)
+        if body is None:
+            status, data = 413, _ERROR
         else:
-            status, data = self._reply(attempt_id, environ["wsgi.input"].read(length))
+            status, data = await self._reply(attempt_id, body)
         payload = json.dumps(data, separators=(",", ":")).encode()
-        start_response(
-            f"{status} {_REASONS[status]}",
-            [*_HEADERS, ("Content-Length", str(len(payload)))],
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [*_HEADERS, (b"content-length", str(len(payload)).encode())],
+            }
         )
-        return [payload]
+        await send({"type": "http.response.body", "body": payload})
 
-    def _reply(self, attempt_id: int, body: bytes) -> tuple[int, dict[str, Any]]:
+    async def _reply(self, attempt_id: int, body: bytes) -> tuple[int, dict[str, Any]]:
         try:
-            _close_old_connection()
-            return autosave_reply(attempt_id, body)
+            token, answers = parse_save_body(body)
+        except BadSave:
+            return 400, _ERROR
+        try:
+            if self.batcher is None:
+                self.batcher = SaveBatcher()
+            outcome = await self.batcher.save(attempt_id, token, parse_answers(answers))
+            if outcome.state == "overdue":
+                outcome = await self.pages.run_sync(_in_request(submit_overdue_on_save), attempt_id)
+            return 200, _reply_data(outcome)
         except Exception:
             # The browser keeps the answers and sends them again; the error is logged as
             # Django logs a failed request.
             logger.exception("Autosave of attempt %s failed", attempt_id)
-            return 503, {"state": "error"}
+            return 503, _ERROR
+
+
+def _in_request(function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function` with Django's database connections handled as around a request (the
+    request_started and request_finished signals); run in Django's thread by sync_to_async."""
+
+    def run(*args: Any) -> Any:
+        _close_old_connection()
+        try:
+            return function(*args)
         finally:
             _close_old_connection()
 
+    return run
+
 
 def _close_old_connection() -> None:
-    """What Django does for its database around every request (the request_started and
-    request_finished signals), for the one connection the autosave uses; never inside a
-    transaction (a test's, as Django's test client does)."""
+    """Never inside a transaction (a test's, as Django's test client does)."""
     db = connections[DEFAULT_DB_ALIAS]
     if not db.in_atomic_block:
         db.close_if_unusable_or_obsolete()
+
+
+async def _read_body(scope: Scope, receive: Receive) -> bytes | None:
+    """The request's body, or None when it is longer than MAX_BODY."""
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length" and value.isdigit() and int(value) > MAX_BODY:
+            return None
+    body = bytearray()
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away
+            return bytes(body)
+        body += message.get("body", b"")
+        if len(body) > MAX_BODY:
+            return None
+        if not message.get("more_body", False):
+            return bytes(body)

@@ -89,10 +89,11 @@ def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @csrf_exempt  # authenticated by the attempt's token in the body, not by a cookie
+@never_cache
 @require_POST
 def attempt_save(request: HttpRequest, pk: int) -> HttpResponse:
-    """Autosave through Django's request cycle; production serves the same reply before it
-    (sathach.exams.autosave)."""
+    """Autosave through Django's request cycle (SQLite, the test client, a WSGI server); on
+    PostgreSQL production serves the same reply before it (sathach.exams.autosave)."""
     status, data = autosave_reply(pk, request.body)
     return JsonResponse(data, status=status)
 
