@@ -18,3 +18,12 @@ reuse_port = True
 keepalive = 30  # seconds; above nginx's upstream keepalive_timeout (see DEPLOYMENT.md)
 timeout = 60
 forwarded_allow_ips = "127.0.0.1"
+
+
+def post_worker_init(worker: object) -> None:
+    """The event loop shares the interpreter with the page threads: a thread that wants the
+    interpreter lock waits for the running one to let go, 5 ms by default, at every step of
+    a save. 1 ms keeps the saves moving while pages are rendered (docs/PERFORMANCE.md)."""
+    import sys
+
+    sys.setswitchinterval(0.001)

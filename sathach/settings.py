@@ -179,7 +179,7 @@ if HTTPS:
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Threads of each server process for the pages (sathach.core.threaded_wsgi), each with its
 # own database connection; the autosave is answered beside them on the event loop.
-SERVER_THREADS = env_int("SERVER_THREADS", 4)
+SERVER_THREADS = env_int("SERVER_THREADS", 2)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
