@@ -363,6 +363,10 @@ class Server:
             start_new_session=True,
         )
 
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
     def wait_ready(self) -> None:
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -400,6 +404,14 @@ def _gunicorn(port: int, workers: int, env: dict[str, str], work: Path) -> Itera
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def production_server(database_url: str, work: Path, workers: int = 1) -> Iterator[Server]:
+    """gunicorn as deployed, on `database_url` (committed data: the browser tests that go
+    through the production stack); its files under `work`."""
+    with _gunicorn(_free_port(), workers, _environment(database_url, work), work) as server:
+        yield server
 
 
 @contextmanager

@@ -1,24 +1,49 @@
 """A leader takes the IT-skills test in the browser through a network drop and a reload,
-and every answer is graded."""
+and every answer is graded: on Django's test server and, on PostgreSQL, on gunicorn as
+deployed (the autosave answered on its event loop and batched, sathach.asgi)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
 from django.urls import reverse
 from playwright.sync_api import Page, expect
-from pytest_django.live_server_helper import LiveServer
 
 from sathach.campaigns.models import Result
 from sathach.conftest import artifacts_dir
-from sathach.core.testing import World
+from sathach.core.testing import PASSWORD, World
+from sathach.exams.bench.exam_day import Server, production_server
 from sathach.exams.models import Attempt
 from sathach.exams.tests.factories import make_exam
 from sathach.organization.tests.test_e2e_roles import sign_in_home
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+DEPLOYED_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+
+@pytest.fixture(params=["django", "gunicorn"])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """Django's live server, then gunicorn with the deployment's settings on the test
+    database (PostgreSQL only: gunicorn's processes cannot see an in-memory database)."""
+    if request.param == "django":
+        yield request.getfixturevalue("live_server")
+        return
+    if connection.vendor != "postgresql":
+        pytest.skip("gunicorn's processes need a server database")
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    if db["PASSWORD"]:
+        url = url.replace("@", f":{db['PASSWORD']}@", 1)
+    with production_server(url, tmp_path) as gunicorn:
+        yield gunicorn
 
 
 def choose_right_answer(page: Page, position: int) -> None:
@@ -26,19 +51,22 @@ def choose_right_answer(page: Page, position: int) -> None:
     page.locator(f"#q{position} label.opt", has_text="Phương án A").click()
 
 
-def test_no_answer_is_lost_to_a_network_drop_and_a_reload(
-    page: Page, live_server: LiveServer
-) -> None:
+def test_no_answer_is_lost_to_a_network_drop_and_a_reload(page: Page, server: Any) -> None:
     cache.clear()
     world = World()
     session = make_exam(world)
     attempt = Attempt.objects.get(session=session, person=world.leader_person)
+    if isinstance(server, Server):
+        # gunicorn has the deployment's hashers, not the tests' fast one.
+        with override_settings(PASSWORD_HASHERS=DEPLOYED_HASHERS):
+            world.leader.set_password(PASSWORD)
+            world.leader.save()
 
-    sign_in_home(page, live_server, world.leader.username)
-    page.goto(f"{live_server.url}{reverse('my-tests')}")
+    sign_in_home(page, server, world.leader.username)
+    page.goto(f"{server.url}{reverse('my-tests')}")
     page.fill("input[name=code]", session.access_code)
     page.click("text=Bắt đầu làm bài")
-    expect(page).to_have_url(f"{live_server.url}{reverse('attempt', args=[attempt.pk])}")
+    expect(page).to_have_url(f"{server.url}{reverse('attempt', args=[attempt.pk])}")
     expect(page.locator("#clock")).to_have_text(re.compile(r"^4[45]:\d\d$"))
 
     for position in (1, 2, 3):
@@ -70,7 +98,7 @@ def test_no_answer_is_lost_to_a_network_drop_and_a_reload(
     page.click("#submit-open")
     expect(page.locator("#summary-unanswered")).to_contain_text("8, 9, 10, 11, 12")
     page.click("text=Nộp bài ngay")
-    expect(page).to_have_url(f"{live_server.url}{reverse('attempt-review', args=[attempt.pk])}")
+    expect(page).to_have_url(f"{server.url}{reverse('attempt-review', args=[attempt.pk])}")
     expect(page.locator(".result")).to_contain_text("7/12")
     page.screenshot(path=str(artifacts_dir() / "exam-result.png"), full_page=False)
 
