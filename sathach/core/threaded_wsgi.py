@@ -56,7 +56,7 @@ class ThreadedWSGI:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1000})
             return
-        body = await _read_body(receive, self.max_body)
+        body = await read_body(scope, receive, self.max_body)
         if body is None:
             await _plain(send, 413, b"Request Entity Too Large")
             return
@@ -170,8 +170,11 @@ async def _plain(send: Send, status: int, text: bytes) -> None:
     await send({"type": "http.response.body", "body": text})
 
 
-async def _read_body(receive: Receive, limit: int) -> bytes | None:
-    """The whole request body, or None past `limit` bytes."""
+async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes | None:
+    """The whole request body, or None when it is (or says it is) longer than `limit`."""
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length" and value.isdigit() and int(value) > limit:
+            return None
     body = bytearray()
     while True:
         message = await receive()

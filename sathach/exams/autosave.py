@@ -23,7 +23,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.urls import reverse
 
-from sathach.core.threaded_wsgi import ThreadedWSGI
+from sathach.core.threaded_wsgi import ThreadedWSGI, read_body
 from sathach.exams.services.attempts import (
     SaveOutcome,
     attempt_save_answers,
@@ -128,7 +128,7 @@ class AutosaveApplication:
                 return
 
     async def save(self, attempt_id: int, scope: Scope, receive: Receive, send: Send) -> None:
-        body = await _read_body(scope, receive)
+        body = await read_body(scope, receive, MAX_BODY)
         if body is None:
             status, data = 413, _ERROR
         else:
@@ -164,7 +164,7 @@ class AutosaveApplication:
 
 def _in_request(function: Callable[..., Any]) -> Callable[..., Any]:
     """`function` with Django's database connections handled as around a request (the
-    request_started and request_finished signals); run in Django's thread by sync_to_async."""
+    request_started and request_finished signals), for a page thread (ThreadedWSGI.run_sync)."""
 
     def run(*args: Any) -> Any:
         _close_old_connection()
@@ -181,20 +181,3 @@ def _close_old_connection() -> None:
     db = connections[DEFAULT_DB_ALIAS]
     if not db.in_atomic_block:
         db.close_if_unusable_or_obsolete()
-
-
-async def _read_body(scope: Scope, receive: Receive) -> bytes | None:
-    """The request's body, or None when it is longer than MAX_BODY."""
-    for name, value in scope.get("headers", ()):
-        if name == b"content-length" and value.isdigit() and int(value) > MAX_BODY:
-            return None
-    body = bytearray()
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":  # the client went away
-            return bytes(body)
-        body += message.get("body", b"")
-        if len(body) > MAX_BODY:
-            return None
-        if not message.get("more_body", False):
-            return bytes(body)
