@@ -199,6 +199,13 @@ def _progress_details(result: dict[str, Any], progress: Progress) -> None:
         )
         % {"n": len(result["save_ms_after_last_page"]), **after}
     )
+    slow = result["slow_saves"]
+    if slow:
+        progress(
+            _("Saves over 100 ms, by 10 s after the opening (second: slow/all, slowest ms):")
+            + " "
+            + "; ".join(f"{int(at)}: {n_slow}/{n}, {top}" for at, n, n_slow, top in slow)
+        )
 
 
 def _expected_saves(options: Options) -> int:

@@ -42,6 +42,9 @@ from typing import Any
 
 from sathach.exams.bench.http import Browser, HttpError, Response
 
+WINDOW_S = 10
+SLOW_MS = 100  # the exam day's target for the save p99 (docs/PERFORMANCE.md)
+
 HOST = "127.0.0.1"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 BEGIN = re.compile(r'action="/thi/(\d+)/bat-dau/"')
@@ -342,12 +345,29 @@ class Run:
                 for sent, ms in zip(self.save_times, self.latency["save"], strict=True)
                 if sent > self.last_page
             ],
+            "slow_saves": _slow_saves(self.save_times, self.latency["save"], self.opened_at),
             "acknowledged": {
                 str(e.attempt_id): {str(p): list(v) for p, v in e.acknowledged.items()}
                 for e in self.examinees
                 if e.attempt_id
             },
         }
+
+
+def _slow_saves(sent: list[float], latency_ms: list[float], opened: float) -> list[list[float]]:
+    """When the slow saves were sent: per WINDOW_S seconds after the opening, [second,
+    saves, saves over SLOW_MS, the slowest in ms], for the windows that had one."""
+    windows: dict[int, list[float]] = {}
+    for at, ms in zip(sent, latency_ms, strict=True):
+        window = windows.setdefault(int((at - opened) // WINDOW_S), [0, 0, 0.0])
+        window[0] += 1
+        window[1] += ms > SLOW_MS
+        window[2] = max(window[2], ms)
+    return [
+        [k * WINDOW_S, n, slow, round(top, 1)]
+        for k, (n, slow, top) in sorted(windows.items())
+        if slow
+    ]
 
 
 def _json(response: Response) -> dict[str, Any]:
