@@ -4,16 +4,13 @@ handler in a pool of threads (sathach.core.threaded_wsgi)."""
 
 from __future__ import annotations
 
-import os
+from sathach.wsgi import application as django_application  # sets Django up
 
+# isort: split
 from django.conf import settings
-from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sathach.settings")
-django_application = get_wsgi_application()
-
-from sathach.core.threaded_wsgi import ThreadedWSGI  # noqa: E402  (Django is set up)
-from sathach.exams.autosave import AutosaveApplication  # noqa: E402
+from sathach.core.threaded_wsgi import ThreadedWSGI
+from sathach.exams.autosave import AutosaveApplication
 
 # Room for a multipart upload of UPLOAD_MAX_BYTES; Django checks the size itself.
 MAX_BODY = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 2 * 1024 * 1024

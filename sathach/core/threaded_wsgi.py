@@ -128,11 +128,7 @@ class _Response:
     def fail(self) -> None:
         if self.started:
             return  # the client sees a cut response
-        self.start = {
-            "type": "http.response.start",
-            "status": 500,
-            "headers": [(b"content-type", b"text/plain"), (b"content-length", b"21")],
-        }
+        self.start = _plain_start(500, _ERROR_500)
         self.buffer = bytearray(_ERROR_500)
         self._send(more=False)
 
@@ -159,14 +155,16 @@ async def _send_all(send: Send, messages: list[dict[str, Any]]) -> None:
         await send(message)
 
 
+def _plain_start(status: int, text: bytes) -> dict[str, Any]:
+    return {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", b"text/plain"), (b"content-length", b"%d" % len(text))],
+    }
+
+
 async def _plain(send: Send, status: int, text: bytes) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"text/plain"), (b"content-length", b"%d" % len(text))],
-        }
-    )
+    await send(_plain_start(status, text))
     await send({"type": "http.response.body", "body": text})
 
 

@@ -17,13 +17,12 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections
 from django.urls import reverse
 
-from sathach.core.threaded_wsgi import ThreadedWSGI, read_body
+from sathach.core.threaded_wsgi import Receive, Scope, Send, ThreadedWSGI, read_body
 from sathach.exams.services.attempts import (
     SaveOutcome,
     attempt_save_answers,
@@ -35,10 +34,6 @@ from sathach.exams.services.save_batches import SaveBatcher
 logger = logging.getLogger(__name__)
 
 MAX_BODY = 256 * 1024
-
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[Any]]
-Send = Callable[[Any], Awaitable[None]]
 
 # What Django's SecurityMiddleware adds to every response, and no caching of an answer.
 _HEADERS = [
@@ -153,7 +148,7 @@ class AutosaveApplication:
                 self.batcher = SaveBatcher()
             outcome = await self.batcher.save(attempt_id, token, parse_answers(answers))
             if outcome.state == "overdue":
-                outcome = await self.pages.run_sync(_in_request(submit_overdue_on_save), attempt_id)
+                outcome = await self.pages.run_sync(_submit_overdue, attempt_id)
             return 200, _reply_data(outcome)
         except Exception:
             # The browser keeps the answers and sends them again; the error is logged as
@@ -162,22 +157,10 @@ class AutosaveApplication:
             return 503, _ERROR
 
 
-def _in_request(function: Callable[..., Any]) -> Callable[..., Any]:
-    """`function` with Django's database connections handled as around a request (the
-    request_started and request_finished signals), for a page thread (ThreadedWSGI.run_sync)."""
-
-    def run(*args: Any) -> Any:
-        _close_old_connection()
-        try:
-            return function(*args)
-        finally:
-            _close_old_connection()
-
-    return run
-
-
-def _close_old_connection() -> None:
-    """Never inside a transaction (a test's, as Django's test client does)."""
-    db = connections[DEFAULT_DB_ALIAS]
-    if not db.in_atomic_block:
-        db.close_if_unusable_or_obsolete()
+def _submit_overdue(attempt_id: int) -> SaveOutcome:
+    """In a page thread, with its database connection tended as around a request."""
+    close_old_connections()
+    try:
+        return submit_overdue_on_save(attempt_id)
+    finally:
+        close_old_connections()

@@ -146,3 +146,13 @@ def test_a_database_elsewhere_than_this_machine_is_refused() -> None:
     with pytest.raises(exam_day.BenchError):
         exam_day._check_local("postgres://postgres@db.example.org:5432/postgres")
     exam_day._check_local("postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def test_slow_saves_are_counted_per_10_seconds_after_the_opening() -> None:
+    from sathach.exams.bench.load import _slow_saves
+
+    opened = 1000.0
+    sent = [1001.0, 1002.0, 1009.9, 1012.0, 1031.0, 1035.0]
+    latency = [50.0, 150.0, 120.04, 30.0, 99.0, 400.0]
+    # Windows without a save over 100 ms (10 s) are left out.
+    assert _slow_saves(sent, latency, opened) == [[0, 3, 2, 150.0], [30, 2, 1, 400.0]]
