@@ -43,6 +43,21 @@ class ExamineeFlowTestCase(BaseTestCase):
         response = self.client.get(reverse("my-tests"))
         self.assertContains(response, "data-live-url")
         self.assertNotContains(response, 'name="code"')
+        self.assertEqual(response["Cache-Control"].split(", ")[0], "max-age=0")
+
+    def test_the_refreshed_list_is_the_list_alone(self) -> None:
+        # live.js swaps this reply into the page's box: a whole page there would nest the
+        # header and menu inside the list.
+        ExamSession.objects.filter(pk=self.session.pk).update(status="scheduled")
+        waiting = self.client.get(reverse("my-tests"), {"part": "list"})
+        self.assertContains(waiting, "Đang chờ giám thị mở ca thi")
+        self.assertNotContains(waiting, "<html")
+        self.assertNotContains(waiting, "data-live-url")
+        ExamSession.objects.filter(pk=self.session.pk).update(status="open")
+        opened = self.client.get(reverse("my-tests"), {"part": "list"})
+        self.assertContains(opened, 'name="code"')
+        self.assertContains(opened, 'name="csrfmiddlewaretoken"')
+        self.assertNotContains(opened, "<header")
 
     def test_the_exam_page_carries_no_key_and_stays_light(self) -> None:
         self.begin()

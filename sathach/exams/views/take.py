@@ -30,19 +30,22 @@ from sathach.exams.services.attempts import (
 )
 
 
+@never_cache
 @require_perm(Perm.TAKE_EXAM)
 def my_tests(request: HttpRequest) -> HttpResponse:
     """Each of the examinee's attempts: wait for the opening, enter the code, go on, or read
-    the result. Examinees sign in before the opening and wait here."""
+    the result. Examinees sign in before the opening and wait here; while they wait the
+    page fetches its list again (`?part=list`, the list alone) every 15 s."""
     attempts = list(attempts_for_examinee(request.user))
     waiting = any(
         a.status == Attempt.Status.READY and a.session.status != ExamSession.Status.CLOSED
         for a in attempts
     )
+    part = request.GET.get("part") == "list"
     return render(
         request,
-        "exams/my_tests.html",
-        {"attempts": attempts, "waiting": waiting, "now": timezone.now()},
+        "exams/my_tests_list.html" if part else "exams/my_tests.html",
+        {"attempts": attempts, "waiting": waiting},
     )
 
 
