@@ -330,6 +330,10 @@ class Attempt(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     deadline = models.DateTimeField(null=True, blank=True)
     extra_seconds = models.PositiveIntegerField(default=0)
+    # Wrong access codes since the last lock: shared by every server process, unlike a
+    # per-process cache.
+    wrong_codes = models.PositiveSmallIntegerField(default=0)
+    codes_locked_until = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.CharField(max_length=10, choices=SubmittedBy.choices, blank=True)
     score = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)

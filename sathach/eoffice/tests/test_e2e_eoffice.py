@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
@@ -27,7 +26,6 @@ INSTRUCTION = "Giao đồng chí chủ trì tham mưu, phối hợp các bộ ph
 def test_a_leader_forwards_signs_submits_and_reads_the_reasons(
     page: Page, live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    cache.clear()
     world = World()
     servants = make_servants(world)
     task = make_task(world)

@@ -16,10 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache as memoize
 from typing import Any
 
-from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,18 +37,15 @@ from sathach.exams.models import (
 )
 
 GRACE = timedelta(seconds=30)
-CODE_TRIES = 5  # wrong access codes allowed per examinee in CODE_WINDOW
-CODE_WINDOW = 300
+CODE_TRIES = 5  # wrong access codes in a row before the attempt locks for CODE_LOCK
+CODE_LOCK = timedelta(minutes=5)
 MAX_TEXT = 2000
-
-
-def _code_key(attempt: Attempt) -> str:
-    return f"exam-code-tries:{attempt.pk}"
 
 
 def attempt_start(*, user: Any, attempt: Attempt, access_code: str) -> Attempt:
     """Start a ready attempt with the session's access code, read out by the proctor at
-    the opening. Wrong codes are limited; the code is compared in constant time."""
+    the opening. The code is compared in constant time; five wrong codes in a row lock the
+    attempt for five minutes."""
     session = attempt.session
     if attempt.user_id != user.pk:
         raise DomainError(_("This is not your test."))
@@ -62,12 +58,11 @@ def attempt_start(*, user: Any, attempt: Attempt, access_code: str) -> Attempt:
         raise DomainError(_("The session has not opened yet."))
     if now > session.closes_at:
         raise DomainError(_("The time to start this session is over."))
-    tries = cache.get(_code_key(attempt), 0)
-    if tries >= CODE_TRIES:
+    if attempt.codes_locked_until is not None and attempt.codes_locked_until > now:
         raise DomainError(_("Too many wrong codes; ask the proctor and try again in 5 minutes."))
     given = access_code.strip().upper().encode()
     if not hmac.compare_digest(given, session.access_code.upper().encode()):
-        cache.set(_code_key(attempt), tries + 1, CODE_WINDOW)
+        _count_wrong_code(attempt, now)
         raise DomainError(_("The access code is wrong."))
     duration = timedelta(minutes=blueprint_of(session.campaign).duration_minutes)
     deadline = now + duration + timedelta(seconds=attempt.extra_seconds)
@@ -96,6 +91,18 @@ def attempt_start(*, user: Any, attempt: Attempt, access_code: str) -> Attempt:
             summary={"deadline": deadline.isoformat()},
         )
     return attempt
+
+
+def _count_wrong_code(attempt: Attempt, now: datetime) -> None:
+    """One more wrong code, counted in one statement so that concurrent tries from several
+    server processes all count; the last try allowed locks the attempt and starts over."""
+    last = Q(wrong_codes__gte=CODE_TRIES - 1)
+    Attempt.objects.filter(pk=attempt.pk).update(
+        wrong_codes=Case(When(last, then=Value(0)), default=F("wrong_codes") + 1),
+        codes_locked_until=Case(
+            When(last, then=Value(now + CODE_LOCK)), default=F("codes_locked_until")
+        ),
+    )
 
 
 def attempt_take_over(*, user: Any, attempt: Attempt) -> Attempt:

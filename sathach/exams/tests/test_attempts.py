@@ -7,7 +7,6 @@ from io import StringIO
 from typing import Any
 
 import time_machine
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -44,7 +43,6 @@ def right_answer(item: AttemptItem) -> dict[str, int]:
 
 class AttemptTestCase(BaseTestCase):
     def setUp(self) -> None:
-        cache.clear()
         self.session = make_exam(self.world)
         self.attempt = Attempt.objects.get(session=self.session, person=self.world.leader_person)
 
@@ -77,10 +75,17 @@ class AttemptTestCase(BaseTestCase):
         for _try in range(4):
             with self.assertRaises(DomainError):
                 attempt_start(user=self.world.leader, attempt=self.attempt, access_code="X")
+        self.attempt.refresh_from_db()  # the count is on the row, for every server process
         with self.assertRaisesMessage(DomainError, "Nhập sai mã quá nhiều lần"):
             self.start()
-        cache.clear()
-        attempt = self.start()
+        assert self.attempt.codes_locked_until is not None
+        self.assertEqual(self.attempt.wrong_codes, 0)
+        with time_machine.travel(self.attempt.codes_locked_until + datetime.timedelta(seconds=1)):
+            with self.assertRaisesMessage(DomainError, "Mã vào thi không đúng"):
+                attempt_start(user=self.world.leader, attempt=self.attempt, access_code="X")
+            self.attempt.refresh_from_db()
+            self.assertEqual(self.attempt.wrong_codes, 1)
+            attempt = self.start()
         self.assertEqual(attempt.status, Attempt.Status.IN_PROGRESS)
         assert attempt.started_at is not None
         self.assertEqual(attempt.deadline, attempt.started_at + datetime.timedelta(minutes=45))

@@ -12,7 +12,6 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.db import OperationalError, connection, connections
 from django.test import TransactionTestCase
 from django.urls import reverse
@@ -82,7 +81,6 @@ async def call(
 
 class AutosaveApplicationTestCase(TransactionTestCase):
     def setUp(self) -> None:
-        cache.clear()
         world = World()
         session = make_exam(world)
         self.attempts = []

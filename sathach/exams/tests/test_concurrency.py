@@ -6,7 +6,6 @@ import random
 import threading
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, connections
 from django.test import TransactionTestCase
 
@@ -21,7 +20,6 @@ from sathach.exams.tests.factories import make_exam
 )
 class ConcurrentSavesTestCase(TransactionTestCase):
     def test_the_newest_answer_wins_whatever_order_saves_arrive_in(self) -> None:
-        cache.clear()
         world = World()
         session = make_exam(world)
         attempt = Attempt.objects.get(session=session, person=world.leader_person)

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
@@ -52,7 +51,6 @@ def choose_right_answer(page: Page, position: int) -> None:
 
 
 def test_no_answer_is_lost_to_a_network_drop_and_a_reload(page: Page, server: Any) -> None:
-    cache.clear()
     world = World()
     session = make_exam(world)
     attempt = Attempt.objects.get(session=session, person=world.leader_person)

@@ -4,7 +4,6 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.test import SimpleTestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 
@@ -50,7 +49,6 @@ class AnsweredSession:
     world: Any
 
     def answer_session(self) -> None:
-        cache.clear()
         self.session = make_exam(self.world)
         self.attempts = {}
         for person, right in ((self.world.leader_person, 12), (self.world.an_thanh_1_chairman, 4)):

@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
@@ -17,7 +16,6 @@ from sathach.exams.tests.factories import make_exam
 
 class ExamineeFlowTestCase(BaseTestCase):
     def setUp(self) -> None:
-        cache.clear()
         self.session = make_exam(self.world, review_answers="immediately", review_key="after_close")
         self.attempt = Attempt.objects.get(session=self.session, person=self.world.leader_person)
         self.login(self.world.leader)
@@ -160,7 +158,6 @@ class ReviewOptionsTestCase(BaseTestCase):
         from sathach.exams.services.attempts import attempt_start, attempt_submit
         from sathach.exams.services.sessions import session_close
 
-        cache.clear()
         session = make_exam(self.world, review_answers="after_close", review_key="after_close")
         attempt = Attempt.objects.get(session=session, person=self.world.leader_person)
         attempt = attempt_start(
