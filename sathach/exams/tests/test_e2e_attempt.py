@@ -19,7 +19,8 @@ from sathach.campaigns.models import Result
 from sathach.conftest import artifacts_dir
 from sathach.core.testing import PASSWORD, World
 from sathach.exams.bench.exam_day import Server, production_server
-from sathach.exams.models import Attempt
+from sathach.exams.models import Attempt, ExamSession
+from sathach.exams.services.sessions import session_open
 from sathach.exams.tests.factories import make_exam
 from sathach.organization.tests.test_e2e_roles import sign_in_home
 
@@ -104,3 +105,27 @@ def test_no_answer_is_lost_to_a_network_drop_and_a_reload(page: Page, server: An
     assert attempt.status == Attempt.Status.SUBMITTED
     assert [item.fraction for item in attempt.items.order_by("position")][:7] == [1] * 7
     assert Result.objects.get(person=world.leader_person, content=1).outcome == "passed"
+
+
+def test_the_waiting_room_shows_the_code_box_when_the_proctor_opens(
+    page: Page, live_server: Any
+) -> None:
+    world = World()
+    session = make_exam(world, session_status=ExamSession.Status.SCHEDULED)
+    attempt = Attempt.objects.get(session=session, person=world.leader_person)
+    sign_in_home(page, live_server, world.leader.username)
+    page.clock.install()
+    page.goto(f"{live_server.url}{reverse('my-tests')}")
+    expect(page.locator("#my-tests")).to_contain_text("Đang chờ giám thị mở ca thi")
+    expect(page.locator("input[name=code]")).to_have_count(0)
+
+    session_open(actor=world.district_admin, session=session)
+    page.clock.run_for("00:16")  # the list's next refresh, 15 s after the page opened
+    expect(page.locator("#my-tests input[name=code]")).to_be_visible()
+    # The list alone was swapped in: one header, one heading, no page inside the page.
+    expect(page.locator("header")).to_have_count(1)
+    expect(page.locator("h1")).to_have_count(1)
+
+    page.fill("input[name=code]", session.access_code)
+    page.click("text=Bắt đầu làm bài")
+    expect(page).to_have_url(f"{live_server.url}{reverse('attempt', args=[attempt.pk])}")
