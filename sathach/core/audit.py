@@ -43,6 +43,7 @@ class AuditAction(models.TextChoices):
     ATTEMPT_SUBMITTED = "exam.attempt_submitted", _("Attempt submitted")
     ATTEMPT_EXTRA_TIME = "exam.extra_time", _("Extra time given")
     ATTEMPT_REOPENED = "exam.attempt_reopened", _("Attempt reopened")
+    ATTEMPT_CODE_UNLOCKED = "exam.code_unlocked", _("Access code entry unlocked")
     EXAM_REGRADED = "exam.regraded", _("Attempts regraded")
     EXAM_STATISTICS_COMPUTED = "exam.statistics_computed", _("Test statistics computed")
     PKI_INITIALISED = "pki.initialised", _("Exam PKI created")

@@ -8,6 +8,7 @@ autosave is one conditional UPDATE: a late retry carrying an older number change
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -351,6 +352,14 @@ class Attempt(models.Model):
     def __str__(self) -> str:
         return f"{self.person} — {self.session}"
 
+    def codes_locked(self, now: datetime) -> bool:
+        """Whether five wrong access codes keep the examinee from starting until later."""
+        return (
+            self.status == self.Status.READY
+            and self.codes_locked_until is not None
+            and self.codes_locked_until > now
+        )
+
     def seconds_left(self, now: Any = None) -> int:
         if self.deadline is None:
             return 0
@@ -398,6 +407,7 @@ class Incident(models.Model):
         PAUSE = "pause", _("Session paused")
         RESUME = "resume", _("Session resumed")
         REOPEN = "reopen", _("Attempt reopened")
+        CODE_UNLOCK = "code_unlock", _("Access code entry unlocked")
 
     session = models.ForeignKey(ExamSession, on_delete=models.CASCADE, related_name="incidents")
     attempt = models.ForeignKey(

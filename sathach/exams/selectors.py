@@ -231,6 +231,7 @@ class ConsoleRow:
     answered: int
     total: int
     seconds_left: int
+    codes_locked: bool  # five wrong access codes: cannot start until codes_locked_until
 
 
 def session_console(session: ExamSession) -> list[ConsoleRow]:
@@ -251,6 +252,7 @@ def session_console(session: ExamSession) -> list[ConsoleRow]:
             answered=a.answered,  # type: ignore[attr-defined]
             total=a.total,  # type: ignore[attr-defined]
             seconds_left=a.seconds_left(now) if a.status == Attempt.Status.IN_PROGRESS else 0,
+            codes_locked=a.codes_locked(now),
         )
         for a in attempts
     ]

@@ -58,7 +58,7 @@ def attempt_start(*, user: Any, attempt: Attempt, access_code: str) -> Attempt:
         raise DomainError(_("The session has not opened yet."))
     if now > session.closes_at:
         raise DomainError(_("The time to start this session is over."))
-    if attempt.codes_locked_until is not None and attempt.codes_locked_until > now:
+    if attempt.codes_locked(now):
         raise DomainError(_("Too many wrong codes; ask the proctor and try again in 5 minutes."))
     given = access_code.strip().upper().encode()
     if not hmac.compare_digest(given, session.access_code.upper().encode()):

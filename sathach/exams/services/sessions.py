@@ -380,6 +380,36 @@ def session_close(*, actor: Any, session: ExamSession) -> ExamSession:
     return session
 
 
+def attempt_unlock_code(*, actor: Any, attempt: Attempt, reason: str) -> Attempt:
+    """Let an examinee locked out by five wrong access codes try again before the five
+    minutes are over, with the reason recorded."""
+    reason = nfc(reason)
+    if not reason:
+        raise DomainError(_("Write the reason for unlocking."))
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if not attempt.codes_locked(timezone.now()):
+            raise DomainError(_("This examinee's access code entry is not locked."))
+        attempt.wrong_codes = 0
+        attempt.codes_locked_until = None
+        attempt.save(update_fields=["wrong_codes", "codes_locked_until"])
+        Incident.objects.create(
+            session_id=attempt.session_id,
+            attempt=attempt,
+            kind=Incident.Kind.CODE_UNLOCK,
+            reason=reason,
+            by=_user(actor),
+        )
+        audit_log(
+            actor=actor,
+            action=AuditAction.ATTEMPT_CODE_UNLOCKED,
+            obj=attempt,
+            unit=attempt.person.unit,
+            summary={"reason": reason},
+        )
+    return attempt
+
+
 def attempt_extra_time(*, actor: Any, attempt: Attempt, minutes: int, reason: str) -> Attempt:
     """Give one examinee more time, with the reason recorded."""
     reason = nfc(reason)

@@ -8,9 +8,11 @@ from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
 
 from sathach.campaigns.models import Result
+from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry, Job
 from sathach.core.testing import BaseTestCase, World
-from sathach.exams.models import Attempt, ExamSession
+from sathach.exams.models import Attempt, ExamSession, Incident
+from sathach.exams.services.attempts import attempt_start
 from sathach.exams.tests.factories import make_exam
 
 
@@ -146,6 +148,39 @@ class ProctorConsoleTestCase(BaseTestCase):
         self.assertEqual(
             Result.objects.filter(campaign=self.session.campaign, outcome="absent").count(), 2
         )
+
+    def test_the_proctor_sees_and_unlocks_an_examinee_locked_by_wrong_codes(self) -> None:
+        ExamSession.objects.filter(pk=self.session.pk).update(status="open")
+        attempt = Attempt.objects.get(session=self.session, person=self.world.leader_person)
+        for _try in range(5):
+            attempt.refresh_from_db()
+            with self.assertRaises(DomainError):
+                attempt_start(user=self.world.leader, attempt=attempt, access_code="SAI")
+        self.login(self.world.proctor)
+        console = reverse("session-console", args=[self.session.pk])
+        table = self.client.get(console, {"part": "table"})
+        self.assertContains(table, "Nhập sai mã vào thi: bị khóa đến")
+        unlock = reverse("attempt-control", args=[self.session.pk, attempt.pk, "unlock-code"])
+        self.assertContains(table, f'action="{unlock}"')
+
+        refused = self.client.post(unlock, {"reason": ""}, follow=True)
+        self.assertContains(refused, "Hãy ghi lý do mở khóa.")
+        done = self.client.post(unlock, {"reason": "Gõ nhầm bàn phím"}, follow=True)
+        self.assertContains(done, "có thể nhập lại mã vào thi")
+        self.assertNotContains(done, "bị khóa đến")
+        attempt.refresh_from_db()
+        self.assertIsNone(attempt.codes_locked_until)
+        self.assertEqual(attempt.wrong_codes, 0)
+        incident = Incident.objects.get(attempt=attempt)
+        self.assertEqual(incident.kind, Incident.Kind.CODE_UNLOCK)
+        self.assertEqual(incident.by, self.world.proctor)
+        self.assertTrue(AuditEntry.objects.filter(action="exam.code_unlocked").exists())
+        again = self.client.post(unlock, {"reason": "Lần nữa"}, follow=True)
+        self.assertContains(again, "Thí sinh này không bị khóa nhập mã vào thi.")
+        started = attempt_start(
+            user=self.world.leader, attempt=attempt, access_code=self.session.access_code
+        )
+        self.assertEqual(started.status, Attempt.Status.IN_PROGRESS)
 
     def test_a_proctor_of_another_district_sees_nothing(self) -> None:
         self.login(self.world.outsider)

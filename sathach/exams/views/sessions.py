@@ -216,6 +216,11 @@ def attempt_control(request: HttpRequest, pk: int, attempt_pk: int, action: str)
                 actor=request.user, attempt=attempt, minutes=minutes, reason=reason
             )
             return _("The attempt of %(name)s is open again.") % {"name": attempt.person.full_name}
+        if action == "unlock-code":
+            services.attempt_unlock_code(actor=request.user, attempt=attempt, reason=reason)
+            return _("%(name)s can enter the access code again.") % {
+                "name": attempt.person.full_name
+            }
         raise DomainError(_("Unknown action."))
 
     return _session_action(request, pk, run)
