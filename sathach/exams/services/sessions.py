@@ -393,19 +393,8 @@ def attempt_unlock_code(*, actor: Any, attempt: Attempt, reason: str) -> Attempt
         attempt.wrong_codes = 0
         attempt.codes_locked_until = None
         attempt.save(update_fields=["wrong_codes", "codes_locked_until"])
-        Incident.objects.create(
-            session_id=attempt.session_id,
-            attempt=attempt,
-            kind=Incident.Kind.CODE_UNLOCK,
-            reason=reason,
-            by=_user(actor),
-        )
-        audit_log(
-            actor=actor,
-            action=AuditAction.ATTEMPT_CODE_UNLOCKED,
-            obj=attempt,
-            unit=attempt.person.unit,
-            summary={"reason": reason},
+        _attempt_incident(
+            actor, attempt, Incident.Kind.CODE_UNLOCK, AuditAction.ATTEMPT_CODE_UNLOCKED, reason
         )
     return attempt
 
@@ -425,19 +414,13 @@ def attempt_extra_time(*, actor: Any, attempt: Attempt, minutes: int, reason: st
         if attempt.deadline is not None:
             attempt.deadline += timedelta(minutes=minutes)
         attempt.save(update_fields=["extra_seconds", "deadline"])
-        Incident.objects.create(
-            session_id=attempt.session_id,
-            attempt=attempt,
-            kind=Incident.Kind.EXTRA_TIME,
-            reason=reason,
-            by=_user(actor),
-        )
-        audit_log(
-            actor=actor,
-            action=AuditAction.ATTEMPT_EXTRA_TIME,
-            obj=attempt,
-            unit=attempt.person.unit,
-            summary={"minutes": minutes, "reason": reason},
+        _attempt_incident(
+            actor,
+            attempt,
+            Incident.Kind.EXTRA_TIME,
+            AuditAction.ATTEMPT_EXTRA_TIME,
+            reason,
+            minutes=minutes,
         )
     return attempt
 
@@ -461,21 +444,31 @@ def attempt_reopen(*, actor: Any, attempt: Attempt, minutes: int, reason: str) -
         attempt.submitted_at = None
         attempt.submitted_by = ""
         attempt.save(update_fields=["status", "deadline", "submitted_at", "submitted_by"])
-        Incident.objects.create(
-            session_id=attempt.session_id,
-            attempt=attempt,
-            kind=Incident.Kind.REOPEN,
-            reason=reason,
-            by=_user(actor),
-        )
-        audit_log(
-            actor=actor,
-            action=AuditAction.ATTEMPT_REOPENED,
-            obj=attempt,
-            unit=attempt.person.unit,
-            summary={"minutes": minutes, "reason": reason},
+        _attempt_incident(
+            actor,
+            attempt,
+            Incident.Kind.REOPEN,
+            AuditAction.ATTEMPT_REOPENED,
+            reason,
+            minutes=minutes,
         )
     return attempt
+
+
+def _attempt_incident(
+    actor: Any, attempt: Attempt, kind: str, action: AuditAction, reason: str, **summary: Any
+) -> None:
+    """What a proctor did to one attempt: an incident on the console and an audit entry."""
+    Incident.objects.create(
+        session_id=attempt.session_id, attempt=attempt, kind=kind, reason=reason, by=_user(actor)
+    )
+    audit_log(
+        actor=actor,
+        action=action,
+        obj=attempt,
+        unit=attempt.person.unit,
+        summary={**summary, "reason": reason},
+    )
 
 
 def _user(actor: Any) -> Any:
