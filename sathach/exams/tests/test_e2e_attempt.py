@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from sathach.campaigns.models import Result
 from sathach.conftest import artifacts_dir
@@ -125,6 +125,40 @@ def test_the_waiting_room_shows_the_code_box_when_the_proctor_opens(
     # The list alone was swapped in: one header, one heading, no page inside the page.
     expect(page.locator("header")).to_have_count(1)
     expect(page.locator("h1")).to_have_count(1)
+
+    page.fill("input[name=code]", session.access_code)
+    page.click("text=Bắt đầu làm bài")
+    expect(page).to_have_url(f"{live_server.url}{reverse('attempt', args=[attempt.pk])}")
+
+
+def test_a_proctor_unlocks_an_examinee_who_typed_five_wrong_codes(
+    page: Page, browser: Browser, live_server: Any
+) -> None:
+    world = World()
+    session = make_exam(world)
+    attempt = Attempt.objects.get(session=session, person=world.leader_person)
+    sign_in_home(page, live_server, world.leader.username)
+    page.goto(f"{live_server.url}{reverse('my-tests')}")
+    for _try in range(5):
+        page.fill("input[name=code]", "SAI123")
+        page.click("text=Bắt đầu làm bài")
+        expect(page.locator(".messages")).to_contain_text("Mã vào thi không đúng")
+    page.fill("input[name=code]", session.access_code)
+    page.click("text=Bắt đầu làm bài")
+    expect(page.locator(".messages")).to_contain_text("Nhập sai mã quá nhiều lần")
+
+    proctor = browser.new_context().new_page()
+    sign_in_home(proctor, live_server, world.proctor.username)
+    proctor.goto(f"{live_server.url}{reverse('session-console', args=[session.pk])}")
+    row = proctor.locator("tr", has_text=world.leader_person.full_name)
+    expect(row).to_contain_text("Nhập sai mã vào thi: bị khóa đến")
+    row.locator("summary", has_text="Mở khóa nhập mã").click()
+    row.locator("input[name=reason]").fill("Thí sinh gõ nhầm bàn phím")
+    row.locator("button", has_text="Mở khóa").click()
+    expect(proctor.locator(".messages")).to_contain_text("có thể nhập lại mã vào thi")
+    expect(proctor.locator("#console")).not_to_contain_text("bị khóa đến")
+    expect(proctor.locator("body")).to_contain_text("Thí sinh gõ nhầm bàn phím")  # incident
+    proctor.context.close()
 
     page.fill("input[name=code]", session.access_code)
     page.click("text=Bắt đầu làm bài")
