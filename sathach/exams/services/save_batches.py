@@ -95,9 +95,10 @@ class SaveBatcher:
         later: list[_Save] = []
         attempts: set[int] = set()
         for save in self._waiting:
-            if save.attempt_id in attempts or len(batch) >= MAX_BATCH or save.done.done():
-                if not save.done.done():
-                    later.append(save)
+            if save.done.done():  # its browser went away
+                continue
+            if save.attempt_id in attempts or len(batch) >= MAX_BATCH:
+                later.append(save)
                 continue
             attempts.add(save.attempt_id)
             batch.append(save)
