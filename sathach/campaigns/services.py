@@ -25,6 +25,7 @@ from sathach.campaigns.models import (
     Result,
     SigningDevice,
 )
+from sathach.campaigns.signals import campaign_status_changed
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.core.text import nfc
@@ -163,20 +164,12 @@ def campaign_transition(*, actor: Any, campaign: Campaign, to: str) -> Campaign:
             )
         if to == Campaign.Status.PREPARING and not campaign.participants.exists():
             raise DomainError(_("Choose the participating communes first."))
-        before = campaign.status
-        campaign.status = to
-        campaign.save(update_fields=["status", "updated_at"])
-        audit_log(
-            actor=actor,
-            action=AuditAction.CAMPAIGN_STATUS_CHANGED,
-            obj=campaign,
-            summary={"from": before, "to": to},
-        )
+        _set_status(actor=actor, campaign=campaign, to=to)
     return campaign
 
 
 def _set_status(*, actor: Any, campaign: Campaign, to: str) -> None:
-    """A status change that another service decided; audited by that service's entry too."""
+    """Change the status, audit it and tell the apps that follow the campaign."""
     before = campaign.status
     campaign.status = to
     campaign.save(update_fields=["status", "updated_at"])
@@ -186,6 +179,7 @@ def _set_status(*, actor: Any, campaign: Campaign, to: str) -> None:
         obj=campaign,
         summary={"from": before, "to": to},
     )
+    campaign_status_changed.send(Campaign, campaign=campaign, before=before, actor=actor)
 
 
 # Readiness: signing devices -------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.db import transaction
 from sathach.campaigns.models import Campaign
 from sathach.eoffice.models import Scenario
 from sathach.eoffice.services.bank import scenarios_load
-from sathach.eoffice.services.tasks import scenario_set_of, tasks_prepare
+from sathach.eoffice.services.draw import scenario_set_of, tasks_prepare
 
 
 def demo_eoffice_load(*, campaign: Campaign, seed: int = 2020) -> int:

@@ -23,7 +23,10 @@ def issue_date(scenario: Scenario, test_day: datetime.date) -> datetime.date:
     return test_day - datetime.timedelta(days=scenario.issued_days_before)
 
 
-def latest_deadline(scenario: Scenario, test_day: datetime.date) -> datetime.date:
+def latest_deadline(scenario: Scenario, test_day: datetime.date) -> datetime.date | None:
+    """The latest handling deadline the document allows; None when it sets none."""
+    if scenario.deadline_days is None:
+        return None
     return test_day + datetime.timedelta(days=scenario.deadline_days)
 
 
@@ -46,8 +49,9 @@ def layout_for(
 ) -> Layout:
     issued = issue_date(scenario, test_day)
     commune_name = commune.name if commune else "Xã An Thạnh 1"
+    latest = latest_deadline(scenario, test_day)
     values = {
-        "han": latest_deadline(scenario, test_day).strftime("%d/%m/%Y"),
+        "han": latest.strftime("%d/%m/%Y") if latest else "",
         "ngay": issued.strftime("%d/%m/%Y"),
         "xa": commune_name,
         "nam": str(test_day.year),

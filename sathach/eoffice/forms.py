@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sathach.eoffice.models import DocumentType, Kind, Scenario, Urgency
-from sathach.organization.models import HANDLER_POSITIONS, Person, Position
+from sathach.eoffice.models import DocumentType, ExtraCoordinators, Kind, Scenario, Urgency
+from sathach.organization.models import HANDLER_POSITIONS, OBSOLETE_POSITIONS, Person, Position
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -115,11 +115,28 @@ class ScenarioForm(forms.Form):
     coordinator_required = forms.BooleanField(
         label=_("At least one coordinator is required"), required=False
     )
+    coordinators_beyond = forms.ChoiceField(
+        label=_("A coordinator beyond the acceptable ones"),
+        choices=ExtraCoordinators.choices,
+        initial=ExtraCoordinators.WRONG,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Nghị định 30/2020 leaves coordinators to the leader (“phối hợp (nếu có)”): "
+            "say whether one outside the list above is accepted, accepted with a remark "
+            "on the result, or counted as a mistake."
+        ),
+    )
     deadline_days = forms.IntegerField(
         label=_("Latest deadline (days after the test day)"),
         min_value=1,
         max_value=90,
         initial=7,
+        required=False,
+        help_text=_(
+            "Empty when the document sets no deadline: the leader then need not set one "
+            "(“thời hạn giải quyết (nếu có)”)."
+        ),
     )
 
     OUTGOING_DROPS = (
@@ -135,12 +152,19 @@ class ScenarioForm(forms.Form):
         "main_handler",
         "coordinators",
         "coordinator_required",
+        "coordinators_beyond",
         "deadline_days",
     )
 
     def __init__(self, *args: Any, kind: str, creating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        handlers = [(p, label) for p, label in Position.choices if p in HANDLER_POSITIONS]
+        handlers = [
+            (p, _("%(post)s (no longer a commune post)") % {"post": label})
+            if p in OBSOLETE_POSITIONS
+            else (p, label)
+            for p, label in Position.choices
+            if p in HANDLER_POSITIONS
+        ]
         self.fields["main_handler"].choices = [("", "—"), *handlers]  # type: ignore[attr-defined]
         self.fields["coordinators"].choices = handlers  # type: ignore[attr-defined]
         if not creating:
@@ -150,7 +174,10 @@ class ScenarioForm(forms.Form):
                 del self.fields[name]
 
     def values(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
+        values = dict(self.cleaned_data)
+        if "coordinators_beyond" in values:
+            values["coordinators_beyond"] = values["coordinators_beyond"] or ExtraCoordinators.WRONG
+        return values
 
 
 def scenario_initial(scenario: Any) -> dict[str, Any]:

@@ -1,14 +1,21 @@
 """The grading rules of the e-office test, each with a reason the examinee can read.
 
-An incoming document passes when the main handler holds the expected position, the
-instruction (ý kiến chỉ đạo) says something (not empty, not a bare "chuyển", "xem", "ok" or
-"đồng ý", not a few letters), and the handling deadline is set, not before the day it was
-given and not after the latest date the document allows. The outgoing draft passes when the
-validator accepts the file (see sathach.signatures.validation) and the first signature is
-made with one of the examinee's registered certificates, at the signer's place, on the
-draft as it was given, before the test's deadline. Coordinators chosen must be among the
-scenario's acceptable ones. A document the examinee only coordinates on (another leader is
-in charge) passes when the examinee gave a coordination opinion that says something.
+The rules follow Nghị định 30/2020 (Điều 23, Phụ lục IV, "Phiếu giải quyết văn bản đến")
+as written, not stricter. An incoming document passes when the main handler holds the
+expected position and the instruction (ý kiến chỉ đạo) says something: it names who
+handles it ("Giao Tư pháp", "Đ/c Nam tham mưu", "Chuyển VP-TK"), or it says what is to be
+done in more than a bare "chuyển", "xem", "ok" or "đồng ý". A handling deadline is
+required only where the document sets one ("thời hạn … (nếu có)"); one that is set is not
+before the test day and, where the document sets one, not after it. Coordinators are
+"phối hợp (nếu có)": one beyond the scenario's acceptable ones is judged by the scenario's
+own rule (accepted, accepted with a remark, or a mistake). Every date is compared with the
+task's test day, the day the leader started it, never with the calendar.
+
+The outgoing draft passes when the validator accepts the file (see
+sathach.signatures.validation) and the first signature is made with one of the examinee's
+registered certificates, at the signer's place, on the draft as it was given, before the
+test's deadline. A document the examinee only coordinates on (another leader is in charge)
+passes when the examinee gave a coordination opinion that says something.
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ WRONG_COORDINATOR = "WRONG_COORDINATOR"
 COORDINATOR_MISSING = "COORDINATOR_MISSING"
 NO_OPINION = "NO_OPINION"
 OPINION_PLACEHOLDER = "OPINION_PLACEHOLDER"
+EXTRA_COORDINATOR = "EXTRA_COORDINATOR"
 
 MESSAGES: dict[str, Any] = {
     NOT_FORWARDED: _("The document was not forwarded for handling."),
@@ -52,6 +60,10 @@ MESSAGES: dict[str, Any] = {
         "%(acceptable)s)."
     ),
     COORDINATOR_MISSING: _("This document needs a coordinator: choose one of %(acceptable)s."),
+    EXTRA_COORDINATOR: _(
+        "Accepted, with a remark: %(wrong)s is not among the coordinators this document "
+        "needs (%(acceptable)s)."
+    ),
     NO_OPINION: _("You coordinate on this document but gave no opinion to the leader in charge."),
     OPINION_PLACEHOLDER: _(
         "The coordination opinion says too little: say what you propose or what your side "
@@ -124,13 +136,57 @@ FILLER_WORDS = frozenset(
 MIN_WORDS = 3
 MIN_LETTERS = 15
 
+# How a leader names a commune's civil servant in a short instruction (folded): the
+# position's usual names and abbreviations ("Chuyển VP-TK", "Giao Tư pháp").
+POSITION_NAMES: dict[str, tuple[str, ...]] = {
+    "van_phong_thong_ke": ("van phong", "vp", "vptk", "thong ke"),
+    "dia_chinh_xay_dung": ("dia chinh", "dcxd", "dc xd", "xay dung", "moi truong"),
+    "tai_chinh_ke_toan": ("tai chinh", "ke toan", "tckt", "tc kt"),
+    "tu_phap_ho_tich": ("tu phap", "ho tich", "tpht", "tp ht"),
+    "van_hoa_xa_hoi": ("van hoa", "xa hoi", "vhxh", "vh xh", "lao dong"),
+    "chi_huy_truong_quan_su": ("quan su", "bchqs", "chqs", "chi huy truong"),
+    "truong_cong_an": ("cong an", "truong ca"),
+    "van_thu": ("van thu",),
+}
+# Words put before a person's given name ("Đ/c Nam", "anh Bình", "chị Lan").
+HONORIFICS = ("d c", "dc", "dong chi", "anh", "chi", "ong", "ba", "co", "em")
 
-def instruction_problem(text: str) -> str | None:
+
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", fold(text or "")))
+
+
+def handler_names(people: Iterable[tuple[str, str]]) -> list[tuple[str, ...]]:
+    """The word sequences that name one of a commune's civil servants, from their (full
+    name, position): the full name, the given name after an honorific, and the position's
+    usual names."""
+    names: set[tuple[str, ...]] = set()
+    for full_name, position in people:
+        words = _tokens(full_name)
+        if words:
+            names.add(words)
+            names.update(_tokens(f"{title} {words[-1]}") for title in HONORIFICS)
+        names.update(_tokens(alias) for alias in POSITION_NAMES.get(position, ()))
+    return sorted(names)
+
+
+def _names_someone(words: tuple[str, ...], names: Iterable[tuple[str, ...]]) -> bool:
+    for name in names:
+        size = len(name)
+        if any(words[i : i + size] == name for i in range(len(words) - size + 1)):
+            return True
+    return False
+
+
+def instruction_problem(text: str, names: Iterable[tuple[str, ...]] = ()) -> str | None:
     """INSTRUCTION_EMPTY, INSTRUCTION_PLACEHOLDER or None for an instruction that says
-    something."""
-    words = re.findall(r"\w+", fold(text or ""))
+    something. An instruction that names who handles the document says enough, however
+    short (the "Chuyển" box of the ĐẾN stamp holds no more)."""
+    words = _tokens(text)
     if not words:
         return INSTRUCTION_EMPTY
+    if _names_someone(words, names):
+        return None
     letters = sum(len(w) for w in words)
     if len(words) < MIN_WORDS or letters < MIN_LETTERS or set(words) <= FILLER_WORDS:
         return INSTRUCTION_PLACEHOLDER
@@ -145,33 +201,51 @@ def grade_incoming(
     instruction: str,
     deadline: datetime.date | None,
     given_on: datetime.date,
-    latest: datetime.date,
+    latest: datetime.date | None,
     coordinator_positions: Iterable[str] = (),
     acceptable_coordinators: Iterable[str] = (),
     coordinator_required: bool = False,
+    beyond: str = "wrong",
+    names: Iterable[tuple[str, ...]] = (),
 ) -> list[str]:
-    """The reasons an incoming document fails; empty when it passes. Coordinators must be
-    among the acceptable ones; none at all is right unless the scenario requires one."""
+    """The reasons an incoming document fails; empty when it passes. `given_on` is the test
+    day; `latest` None when the document sets no deadline; `beyond` how a coordinator outside
+    the acceptable ones is judged (allowed, warned, wrong); `names` what names the commune's
+    civil servants in an instruction (see `handler_names`)."""
     if not forwarded:
         return [NOT_FORWARDED]
     reasons = []
     if handler_position != expected_position:
         reasons.append(WRONG_HANDLER)
     chosen = set(coordinator_positions)
-    if chosen - set(acceptable_coordinators):
+    if beyond == "wrong" and chosen - set(acceptable_coordinators):
         reasons.append(WRONG_COORDINATOR)
-    elif coordinator_required and not chosen:
+    elif coordinator_required and not chosen & set(acceptable_coordinators):
         reasons.append(COORDINATOR_MISSING)
-    problem = instruction_problem(instruction)
+    problem = instruction_problem(instruction, names)
     if problem:
         reasons.append(problem)
     if deadline is None:
-        reasons.append(DEADLINE_MISSING)
+        if latest is not None:
+            reasons.append(DEADLINE_MISSING)
     elif deadline < given_on:
         reasons.append(DEADLINE_PAST)
-    elif deadline > latest:
+    elif latest is not None and deadline > latest:
         reasons.append(DEADLINE_LATE)
     return reasons
+
+
+def incoming_remarks(
+    *,
+    forwarded: bool,
+    coordinator_positions: Iterable[str],
+    acceptable_coordinators: Iterable[str],
+    beyond: str,
+) -> list[str]:
+    """What passes but is noted: a coordinator beyond the acceptable ones, where the
+    scenario's rule says so."""
+    extra = set(coordinator_positions) - set(acceptable_coordinators)
+    return [EXTRA_COORDINATOR] if forwarded and extra and beyond == "warned" else []
 
 
 def grade_coordinating(*, opinion: str, given: bool) -> list[str]:

@@ -5,8 +5,8 @@ with it (the main handler's position, the acceptable coordinators, the latest ac
 deadline), or an outgoing draft with the signer's place. A campaign's `ScenarioSet` says
 what each examinee draws; an examinee's `Task` holds the drawn copies (`TaskDocument`), each
 with its own register data, PDF and the examinee's action, and every action is an `Event`.
-Dates inside a document are relative to the day the task is drawn, so that the bank never
-goes stale.
+Dates inside a document are relative to the test day: the day the task is drawn, moved to
+the day the leader starts it, so that neither the bank nor a draw ever goes stale.
 """
 
 from __future__ import annotations
@@ -60,6 +60,16 @@ class Urgency(models.TextChoices):
 URGENCY_STAMPS = {"khan": "KHẨN", "thuong_khan": "THƯỢNG KHẨN", "hoa_toc": "HỎA TỐC"}
 
 
+class ExtraCoordinators(models.TextChoices):
+    """How a coordinator outside a scenario's acceptable ones is judged. Nghị định 30/2020
+    leaves the coordinators to the leader ("phối hợp (nếu có)"), so a district may accept
+    them, accept them with a remark, or count them as a mistake."""
+
+    ALLOWED = "allowed", _("Accepted")
+    WARNED = "warned", _("Accepted with a remark")
+    WRONG = "wrong", _("Counted as a mistake")
+
+
 class Scenario(models.Model):
     """A document of the bank. Body paragraphs may hold {han} (the latest acceptable
     deadline, dd/mm/yyyy), {ngay} (the issue date) and {xa} (the examinee's commune)."""
@@ -91,8 +101,18 @@ class Scenario(models.Model):
     coordinator_required = models.BooleanField(
         _("at least one coordinator is required"), default=False
     )
+    coordinators_beyond = models.CharField(
+        _("a coordinator beyond the acceptable ones"),
+        max_length=10,
+        choices=ExtraCoordinators.choices,
+        default=ExtraCoordinators.WRONG,
+    )
+    # None: the document sets no deadline, so the leader need not set one ("nếu có").
     deadline_days = models.PositiveSmallIntegerField(
-        _("latest deadline (days after the test day)"), default=7
+        _("latest deadline (days after the test day; empty: the document sets none)"),
+        null=True,
+        blank=True,
+        default=7,
     )
     # Incoming, coordinating: another leader is in charge and the examinee gives an opinion.
     coordinating = models.BooleanField(_("the examinee coordinates"), default=False)
@@ -250,9 +270,11 @@ class TaskDocument(models.Model):
     sign_box = models.JSONField(default=list, blank=True)
     signed_pdf = models.BinaryField(null=True, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
-    # Grading: reasons are codes, explained in grading.REASON_MESSAGES.
+    # Grading: reasons (why it fails) and remarks (what passes but is noted) are codes,
+    # explained in grading.MESSAGES.
     passed = models.BooleanField(null=True)
     reasons = models.JSONField(default=list, blank=True)
+    remarks = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["task", "position"]

@@ -121,6 +121,13 @@ class Position(models.TextChoices):
     OTHER = "khac", _("Other")
 
 
+# Posts that are no longer commune civil servants, with the text that ended them: the
+# commune police chief is an officer of the regular police under Nghị định 33/2023/NĐ-CP
+# (in force 1/8/2023). Kept for campaigns of earlier years.
+OBSOLETE_POSITIONS: dict[str, str] = {
+    Position.POLICE_CHIEF: "Nghị định 33/2023/NĐ-CP (01/8/2023)",
+}
+
 LEADER_POSITIONS = (Position.CHAIRMAN, Position.VICE_CHAIRMAN)
 # Civil servants a leader forwards incoming documents to.
 HANDLER_POSITIONS = (

@@ -355,7 +355,7 @@ class AccessTestCase(BaseTestCase):
         world.attempt = world.session.attempts.get(person=world.leader_person)
         world.question = Question.objects.first()
 
-        from sathach.eoffice.services.tasks import task_prepare
+        from sathach.eoffice.services.draw import task_prepare
         from sathach.eoffice.tests.factories import load_bank, make_servants
 
         load_bank()

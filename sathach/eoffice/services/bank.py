@@ -17,8 +17,15 @@ from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.core.text import nfc_text
 from sathach.eoffice.documents import render_scenario
-from sathach.eoffice.models import DocumentType, Kind, Scenario, ScenarioSet, Urgency
-from sathach.organization.models import HANDLER_POSITIONS
+from sathach.eoffice.models import (
+    DocumentType,
+    ExtraCoordinators,
+    Kind,
+    Scenario,
+    ScenarioSet,
+    Urgency,
+)
+from sathach.organization.models import HANDLER_POSITIONS, OBSOLETE_POSITIONS, Position
 
 BANK_FILE = Path(__file__).resolve().parent.parent / "data" / "scenarios.json"
 FIELDS = (
@@ -38,6 +45,7 @@ FIELDS = (
     "main_handler",
     "coordinators",
     "coordinator_required",
+    "coordinators_beyond",
     "deadline_days",
     "coordinating",
     "lead",
@@ -54,6 +62,10 @@ def _check(entry: dict[str, Any], kind: str) -> None:
     if not entry.get("subject") or not entry.get("body"):
         raise DomainError(
             _("Scenario %(code)s: the summary and body are required.") % {"code": code}
+        )
+    if entry.get("coordinators_beyond", ExtraCoordinators.WRONG) not in ExtraCoordinators.values:
+        raise DomainError(
+            _("Scenario %(code)s: unknown rule for other coordinators.") % {"code": code}
         )
     if kind == Kind.INCOMING and entry.get("coordinating"):
         if not entry.get("lead") or not entry.get("lead_request"):
@@ -115,7 +127,13 @@ class FieldError(DomainError):
 
 PLACEHOLDERS = frozenset({"han", "ngay", "xa", "nam"})
 # What an examinee is graded against: fixed once the scenario has been drawn.
-GRADED_FIELDS = ("main_handler", "coordinators", "coordinator_required", "coordinating")
+GRADED_FIELDS = (
+    "main_handler",
+    "coordinators",
+    "coordinator_required",
+    "coordinators_beyond",
+    "coordinating",
+)
 
 
 def _lines(value: Any) -> list[str]:
@@ -148,8 +166,16 @@ def _validate(kind: str, values: dict[str, Any]) -> None:
         return
     if not values.get("issuer"):
         raise FieldError("issuer", _("Enter the issuing body."))
-    if values.get("deadline_days", 0) < 1:
+    deadline_days = values.get("deadline_days")
+    if deadline_days is not None and deadline_days < 1:
         raise FieldError("deadline_days", _("The latest deadline is at least 1 day away."))
+    if deadline_days is None and any("{han}" in t for t in [values["subject"], *values["body"]]):
+        raise FieldError(
+            "deadline_days",
+            _("The body quotes the deadline {han}: give the number of days, or remove {han}."),
+        )
+    if values.get("coordinators_beyond", ExtraCoordinators.WRONG) not in ExtraCoordinators.values:
+        raise FieldError("coordinators_beyond", _("Choose how another coordinator is judged."))
     if values.get("coordinating"):
         if not values.get("lead"):
             raise FieldError("lead", _("Say which leader is in charge of the document."))
@@ -170,6 +196,23 @@ def _validate(kind: str, values: dict[str, Any]) -> None:
             "coordinator_required",
             _("A coordinator cannot be required when none is acceptable."),
         )
+
+
+def scenario_warnings(scenario: Scenario) -> list[str]:
+    """What the district should know about a scenario before it is drawn: posts it expects
+    that are no longer commune civil servants (a commune without such a post never draws
+    it)."""
+    labels = dict(Position.choices)
+    positions = [scenario.main_handler, *scenario.coordinators]
+    return [
+        _(
+            "%(position)s is no longer a commune civil servant since %(law)s: a commune "
+            "without one never gets this document in a draw."
+        )
+        % {"position": labels[position], "law": OBSOLETE_POSITIONS[position]}
+        for position in dict.fromkeys(positions)
+        if position in OBSOLETE_POSITIONS
+    ]
 
 
 def scenario_drawn(scenario: Scenario) -> bool:

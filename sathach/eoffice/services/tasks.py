@@ -8,8 +8,6 @@ access or by `sathach eoffice submit-overdue`.
 from __future__ import annotations
 
 import datetime
-import random
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -24,122 +22,18 @@ from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.core.text import nfc_text
 from sathach.eoffice import grading
-from sathach.eoffice.documents import issue_date, latest_deadline, render_scenario
-from sathach.eoffice.models import Event, Kind, Scenario, ScenarioSet, Task, TaskDocument
-from sathach.organization.models import HANDLER_POSITIONS, LEADER_POSITIONS, Person
+from sathach.eoffice.models import Event, Kind, Task, TaskDocument
+from sathach.eoffice.services.draw import (
+    scenario_set_of,
+    task_documents_for_day,
+    task_move_to_day,
+)
+from sathach.organization.models import HANDLER_POSITIONS, Person
 
 GRACE = datetime.timedelta(seconds=30)
 MAX_INSTRUCTION = 2000
 MAX_UPLOAD = 10 * 1024 * 1024
 RECORDING = (Campaign.Status.TESTING, Campaign.Status.RESULTS, Campaign.Status.APPROVED)
-
-
-def scenario_set_of(campaign: Campaign) -> ScenarioSet:
-    """The campaign's scenario set, created with the defaults (4 incoming, 1 outgoing)."""
-    found, _created = ScenarioSet.objects.get_or_create(campaign=campaign)
-    return found
-
-
-def balanced_draw(rng: random.Random, scenarios: Sequence[Scenario], count: int) -> list[Scenario]:
-    """`count` scenarios, spread over main handlers first, then document types: each pick is
-    a random one among those whose handler and type were drawn least so far."""
-    pool = list(scenarios)
-    rng.shuffle(pool)
-    handlers: Counter[str] = Counter()
-    types: Counter[str] = Counter()
-    chosen: list[Scenario] = []
-    while pool and len(chosen) < count:
-        best = min(pool, key=lambda s: (handlers[s.main_handler], types[s.doc_type]))
-        pool.remove(best)
-        chosen.append(best)
-        handlers[best.main_handler] += 1
-        types[best.doc_type] += 1
-    return chosen
-
-
-def task_prepare(
-    *,
-    actor: Any,
-    campaign: Campaign,
-    person: Person,
-    seed: int | None = None,
-    test_day: datetime.date | None = None,
-) -> Task:
-    """Draw a leader's documents and make their PDFs. A task that exists is kept."""
-    existing = Task.objects.filter(campaign=campaign, person=person).first()
-    if existing is not None:
-        return existing
-    if person.position not in LEADER_POSITIONS or person.user_id is None:
-        raise DomainError(_("The e-office test is for Chairmen and Vice-Chairmen with an account."))
-    if not campaign.participants.filter(pk=person.unit_id).exists():
-        raise DomainError(
-            _("%(unit)s does not take part in this campaign.") % {"unit": person.unit.name}
-        )
-    rules = scenario_set_of(campaign)
-    incoming = list(rules.pool(Kind.INCOMING))
-    coordinating = list(rules.pool(Kind.INCOMING, coordinating=True))
-    outgoing = list(rules.pool(Kind.OUTGOING))
-    if (
-        len(incoming) < rules.incoming_count
-        or len(outgoing) < rules.outgoing_count
-        or len(coordinating) < rules.coordinating_count
-    ):
-        raise DomainError(_("The scenario bank has too few documents: load it first."))
-    rng = random.Random(None if seed is None else f"{seed}:{person.pk}")  # noqa: S311
-    drawn = balanced_draw(rng, incoming, rules.incoming_count)
-    if rules.coordinating_count:
-        drawn += balanced_draw(rng, coordinating, rules.coordinating_count)
-    drawn += rng.sample(outgoing, rules.outgoing_count)
-    day = test_day or timezone.localdate()
-    arrival = rng.randint(120, 880)
-    with transaction.atomic():
-        task = Task.objects.create(
-            campaign=campaign, person=person, user_id=person.user_id, test_day=day
-        )
-        for position, scenario in enumerate(drawn, start=1):
-            is_incoming = scenario.kind == Kind.INCOMING
-            rendered = render_scenario(
-                scenario, test_day=day, commune=person.unit, signer=None if is_incoming else person
-            )
-            TaskDocument.objects.create(
-                task=task,
-                scenario=scenario,
-                position=position,
-                kind=scenario.kind,
-                arrival_number=arrival + position if is_incoming else None,
-                arrival_date=day if is_incoming else None,
-                issued_on=issue_date(scenario, day) if is_incoming else day,
-                latest_deadline=latest_deadline(scenario, day) if is_incoming else None,
-                state=(
-                    TaskDocument.State.COORDINATING
-                    if scenario.coordinating
-                    else TaskDocument.State.PENDING
-                ),
-                pdf=rendered.pdf,
-                sign_page=rendered.sign_page,
-                sign_box=list(rendered.sign_box),
-            )
-        audit_log(
-            actor=actor,
-            action=AuditAction.EOFFICE_TASK_PREPARED,
-            obj=task,
-            unit=person.unit,
-            summary={"scenarios": [s.code for s in drawn]},
-        )
-    return task
-
-
-def tasks_prepare(*, actor: Any, campaign: Campaign, seed: int | None = None) -> int:
-    """Draw for every leader with an account in the campaign's communes; returns how many
-    tasks were created now."""
-    leaders = Person.objects.filter(
-        unit__in=campaign.participants.all(), position__in=LEADER_POSITIONS, user__isnull=False
-    ).exclude(eoffice_tasks__campaign=campaign)
-    count = 0
-    for person in leaders.select_related("unit"):
-        task_prepare(actor=actor, campaign=campaign, person=person, seed=seed)
-        count += 1
-    return count
 
 
 def task_state(task: Task, now: datetime.datetime | None = None) -> str:
@@ -184,10 +78,22 @@ def _require_open(user: Any, task: Task) -> None:
 
 
 def task_start(*, user: Any, task: Task) -> Task:
-    """Start the clock: the deadline is now plus the set's duration."""
+    """Start the clock: the deadline is now plus the set's duration. Only while the
+    campaign is testing, so that the result is recorded. The documents move to today's
+    date when they were drawn on another day (see `draw.task_documents_for_day`)."""
     _own(user, task)
     if task.status != Task.Status.READY:
         return task
+    if task.campaign.status != Campaign.Status.TESTING:
+        raise DomainError(
+            _(
+                "The e-office test opens when the campaign's test day begins: it is "
+                "%(status)s now. Nothing was started; try again when the district opens it."
+            )
+            % {"status": task.campaign.get_status_display().lower()}
+        )
+    today = timezone.localdate()
+    redated = task_documents_for_day(task, today)
     now = timezone.now()
     minutes = scenario_set_of(task.campaign).duration_minutes
     with transaction.atomic():
@@ -196,6 +102,8 @@ def task_start(*, user: Any, task: Task) -> Task:
             started_at=now,
             deadline=now + datetime.timedelta(minutes=minutes),
         )
+        if updated:
+            task_move_to_day(task, today, redated)
         task.refresh_from_db()
         if updated:
             _event(task, Event.Kind.STARTED, actor=user)
@@ -435,30 +343,54 @@ def grade_outgoing(document: TaskDocument, task: Task) -> list[str]:
     return reasons
 
 
-def document_grade(document: TaskDocument, task: Task) -> list[str]:
+def commune_names(task: Task) -> list[tuple[str, ...]]:
+    """What names the examinee's commune's civil servants in an instruction."""
+    people = Person.objects.filter(
+        unit_id=task.person.unit_id, position__in=HANDLER_POSITIONS
+    ).values_list("full_name", "position")
+    return grading.handler_names(people)
+
+
+def document_grade(
+    document: TaskDocument, task: Task, names: Sequence[tuple[str, ...]] = ()
+) -> tuple[list[str], list[str]]:
+    """The reasons a document fails and the remarks on what passes. Dates are judged
+    against the task's test day, the day the leader started it."""
     if document.kind == Kind.OUTGOING:
-        return grade_outgoing(document, task)
+        return grade_outgoing(document, task), []
     scenario = document.scenario
     if scenario.coordinating:
         return grading.grade_coordinating(
             opinion=document.opinion, given=document.opinion_at is not None
-        )
-    given_on = timezone.localdate(document.forwarded_at) if document.forwarded_at else task.test_day
-    return grading.grade_incoming(
-        forwarded=document.forwarded_at is not None and document.main_handler_id is not None,
+        ), []
+    forwarded = document.forwarded_at is not None and document.main_handler_id is not None
+    chosen = [p.position for p in document.coordinators.all()]
+    reasons = grading.grade_incoming(
+        forwarded=forwarded,
         handler_position=document.main_handler.position if document.main_handler else None,
-        expected_position=document.scenario.main_handler,
+        expected_position=scenario.main_handler,
         instruction=document.instruction,
         deadline=document.handling_deadline,
-        given_on=given_on,
-        latest=document.latest_deadline or task.test_day,
-        coordinator_positions=[p.position for p in document.coordinators.all()],
+        given_on=task.test_day,
+        latest=document.latest_deadline,
+        coordinator_positions=chosen,
         acceptable_coordinators=scenario.coordinators,
         coordinator_required=scenario.coordinator_required,
+        beyond=scenario.coordinators_beyond,
+        names=names,
     )
+    remarks = grading.incoming_remarks(
+        forwarded=forwarded,
+        coordinator_positions=chosen,
+        acceptable_coordinators=scenario.coordinators,
+        beyond=scenario.coordinators_beyond,
+    )
+    return reasons, remarks
 
 
 def _record(actor: Any, task: Task) -> None:
+    """Record the task's result in the campaign. A task submitted while the campaign had
+    gone back from testing is recorded when testing resumes (`tasks_record_pending`)."""
     if task.campaign.status not in RECORDING:
         return
     total = task.documents.count()
@@ -490,10 +422,11 @@ def task_submit(*, actor: Any, task: Task, by: str) -> Task:
         now = timezone.now()
         documents = list(task.documents.select_related("scenario", "main_handler"))
         passed = 0
+        names = commune_names(task)
         for document in documents:
-            document.reasons = document_grade(document, task)
+            document.reasons, document.remarks = document_grade(document, task, names)
             document.passed = not document.reasons
-            document.save(update_fields=["reasons", "passed"])
+            document.save(update_fields=["reasons", "remarks", "passed"])
             passed += document.passed
         required = scenario_set_of(task.campaign).min_passed or len(documents)
         task.status = Task.Status.SUBMITTED
@@ -515,6 +448,24 @@ def task_submit(*, actor: Any, task: Task, by: str) -> Task:
         )
         _record(actor, task)
     return task
+
+
+def tasks_record_pending(*, actor: Any, campaign: Campaign) -> int:
+    """Record every submitted task of the campaign that has no e-office result yet;
+    returns how many. Run when the campaign's testing resumes, so no result is dropped."""
+    if campaign.status not in RECORDING:
+        return 0
+    recorded = Result.objects.filter(campaign=campaign, content=Result.Content.EOFFICE).values_list(
+        "person_id", flat=True
+    )
+    pending = Task.objects.filter(campaign=campaign, status=Task.Status.SUBMITTED).exclude(
+        person_id__in=recorded
+    )
+    count = 0
+    for task in pending.select_related("campaign", "person"):
+        _record(actor, task)
+        count += 1
+    return count
 
 
 def tasks_submit_overdue(now: datetime.datetime | None = None) -> int:

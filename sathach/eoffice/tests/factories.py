@@ -7,7 +7,7 @@ from sathach.campaigns.tests.factories import make_campaign
 from sathach.core.testing import World, make_person
 from sathach.eoffice.models import Scenario, Task
 from sathach.eoffice.services.bank import scenarios_load
-from sathach.eoffice.services.tasks import task_prepare
+from sathach.eoffice.services.draw import task_prepare
 from sathach.organization.models import HANDLER_POSITIONS, Person
 
 PIN = "250720"

@@ -17,10 +17,10 @@ from sathach.eoffice.services.bank import (
     scenario_set_active,
     scenario_set_save,
 )
+from sathach.eoffice.services.draw import scenario_set_of
 from sathach.eoffice.services.tasks import (
     document_forward,
     document_give_opinion,
-    scenario_set_of,
     task_start,
     task_submit,
 )
@@ -193,7 +193,7 @@ class CoordinationTests(BaseTestCase):
         load_bank()
         from sathach.campaigns.models import Campaign
         from sathach.campaigns.tests.factories import make_campaign
-        from sathach.eoffice.services.tasks import task_prepare
+        from sathach.eoffice.services.draw import task_prepare
 
         campaign = make_campaign(self.world, status=Campaign.Status.TESTING)
         scenario_set_save(

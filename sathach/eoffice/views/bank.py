@@ -27,8 +27,9 @@ from sathach.eoffice.services.bank import (
     scenario_save,
     scenario_set_active,
     scenario_set_save,
+    scenario_warnings,
 )
-from sathach.eoffice.services.tasks import scenario_set_of
+from sathach.eoffice.services.draw import scenario_set_of
 
 
 @require_GET
@@ -106,6 +107,7 @@ def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "kind": scenario.kind,
             "scenario": scenario,
             "drawn": scenario_drawn(scenario),
+            "warnings": scenario_warnings(scenario),
         },
     )
 

@@ -15,7 +15,8 @@ from sathach.eoffice.forms import OverrideForm
 from sathach.eoffice.models import Scenario
 from sathach.eoffice.selectors import get_task_for_reviewer, tasks_for_reviewer
 from sathach.eoffice.services.bank import scenarios_load
-from sathach.eoffice.services.tasks import scenario_set_of, task_override, tasks_prepare
+from sathach.eoffice.services.draw import scenario_set_of, tasks_prepare
+from sathach.eoffice.services.tasks import task_override
 from sathach.eoffice.views.take import graded_rows
 
 

@@ -48,7 +48,11 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.TAKE_EXAM)
 def task_begin(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_examinee(request.user, pk)
-    task_start(user=request.user, task=task)
+    try:
+        task_start(user=request.user, task=task)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("eoffice-my")
     return redirect("eoffice-inbox", task.pk)
 
 
@@ -230,20 +234,18 @@ def graded_rows(task: Task) -> list[dict[str, Any]]:
         wrong = [p for p in chosen if p.position not in scenario.coordinators]
         wrong_names = ", ".join(f"{p.full_name} ({p.get_position_display()})" for p in wrong)
         acceptable = ", ".join(str(labels.get(p, p)) for p in scenario.coordinators)
+        values: dict[str, Any] = {
+            "expected": expected,
+            "latest": document.latest_deadline,
+            "wrong": wrong_names,
+            "acceptable": acceptable,
+        }
         rows.append(
             {
                 "document": document,
                 "coordinators": chosen,
-                "reasons": [
-                    reason_message(
-                        code,
-                        expected=expected,
-                        latest=document.latest_deadline,
-                        wrong=wrong_names,
-                        acceptable=acceptable,
-                    )
-                    for code in document.reasons
-                ],
+                "reasons": [reason_message(code, **values) for code in document.reasons],
+                "remarks": [reason_message(code, **values) for code in document.remarks],
             }
         )
     return rows

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from sathach.campaigns.models import Campaign
 from sathach.core.errors import DomainError
 from sathach.eoffice.services.bank import scenarios_load
-from sathach.eoffice.services.tasks import tasks_prepare, tasks_submit_overdue
+from sathach.eoffice.services.draw import tasks_prepare
+from sathach.eoffice.services.tasks import tasks_submit_overdue
 
 
 class Command(BaseCommand):
