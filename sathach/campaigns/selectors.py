@@ -69,12 +69,52 @@ class Gap:
     severity: str = "missing"  # missing, waiting, expiring
 
 
+class DeviceState:
+    """How a registered device stands on the campaign's reference date."""
+
+    VALID = "valid"
+    EXPIRING = "expiring"  # valid, but ends within EXPIRY_WARNING_DAYS
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not_yet_valid"
+
+
+@dataclass
+class DeviceStatus:
+    device: SigningDevice
+    state: str
+
+    @property
+    def valid(self) -> bool:
+        return self.state in (DeviceState.VALID, DeviceState.EXPIRING)
+
+
 @dataclass
 class LeaderReadiness:
+    """A leader's real signing devices, each judged on its own dates. The certificate the
+    exam CA issues for the e-office practice is a test credential, never a device."""
+
     person: Person
-    devices: list[SigningDevice]
-    valid_device: SigningDevice | None
-    expiring: bool
+    statuses: list[DeviceStatus]
+
+    @property
+    def devices(self) -> list[SigningDevice]:
+        return [status.device for status in self.statuses]
+
+    @property
+    def valid_device(self) -> SigningDevice | None:
+        """The valid device that lasts longest."""
+        return next((s.device for s in self.statuses if s.valid), None)
+
+    @property
+    def expiring(self) -> bool:
+        """Covered, but only by devices that end soon."""
+        valid = [s for s in self.statuses if s.valid]
+        return bool(valid) and all(s.state == DeviceState.EXPIRING for s in valid)
+
+    @property
+    def kinds(self) -> set[str]:
+        """The kinds of device that cover the leader."""
+        return {s.device.kind for s in self.statuses if s.valid}
 
 
 @dataclass
@@ -99,6 +139,34 @@ class UnitReadiness:
     def coverage_display(self) -> str:
         return percent(self.coverage)
 
+    @property
+    def covered_by_kind(self) -> dict[str, int]:
+        """Leaders covered by a valid device of each kind (a leader with a USB token and a
+        SIM counts under both; `covered` counts them once)."""
+        return {
+            kind: sum(1 for leader in self.leaders if kind in leader.kinds)
+            for kind in SigningDevice.Kind.values
+        }
+
+
+def coverage_by_kind(rows: list[UnitReadiness]) -> list[tuple[str, str, int]]:
+    """(kind, its label, leaders covered by it) over several units, every kind listed."""
+    labels = dict(SigningDevice.Kind.choices)
+    return [
+        (kind, str(labels[kind]), sum(row.covered_by_kind[kind] for row in rows))
+        for kind in SigningDevice.Kind.values
+    ]
+
+
+def device_state(device: SigningDevice, reference: datetime.datetime) -> str:
+    if reference < device.not_before:
+        return DeviceState.NOT_YET_VALID
+    if reference > device.not_after:
+        return DeviceState.EXPIRED
+    if device.not_after < reference + datetime.timedelta(days=EXPIRY_WARNING_DAYS):
+        return DeviceState.EXPIRING
+    return DeviceState.VALID
+
 
 def _reference_time(campaign: Campaign) -> datetime.datetime:
     """The moment devices must still be valid: the test's first day, or now."""
@@ -115,7 +183,6 @@ def readiness(campaign: Campaign, unit_set: QuerySet[AdministrativeUnit]) -> lis
     """Devices and facilities of each unit, with what is missing and since when."""
     units = list(unit_set)
     reference = _reference_time(campaign)
-    warn_until = reference + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
     items = list(campaign.facility_items.all())
     leaders = list(
         Person.objects.filter(unit__in=units, position__in=LEADER_POSITIONS).order_by(
@@ -123,9 +190,10 @@ def readiness(campaign: Campaign, unit_set: QuerySet[AdministrativeUnit]) -> lis
         )
     )
     devices: dict[int, list[SigningDevice]] = {}
-    for device in SigningDevice.objects.filter(person__in=leaders, is_active=True).order_by(
-        "-not_after"
-    ):
+    real = SigningDevice.objects.filter(person__in=leaders, is_active=True).exclude(
+        source=SigningDevice.Source.ISSUED
+    )
+    for device in real.order_by("-not_after", "pk"):
         devices.setdefault(device.person_id, []).append(device)
     declarations: dict[tuple[int, int], FacilityDeclaration] = {
         (d.unit_id, d.item_id): d
@@ -149,9 +217,11 @@ def readiness(campaign: Campaign, unit_set: QuerySet[AdministrativeUnit]) -> lis
         )
         for person in (p for p in leaders if p.unit_id == unit.pk):
             own = devices.get(person.pk, [])
-            valid = next((d for d in own if d.not_before <= reference <= d.not_after), None)
-            expiring = valid is not None and valid.not_after < warn_until
-            row.leaders.append(LeaderReadiness(person, own, valid, expiring))
+            leader = LeaderReadiness(
+                person, [DeviceStatus(d, device_state(d, reference)) for d in own]
+            )
+            row.leaders.append(leader)
+            valid = leader.valid_device
             if valid is None:
                 expired = next((d for d in own if d.not_after < reference), None)
                 if expired is not None:
@@ -168,7 +238,7 @@ def readiness(campaign: Campaign, unit_set: QuerySet[AdministrativeUnit]) -> lis
                             max(person.created_at, campaign.created_at),
                         )
                     )
-            elif expiring:
+            elif leader.expiring:
                 row.gaps.append(
                     Gap(
                         _("%(name)s: the certificate expires soon") % {"name": person.full_name},

@@ -21,6 +21,13 @@ SOURCES = {
     "override": "Huyện điều chỉnh",
 }
 DEVICE_KINDS = {"usb_token": "USB token", "sim_pki": "SIM PKI", "remote": "Ký số từ xa"}
+# campaigns.selectors.DeviceState
+DEVICE_STATES = {
+    "valid": "Còn hiệu lực",
+    "expiring": "Còn hiệu lực, sắp hết hạn",
+    "expired": "Hết hiệu lực",
+    "not_yet_valid": "Chưa có hiệu lực",
+}
 REASONS = {
     "participation_below_target": "Tỷ lệ tham gia dưới chỉ tiêu",
     "pass_rate_below_target": "Tỷ lệ đạt dưới chỉ tiêu",

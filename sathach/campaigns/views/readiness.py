@@ -14,6 +14,7 @@ from sathach.campaigns.forms import DeclarationForm, DeviceForm, FacilityItemFor
 from sathach.campaigns.models import FacilityDeclaration, FacilityEvidence, FacilityItem
 from sathach.campaigns.selectors import (
     campaign_units_for_user,
+    coverage_by_kind,
     get_campaign_for_user,
     percent,
     readiness,
@@ -46,6 +47,7 @@ def readiness_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "leaders": leaders,
             "covered": covered,
             "coverage": percent(Fraction(covered, leaders)) if leaders else "0.00",
+            "by_kind": coverage_by_kind(rows),
         },
     )
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from sathach.campaigns.models import FacilityDeclaration, Result
+from sathach.campaigns.selectors import coverage_by_kind
 from sathach.reports import vietnamese as vn
 from sathach.reports.exporters.base import CONTENT1, CONTENT2, WorkbookExporter, ranking_notes
 from sathach.reports.workbook import DATE, DECIMAL, PERCENT, Sheet, SheetColumn
@@ -216,6 +217,7 @@ class ResultsWorkbook(WorkbookExporter):
         )
 
     def devices_sheet(self) -> Sheet:
+        """Every real device of every leader, each judged on its own dates."""
         columns = [
             SheetColumn("TT", 6),
             SheetColumn("Đơn vị", 24),
@@ -240,13 +242,9 @@ class ResultsWorkbook(WorkbookExporter):
                         + ["Chưa có thiết bị ký số"]
                     )
                     continue
-                for device in leader.devices:
-                    if device != leader.valid_device:
-                        state = "Hết hiệu lực hoặc chưa có hiệu lực"
-                    elif leader.expiring:
-                        state = "Còn hiệu lực, sắp hết hạn"
-                    else:
-                        state = "Còn hiệu lực"
+                for status in leader.statuses:
+                    device = status.device
+                    state = vn.DEVICE_STATES[status.state]
                     rows.append(
                         [
                             unit.unit.name,
@@ -261,8 +259,25 @@ class ResultsWorkbook(WorkbookExporter):
                         ]
                     )
         numbered = [[index, *row] for index, row in enumerate(rows, start=1)]
+        units = [unit.readiness for unit in self.figures.units]
+        leaders = sum(len(unit.leaders) for unit in units)
+        covered = sum(unit.covered for unit in units)
+        notes = [
+            f"Lãnh đạo có ít nhất một thiết bị ký số còn hiệu lực: {covered}/{leaders}. "
+            "Theo loại thiết bị: "
+            + "; ".join(
+                f"{vn.DEVICE_KINDS.get(kind, label)} {count}"
+                for kind, label, count in coverage_by_kind(units)
+            )
+            + ". Chứng thư thử nghiệm cấp cho bài kiểm tra văn phòng điện tử không được tính "
+            "là thiết bị ký số."
+        ]
         return Sheet(
-            "Thiết bị ký số", self._subtitle("Thiết bị ký số của lãnh đạo"), columns, numbered
+            "Thiết bị ký số",
+            self._subtitle("Thiết bị ký số của lãnh đạo"),
+            columns,
+            numbered,
+            notes=notes,
         )
 
     def facilities_sheet(self) -> Sheet:

@@ -21,6 +21,7 @@ from sathach.campaigns.models import Campaign
 from sathach.campaigns.selectors import (
     campaign_units_for_user,
     campaigns_for_user,
+    coverage_by_kind,
     get_campaign_for_user,
 )
 from sathach.core.permissions import Perm, require_perm, user_can
@@ -93,6 +94,7 @@ def campaign_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "tested": sum(unit.tested for unit in figures.units),
         "passed_both": sum(unit.passed_both for unit in figures.units),
         "covered": sum(unit.readiness.covered for unit in figures.units),
+        "by_kind": coverage_by_kind([unit.readiness for unit in figures.units]),
     }
     if scope.district:
         session = statistics_session(campaign, request.GET.get("session"))
