@@ -27,12 +27,12 @@ class CoverageTests(BaseTestCase):
         (row,) = readiness(self.campaign, self.campaign.participants.filter(pk=self.w.dai_an_1.pk))
         return row
 
-    def register(self, kind: str, **dates: int) -> SigningDevice:
+    def register(self, kind: str, *, days_before: int = 30, days_after: int) -> SigningDevice:
         return device_register(
             actor=self.w.commune_officer,
             person=self.w.leader_person,
             kind=kind,
-            certificate=make_certificate(**dates),
+            certificate=make_certificate(days_before=days_before, days_after=days_after),
         )
 
     def devices_sheet(self) -> dict[str, list[tuple[Any, ...]]]:
@@ -43,7 +43,7 @@ class CoverageTests(BaseTestCase):
         rows: dict[str, list[tuple[Any, ...]]] = {}
         for row in sheet.iter_rows(min_row=5, values_only=True):
             if isinstance(row[0], int):
-                rows.setdefault(row[2], []).append(row)
+                rows.setdefault(str(row[2]), []).append(row)
         return rows
 
     def test_the_exam_certificate_alone_covers_nobody(self) -> None:
