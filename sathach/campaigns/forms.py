@@ -65,9 +65,6 @@ class CampaignForm(forms.ModelForm):
             "pass_target",
             "device_target",
             "awards",
-            "content1_pass_mark",
-            "content2_rule",
-            "content2_min_tasks",
             "preparation_deadline",
             "test_start",
             "test_end",
@@ -95,15 +92,39 @@ class CampaignForm(forms.ModelForm):
         start, end = data.get("test_start"), data.get("test_end")
         if start and end and end < start:
             self.add_error("test_end", _("The test cannot end before it starts."))
-        if data.get("content2_rule") == Campaign.Content2Rule.MIN_TASKS and not data.get(
-            "content2_min_tasks"
-        ):
-            self.add_error("content2_min_tasks", _("Say how many tasks must pass."))
         return data
 
     def tie_breakers(self) -> list[str]:
         value = self.cleaned_data.get("tie_break_order") or ""
         return [part for part in value.split(",") if part]
+
+
+class PassRulesForm(forms.ModelForm):
+    """The pass rule of each content, the one every judgement reads."""
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "content1_pass_mark",
+            "content1_module_minimum",
+            "content2_rule",
+            "content2_min_tasks",
+        ]
+        help_texts = {
+            "content1_module_minimum": _(
+                "Optional. TT 03/2014/TT-BTTTT asks for all six modules: with a minimum, an "
+                "examinee passes only with at least this percent in every module of the test."
+            ),
+            "content2_min_tasks": _("Only for “at least a number of tasks pass”."),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("content2_rule") == Campaign.Content2Rule.MIN_TASKS and not data.get(
+            "content2_min_tasks"
+        ):
+            self.add_error("content2_min_tasks", _("Say how many tasks must pass."))
+        return data
 
 
 class DeviceForm(forms.Form):

@@ -94,6 +94,19 @@ class Campaign(models.Model):
     content2_min_tasks = models.PositiveSmallIntegerField(
         _("tasks that must pass"), null=True, blank=True
     )
+    # TT 03/2014/TT-BTTTT asks for all six modules: optionally, a minimum in each module
+    # of the test besides the overall pass mark.
+    content1_module_minimum = models.DecimalField(
+        _("minimum in each module (%)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT,
+    )
+    # Set when the first IT-skills attempt or e-office task starts: from then on the pass
+    # rules above are fixed.
+    rules_fixed_at = models.DateTimeField(_("pass rules fixed at"), null=True, blank=True)
     preparation_deadline = models.DateField(_("readiness deadline"), null=True, blank=True)
     test_start = models.DateField(_("test from"), null=True, blank=True)
     test_end = models.DateField(_("test until"), null=True, blank=True)
@@ -118,6 +131,12 @@ class Campaign(models.Model):
     @property
     def unit(self) -> AdministrativeUnit:
         return self.issuing_unit
+
+    def content2_required(self, documents: int) -> int:
+        """How many of the `documents` an e-office task must pass."""
+        if self.content2_rule == self.Content2Rule.MIN_TASKS and self.content2_min_tasks:
+            return min(self.content2_min_tasks, documents)
+        return documents
 
 
 class SigningDevice(models.Model):
@@ -286,6 +305,9 @@ class Result(models.Model):
         _("maximum score"), max_digits=7, decimal_places=2, null=True, blank=True
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    # IT skills from the built-in test: the score in each module of TT 03/2014, as the
+    # attempt's `module_scores`.
+    module_scores = models.JSONField(_("score per module"), default=dict, blank=True)
     reason = models.TextField(_("reason for the change"), blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

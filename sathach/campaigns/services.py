@@ -422,6 +422,7 @@ def result_record(
     source: str,
     score: Decimal | None = None,
     max_score: Decimal | None = None,
+    module_scores: dict[str, Any] | None = None,
 ) -> Result:
     """Store a leader's outcome in one content, from a built-in test or an import."""
     if person.position not in LEADER_POSITIONS:
@@ -446,6 +447,7 @@ def result_record(
                 "source": source,
                 "score": score,
                 "max_score": max_score,
+                "module_scores": module_scores or {},
                 "reason": "",
                 "updated_by": actor if getattr(actor, "is_authenticated", False) else None,
             },

@@ -62,6 +62,7 @@ class AuditAction(models.TextChoices):
     CAMPAIGN_CREATED = "campaign.created", _("Campaign created")
     CAMPAIGN_UPDATED = "campaign.updated", _("Campaign updated")
     CAMPAIGN_STATUS_CHANGED = "campaign.status_changed", _("Campaign status changed")
+    CAMPAIGN_RULES_SET = "campaign.rules_set", _("Pass rules set")
     DEVICE_REGISTERED = "device.registered", _("Signing device registered")
     DEVICE_RETIRED = "device.retired", _("Signing device retired")
     FACILITY_ITEM_SAVED = "facility.item_saved", _("Facility checklist item saved")

@@ -19,6 +19,5 @@ class ScenarioSetAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "incoming_count",
         "outgoing_count",
         "duration_minutes",
-        "min_passed",
     )
     filter_horizontal = ("scenarios",)

@@ -201,6 +201,3 @@ class ScenarioSetForm(forms.Form):
     )
     outgoing_count = forms.IntegerField(label=_("Outgoing drafts"), min_value=0, max_value=5)
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=240)
-    min_passed = forms.IntegerField(
-        label=_("Documents that must pass (empty: every one)"), min_value=1, required=False
-    )

@@ -145,7 +145,8 @@ class Scenario(models.Model):
 
 
 class ScenarioSet(models.Model):
-    """What a campaign's e-office test draws and how it is passed."""
+    """What a campaign's e-office test draws. How it is passed is the campaign's own rule
+    (`Campaign.content2_rule`), the one source the grading, ranking and reports read."""
 
     campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="eoffice_set")
     scenarios = models.ManyToManyField(
@@ -163,9 +164,6 @@ class ScenarioSet(models.Model):
     )
     duration_minutes = models.PositiveIntegerField(
         _("duration (minutes)"), default=30, validators=[MinValueValidator(5)]
-    )
-    min_passed = models.PositiveSmallIntegerField(
-        _("documents that must pass (empty: every one)"), null=True, blank=True
     )
 
     class Meta:

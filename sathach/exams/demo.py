@@ -4,7 +4,6 @@ the campaign's blueprint and one session with every demo leader, forms drawn."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
@@ -84,7 +83,6 @@ def demo_exam_load(*, campaign: Campaign, seed: int = 2020) -> ExamSession:
             bank=bank,
             rules=[RuleSpec(module, QUESTIONS_PER_MODULE) for module in MODULE_CODES],
             duration_minutes=45,
-            pass_mark=Decimal(50),
         )
         _examinee_accounts(campaign)
         opens = timezone.localtime().replace(minute=0, second=0, microsecond=0)

@@ -17,7 +17,6 @@ class BlueprintForm(forms.ModelForm):
         fields = [
             "bank",
             "duration_minutes",
-            "pass_mark",
             "shuffle_questions",
             "shuffle_options",
             "review_score",

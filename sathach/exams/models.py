@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -194,13 +194,6 @@ class Blueprint(models.Model):
     duration_minutes = models.PositiveIntegerField(
         _("duration (minutes)"), default=45, validators=[MinValueValidator(5)]
     )
-    pass_mark = models.DecimalField(
-        _("pass mark (%)"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal(50),
-        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
-    )
     shuffle_questions = models.BooleanField(_("shuffle the questions"), default=True)
     shuffle_options = models.BooleanField(_("shuffle the options"), default=True)
     review_score = models.CharField(
@@ -341,6 +334,9 @@ class Attempt(models.Model):
     max_score = models.DecimalField(max_digits=8, decimal_places=3, default=Decimal(0))
     percent = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(null=True)
+    # Per module of TT 03/2014 (IU01…IU06): {"IU03": {"score": "4.000", "max": "5.00",
+    # "percent": "80.00"}}, set by the grading.
+    module_scores = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("attempt")

@@ -11,6 +11,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import nh3
@@ -21,10 +22,12 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from sathach.campaigns.models import Campaign
+from sathach.campaigns.pass_rules import failed_modules
 from sathach.core.permissions import Perm, user_can
 from sathach.core.text import fold
 from sathach.exams.grading import is_answered
 from sathach.exams.models import (
+    MODULES,
     Attempt,
     AttemptItem,
     ExamSession,
@@ -351,3 +354,21 @@ def questions_search(bank_id: int, query: str = "", module: str = "", difficulty
     return versions.select_related("question__category").order_by(
         "question__category__path", "question_id"
     )
+
+
+def module_rows(attempt: Attempt) -> list[dict[str, Any]]:
+    """The attempt's score in each module of TT 03/2014, with those below the campaign's
+    per-module minimum marked."""
+    labels = dict(MODULES)
+    below = set(failed_modules(attempt.session.campaign, attempt.module_scores))
+    return [
+        {
+            "code": code,
+            "label": labels.get(code, code),
+            "score": Decimal(values["score"]),
+            "max": Decimal(values["max"]),
+            "percent": Decimal(values["percent"]),
+            "below": code in below,
+        }
+        for code, values in sorted(attempt.module_scores.items())
+    ]

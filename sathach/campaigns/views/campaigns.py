@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from sathach.campaigns.forms import CampaignForm
 from sathach.campaigns.models import Campaign
+from sathach.campaigns.pass_rules import OPEN_STATUSES
 from sathach.campaigns.selectors import campaigns_for_user, get_campaign_for_user
 from sathach.campaigns.services import campaign_create, campaign_transition, campaign_update
 from sathach.core.errors import DomainError
@@ -48,6 +49,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_ranking": user_can(request.user, Perm.VIEW_CAMPAIGN, campaign.issuing_unit),
             "can_run_exams": user_can(request.user, Perm.RUN_SESSIONS, campaign.issuing_unit),
             "moves": moves,
+            "rules_editable": can_manage
+            and campaign.rules_fixed_at is None
+            and campaign.status in OPEN_STATUSES,
             "steps": [
                 (value, label, value == campaign.status) for value, label in Campaign.Status.choices
             ],

@@ -323,24 +323,16 @@ def scenario_set_save(
     outgoing_count: int,
     coordinating_count: int,
     duration_minutes: int,
-    min_passed: int | None,
 ) -> ScenarioSet:
-    """The campaign's e-office rules: which scenarios (none chosen: every one in use), how
-    many of each are drawn, the duration and the pass rule (None: every document). Fixed
-    once a leader has submitted."""
+    """What the campaign's e-office test draws: which scenarios (none chosen: every one in
+    use), how many of each, and the duration. Fixed once a leader has submitted. The pass
+    rule is the campaign's (`campaign_set_pass_rules`)."""
     from sathach.eoffice.models import Task
 
     if incoming_count < 1:
         raise FieldError("incoming_count", _("Draw at least 1 incoming document."))
     if duration_minutes < 5:
         raise FieldError("duration_minutes", _("The test lasts at least 5 minutes."))
-    total = incoming_count + outgoing_count + coordinating_count
-    if min_passed is not None and not 1 <= min_passed <= total:
-        raise FieldError(
-            "min_passed",
-            _("Between 1 and the %(total)s documents drawn, or empty for every one.")
-            % {"total": total},
-        )
     with transaction.atomic():
         rules, _created = ScenarioSet.objects.select_for_update().get_or_create(campaign=campaign)
         if Task.objects.filter(campaign=campaign, status=Task.Status.SUBMITTED).exists():
@@ -351,7 +343,6 @@ def scenario_set_save(
         rules.outgoing_count = outgoing_count
         rules.coordinating_count = coordinating_count
         rules.duration_minutes = duration_minutes
-        rules.min_passed = min_passed
         rules.save()
         rules.scenarios.set(scenarios)
         for field, count, kind, coordinating in (
@@ -377,7 +368,6 @@ def scenario_set_save(
                 "outgoing": outgoing_count,
                 "coordinating": coordinating_count,
                 "minutes": duration_minutes,
-                "min_passed": min_passed,
             },
         )
     return rules

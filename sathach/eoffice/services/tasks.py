@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sathach.campaigns.models import Campaign, Result
+from sathach.campaigns.pass_rules import campaign_fix_rules
 from sathach.campaigns.services import result_override, result_record
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
@@ -104,6 +105,7 @@ def task_start(*, user: Any, task: Task) -> Task:
         )
         if updated:
             task_move_to_day(task, today, redated)
+            campaign_fix_rules(task.campaign)
         task.refresh_from_db()
         if updated:
             _event(task, Event.Kind.STARTED, actor=user)
@@ -428,14 +430,13 @@ def task_submit(*, actor: Any, task: Task, by: str) -> Task:
             document.passed = not document.reasons
             document.save(update_fields=["reasons", "remarks", "passed"])
             passed += document.passed
-        required = scenario_set_of(task.campaign).min_passed or len(documents)
         task.status = Task.Status.SUBMITTED
         task.submitted_by = by
         task.submitted_at = (
             min(now, task.deadline) if by == Task.SubmittedBy.DEADLINE and task.deadline else now
         )
         task.passed_count = passed
-        task.passed = passed >= min(required, len(documents))
+        task.passed = passed >= task.campaign.content2_required(len(documents))
         task.save(
             update_fields=["status", "submitted_by", "submitted_at", "passed_count", "passed"]
         )

@@ -158,14 +158,13 @@ class ScenarioSetServiceTests(BaseTestCase):
             "outgoing_count": 1,
             "coordinating_count": 1,
             "duration_minutes": 30,
-            "min_passed": 4,
         }
         values.update(changes)
         return scenario_set_save(actor=self.world.district_admin, campaign=self.campaign, **values)
 
-    def test_the_set_is_saved_with_its_counts_and_pass_rule(self) -> None:
+    def test_the_set_is_saved_with_its_counts(self) -> None:
         rules = self.save()
-        self.assertEqual((rules.coordinating_count, rules.min_passed), (1, 4))
+        self.assertEqual((rules.coordinating_count, rules.duration_minutes), (1, 30))
         self.assertTrue(AuditEntry.objects.filter(action="eoffice.set_saved").exists())
 
     def test_a_set_without_enough_scenarios_of_a_kind_is_refused(self) -> None:
@@ -174,11 +173,6 @@ class ScenarioSetServiceTests(BaseTestCase):
             self.save(scenarios=few)
         self.assertEqual(caught.exception.field, "incoming_count")
         self.assertEqual(scenario_set_of(self.campaign).coordinating_count, 0)
-
-    def test_a_pass_rule_above_the_documents_drawn_is_refused(self) -> None:
-        with self.assertRaises(FieldError) as caught:
-            self.save(min_passed=9)
-        self.assertEqual(caught.exception.field, "min_passed")
 
     def test_the_rules_are_fixed_once_a_leader_has_submitted(self) -> None:
         task_start(user=self.world.leader, task=self.task)
@@ -204,7 +198,6 @@ class CoordinationTests(BaseTestCase):
             outgoing_count=1,
             coordinating_count=2,
             duration_minutes=30,
-            min_passed=None,
         )
         self.task = task_prepare(
             actor="test", campaign=campaign, person=self.world.leader_person, seed=3
@@ -352,7 +345,6 @@ class BankViewTests(BaseTestCase):
                 "coordinating_count": 1,
                 "outgoing_count": 1,
                 "duration_minutes": 40,
-                "min_passed": "",
             },
         )
         self.assertRedirects(response, reverse("eoffice-campaign", args=[self.task.campaign.pk]))

@@ -149,7 +149,6 @@ def scenario_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "coordinating_count": rules.coordinating_count,
         "outgoing_count": rules.outgoing_count,
         "duration_minutes": rules.duration_minutes,
-        "min_passed": rules.min_passed,
     }
     form = ScenarioSetForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -163,7 +162,6 @@ def scenario_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 outgoing_count=data["outgoing_count"],
                 coordinating_count=data["coordinating_count"],
                 duration_minutes=data["duration_minutes"],
-                min_passed=data["min_passed"],
             )
         except FieldError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sathach.campaigns.models import Campaign, Result
+from sathach.campaigns.pass_rules import campaign_fix_rules, content1_passed
 from sathach.campaigns.services import result_record
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
@@ -83,6 +84,7 @@ def attempt_start(*, user: Any, attempt: Attempt, access_code: str) -> Attempt:
         # attempt stay, and the start (all examinees at once) costs four queries less.
         for name, value in started.items():
             setattr(attempt, name, value)
+        campaign_fix_rules(session.campaign)
         audit_log(
             actor=user,
             action=AuditAction.ATTEMPT_STARTED,
@@ -397,15 +399,26 @@ def _percent(score: Decimal, maximum: Decimal) -> Decimal:
 
 def attempt_grade(attempt: Attempt) -> None:
     """Grade every slot from its stored answer and the key of its question version."""
-    slots = attempt.items.values_list("pk", "response", "mark", "version__type", "version__data")
+    slots = attempt.items.values_list(
+        "pk",
+        "response",
+        "mark",
+        "version__type",
+        "version__data",
+        "version__question__category__module",
+    )
     by_fraction: dict[Decimal, list[int]] = defaultdict(list)
     score = Decimal(0)
     maximum = Decimal(0)
-    for pk, response, mark, kind, data in slots:
+    modules: dict[str, tuple[Decimal, Decimal]] = {}
+    for pk, response, mark, kind, data, module in slots:
         fraction = grade(kind, data, response)
         by_fraction[fraction].append(pk)
         score += fraction * mark
         maximum += mark
+        if module:
+            module_score, module_max = modules.get(module, (Decimal(0), Decimal(0)))
+            modules[module] = (module_score + fraction * mark, module_max + mark)
     # One update per distinct fraction (mostly two: right and wrong) instead of bulk_update's
     # CASE over every slot, which took most of the submission's time at the end of a test.
     for fraction, pks in by_fraction.items():
@@ -413,7 +426,17 @@ def attempt_grade(attempt: Attempt) -> None:
     attempt.score = score.quantize(Decimal("0.001"))
     attempt.max_score = maximum
     attempt.percent = _percent(score, attempt.max_score)
-    attempt.passed = attempt.percent >= blueprint_of(attempt.session.campaign).pass_mark
+    attempt.module_scores = {
+        module: {
+            "score": str(module_score.quantize(Decimal("0.001"))),
+            "max": str(module_max),
+            "percent": str(_percent(module_score, module_max)),
+        }
+        for module, (module_score, module_max) in sorted(modules.items())
+    }
+    attempt.passed = content1_passed(
+        attempt.session.campaign, attempt.percent, attempt.module_scores
+    )
 
 
 def _record(actor: Any, attempt: Attempt) -> None:
@@ -433,6 +456,7 @@ def _record(actor: Any, attempt: Attempt) -> None:
         source=Result.Source.EXAM,
         score=attempt.percent,
         max_score=Decimal(100),
+        module_scores=attempt.module_scores,
     )
 
 
@@ -468,6 +492,7 @@ def attempt_submit(*, actor: Any, attempt: Attempt, by: str) -> Attempt:
                 "max_score",
                 "percent",
                 "passed",
+                "module_scores",
             ]
         )
         # The campaign's result, then the audit entry: the audit chain is one row locked
@@ -539,7 +564,7 @@ def attempt_regrade(*, actor: Any, attempt: Attempt) -> None:
     transaction; audited once for the whole session by the caller)."""
     with transaction.atomic():
         attempt_grade(attempt)
-        attempt.save(update_fields=["score", "max_score", "percent", "passed"])
+        attempt.save(update_fields=["score", "max_score", "percent", "passed", "module_scores"])
         _record(actor, attempt)
 
 

@@ -57,7 +57,6 @@ def blueprint_save(
     bank: QuestionBank,
     rules: list[RuleSpec],
     duration_minutes: int = 45,
-    pass_mark: Decimal = Decimal(50),
     shuffle_questions: bool = True,
     shuffle_options: bool = True,
     review_score: str = "immediately",
@@ -70,15 +69,12 @@ def blueprint_save(
         raise DomainError(_("A blueprint needs at least one rule."))
     if ExamSession.objects.filter(campaign=campaign, prepared_at__isnull=False).exists():
         raise DomainError(_("Forms have been drawn from this blueprint; it cannot change now."))
-    if not Decimal(0) <= pass_mark <= Decimal(100):
-        raise DomainError(_("The pass mark is a percentage between 0 and 100."))
     with transaction.atomic():
         blueprint, _created = Blueprint.objects.update_or_create(
             campaign=campaign,
             defaults={
                 "bank": bank,
                 "duration_minutes": duration_minutes,
-                "pass_mark": pass_mark,
                 "shuffle_questions": shuffle_questions,
                 "shuffle_options": shuffle_options,
                 "review_score": review_score,
@@ -108,7 +104,6 @@ def blueprint_save(
                 "bank": bank.name,
                 "rules": [[r.module, r.category_id, r.difficulty, r.count] for r in rules],
                 "duration": duration_minutes,
-                "pass_mark": str(pass_mark),
             },
         )
     return blueprint

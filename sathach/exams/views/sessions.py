@@ -87,7 +87,6 @@ def blueprint_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 bank=data["bank"],
                 rules=specs,
                 duration_minutes=data["duration_minutes"],
-                pass_mark=data["pass_mark"],
                 shuffle_questions=data["shuffle_questions"],
                 shuffle_options=data["shuffle_options"],
                 review_score=data["review_score"],

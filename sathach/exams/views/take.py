@@ -20,6 +20,7 @@ from sathach.exams.selectors import (
     attempt_review_items,
     attempts_for_examinee,
     get_attempt_for_examinee,
+    module_rows,
     review_allowed,
 )
 from sathach.exams.services.attempts import (
@@ -136,5 +137,7 @@ def attempt_review(request: HttpRequest, pk: int) -> HttpResponse:
             "show_answers": show_answers,
             "show_key": show_key,
             "items": items,
+            "campaign": attempt.session.campaign,
+            "modules": module_rows(attempt),
         },
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from sathach.campaigns.models import Campaign
 from sathach.reports import vietnamese as vn
 from sathach.reports.documents import (
     QUOC_HIEU,
@@ -190,6 +191,18 @@ class DocumentExporter(Exporter):
     def province_line(self) -> list[str]:
         parent = self.campaign.issuing_unit.parent
         return [f"- {vn.committee_short(parent)} (b/c);"] if parent else []
+
+
+def pass_rules_note(campaign: Campaign) -> str:
+    """The campaign's pass rule of each content, as the grading applied it."""
+    content1 = f"đạt từ {vn.number(campaign.content1_pass_mark)}% tổng số điểm"
+    if campaign.content1_module_minimum is not None:
+        content1 += f" và từ {vn.number(campaign.content1_module_minimum)}% số điểm của mỗi mô đun"
+    if campaign.content2_rule == Campaign.Content2Rule.MIN_TASKS and campaign.content2_min_tasks:
+        content2 = f"đạt ít nhất {campaign.content2_min_tasks} văn bản"
+    else:
+        content2 = "đạt tất cả các văn bản"
+    return f"Quy định đạt: nội dung 1 {content1}; nội dung 2 {content2}."
 
 
 def ranking_notes(figures: CampaignFigures) -> list[str]:

@@ -26,6 +26,7 @@ from sathach.reports.exporters.base import (
     REPORT_SUBJECT,
     REPORT_TYPE,
     DocumentExporter,
+    pass_rules_note,
     ranking_notes,
     ratio,
 )
@@ -95,6 +96,7 @@ class ResultsReport(DocumentExporter):
                 f"{tested} người, đạt tỷ lệ {vn.percent(ratio(tested, total))}.{period}"
             ),
             body("2. Kết quả từng nội dung", bold=True, keep_with_next=True),
+            body(pass_rules_note(campaign)),
         )
         for content, words in ((1, CONTENT1), (2, CONTENT2)):
             taken = sum(unit.taken(content) for unit in units)

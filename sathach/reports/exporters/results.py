@@ -12,8 +12,15 @@ from django.utils.translation import gettext_lazy
 
 from sathach.campaigns.models import FacilityDeclaration, Result
 from sathach.campaigns.selectors import coverage_by_kind
+from sathach.exams.models import MODULE_CODES
 from sathach.reports import vietnamese as vn
-from sathach.reports.exporters.base import CONTENT1, CONTENT2, WorkbookExporter, ranking_notes
+from sathach.reports.exporters.base import (
+    CONTENT1,
+    CONTENT2,
+    WorkbookExporter,
+    pass_rules_note,
+    ranking_notes,
+)
 from sathach.reports.workbook import DATE, DECIMAL, PERCENT, Sheet, SheetColumn
 
 
@@ -63,6 +70,7 @@ class ResultsWorkbook(WorkbookExporter):
             SheetColumn("Nội dung 1: điểm", 11, DECIMAL),
             SheetColumn("Nội dung 1: điểm tối đa", 11, DECIMAL),
             SheetColumn("Nội dung 1: nguồn", 24),
+            *[SheetColumn(f"Nội dung 1: {code} (%)", 9, DECIMAL) for code in MODULE_CODES],
             SheetColumn("Nội dung 2: kết quả", 14),
             SheetColumn("Nội dung 2: nguồn", 24),
             SheetColumn("Tham gia đủ hai nội dung", 12),
@@ -74,6 +82,10 @@ class ResultsWorkbook(WorkbookExporter):
 
         def source(result: Result | None) -> str:
             return vn.SOURCES.get(result.source, result.source) if result else ""
+
+        def module_percent(result: Result | None, code: str) -> Decimal | None:
+            found = result.module_scores.get(code) if result else None
+            return Decimal(found["percent"]) if found else None
 
         rows = []
         for index, leader in enumerate(self.figures.leaders, start=1):
@@ -90,6 +102,7 @@ class ResultsWorkbook(WorkbookExporter):
                     c1.score if c1 else None,
                     c1.max_score if c1 else None,
                     source(c1),
+                    *[module_percent(c1, code) for code in MODULE_CODES],
                     outcome(c2),
                     source(c2),
                     vn.yes_no(leader.tested),
@@ -101,7 +114,13 @@ class ResultsWorkbook(WorkbookExporter):
             self._subtitle("Kết quả của từng lãnh đạo"),
             columns,
             rows,
-            notes=[f"Nội dung 1: {CONTENT1}.", f"Nội dung 2: {CONTENT2}."],
+            notes=[
+                f"Nội dung 1: {CONTENT1}.",
+                f"Nội dung 2: {CONTENT2}.",
+                pass_rules_note(self.campaign),
+                "Điểm từng mô đun (IU01 đến IU06, Thông tư 03/2014/TT-BTTTT) theo bài kiểm tra "
+                "trên hệ thống; kết quả nhập từ bài kiểm tra trên giấy không có điểm mô đun.",
+            ],
         )
 
     def units_sheet(self) -> Sheet:

@@ -74,10 +74,14 @@ class WorkbookTestCase(ExportTestCase):
         self.assertIn("Đạt cả hai nội dung", headers)
         rows = {row[3]: row for row in sheet.iter_rows(min_row=5, values_only=True) if row[3]}
         self.assertEqual(len(rows), 6)
+        self.assertEqual(
+            headers[9:16],
+            [f"Nội dung 1: IU0{n} (%)" for n in range(1, 7)] + ["Nội dung 2: kết quả"],
+        )
         hoa = rows["Lê Thị Hoa"]
         self.assertEqual(hoa[4], "Phó Chủ tịch")
-        self.assertEqual((hoa[5], hoa[6], hoa[9], hoa[12]), ("Đạt", 36, "Không đạt", "Không"))
-        self.assertEqual(rows["Trần Thị Ngân"][12], "Có")
+        self.assertEqual((hoa[5], hoa[6], hoa[15], hoa[18]), ("Đạt", 36, "Không đạt", "Không"))
+        self.assertEqual(rows["Trần Thị Ngân"][18], "Có")
 
     def test_the_communes_sheet_shows_rates_as_percentages(self) -> None:
         sheet = open_workbook(self.export("results", "xlsx"))["Đơn vị"]
