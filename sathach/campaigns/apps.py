@@ -8,3 +8,9 @@ class CampaignsConfig(AppConfig):
     name = "sathach.campaigns"
     label = "campaigns"
     verbose_name = _("Campaigns")
+
+    def ready(self) -> None:
+        from sathach.campaigns.roster import freeze_on_testing
+        from sathach.campaigns.signals import campaign_status_changed
+
+        campaign_status_changed.connect(freeze_on_testing, dispatch_uid="campaigns-roster")

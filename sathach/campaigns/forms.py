@@ -9,7 +9,7 @@ from sathach.campaigns.models import Campaign, FacilityItem, Result, SigningDevi
 from sathach.core.forms import DATE_INPUT_FORMATS
 from sathach.core.permissions import Perm, units_for_user
 from sathach.organization.forms import UnitChoiceField
-from sathach.organization.models import AdministrativeUnit
+from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person, Position
 from sathach.signatures.uploads import looks_like_pdf, pdf_upload_error
 
 TIE_BREAKER_CHOICES = [
@@ -125,6 +125,34 @@ class PassRulesForm(forms.ModelForm):
         ):
             self.add_error("content2_min_tasks", _("Say how many tasks must pass."))
         return data
+
+
+class RosterCorrectionForm(forms.Form):
+    """One post of a commune's frozen roster: who held it (nobody: vacant), as what."""
+
+    person = forms.ModelChoiceField(
+        label=_("Leader"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("— vacant —"),
+    )
+    position = forms.ChoiceField(
+        label=_("Post"),
+        choices=[(p, label) for p, label in Position.choices if p in LEADER_POSITIONS],
+    )
+    acting = forms.BooleanField(label=_("acting"), required=False)
+    reason = forms.CharField(label=_("Reason for the correction"), min_length=10, max_length=500)
+
+    def __init__(self, *args: Any, unit: Any, entry: Any = None, **kwargs: Any) -> None:
+        if entry is not None:
+            kwargs.setdefault(
+                "initial",
+                {"person": entry.person_id, "position": entry.position, "acting": entry.acting},
+            )
+        super().__init__(*args, **kwargs)
+        people: Any = self.fields["person"]
+        people.queryset = Person.objects.filter(unit=unit).order_by("sort_key")
+        self.auto_id = f"id_roster_{unit.pk}_{entry.pk if entry else 'new'}_%s"
 
 
 class DeviceForm(forms.Form):

@@ -107,6 +107,8 @@ class Campaign(models.Model):
     # Set when the first IT-skills attempt or e-office task starts: from then on the pass
     # rules above are fixed.
     rules_fixed_at = models.DateTimeField(_("pass rules fixed at"), null=True, blank=True)
+    # Set when the test day opens: from then on the campaign's leaders are its `roster`.
+    roster_frozen_at = models.DateTimeField(_("roster frozen at"), null=True, blank=True)
     preparation_deadline = models.DateField(_("readiness deadline"), null=True, blank=True)
     test_start = models.DateField(_("test from"), null=True, blank=True)
     test_end = models.DateField(_("test until"), null=True, blank=True)
@@ -411,3 +413,45 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision.number} — {self.unit}"
+
+
+class RosterEntry(models.Model):
+    """Who held a leader's post in a participating commune when the test day opened, as the
+    campaign keeps it: reports, the workbook and the ranking read these rows, so that later
+    edits of the people change nothing in the campaign. A vacant post has no person."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="roster")
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("leader"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="roster_entries",
+    )
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    position = models.CharField(_("position"), max_length=30)
+    acting = models.BooleanField(_("acting"), default=False)
+    sort_key = models.CharField(max_length=255, default="")
+
+    class Meta:
+        verbose_name = _("roster entry")
+        verbose_name_plural = _("frozen roster")
+        ordering = ["campaign", "unit__code", "position", "sort_key", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "person"],
+                condition=models.Q(person__isnull=False),
+                name="roster_person_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.full_name or '—'} ({self.position})"
+
+    @property
+    def vacant(self) -> bool:
+        return self.person_id is None

@@ -20,9 +20,10 @@ from sathach.campaigns.models import (
     Result,
     SigningDevice,
 )
+from sathach.campaigns.roster import campaign_leaders
 from sathach.core.errors import DomainError
 from sathach.core.permissions import units_for_user
-from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person
+from sathach.organization.models import AdministrativeUnit, Person
 
 # A certificate that ends within this many days of the test is flagged.
 EXPIRY_WARNING_DAYS = 30
@@ -184,11 +185,7 @@ def readiness(campaign: Campaign, unit_set: QuerySet[AdministrativeUnit]) -> lis
     units = list(unit_set)
     reference = _reference_time(campaign)
     items = list(campaign.facility_items.all())
-    leaders = list(
-        Person.objects.filter(unit__in=units, position__in=LEADER_POSITIONS).order_by(
-            "unit_id", "position", "sort_key"
-        )
-    )
+    leaders = campaign_leaders(campaign, units)
     devices: dict[int, list[SigningDevice]] = {}
     real = SigningDevice.objects.filter(person__in=leaders, is_active=True).exclude(
         source=SigningDevice.Source.ISSUED
@@ -291,14 +288,10 @@ class LeaderResults:
 def results_by_leader(
     campaign: Campaign, units: QuerySet[AdministrativeUnit]
 ) -> list[LeaderResults]:
-    leaders = (
-        Person.objects.filter(unit__in=units, position__in=LEADER_POSITIONS)
-        .select_related("unit")
-        .order_by("unit__code", "position", "sort_key")
-    )
+    leaders = campaign_leaders(campaign, units)
     results: dict[tuple[int, int], Result] = {
         (r.person_id, r.content): r
-        for r in Result.objects.filter(campaign=campaign, person__in=leaders)
+        for r in Result.objects.filter(campaign=campaign, person__in=[p.pk for p in leaders])
     }
     return [
         LeaderResults(person, results.get((person.pk, 1)), results.get((person.pk, 2)))
@@ -323,9 +316,7 @@ def ranking_input(campaign: Campaign) -> dict[str, Any]:
         )
     }
     leaders_by_unit: dict[int, list[Person]] = {}
-    for person in Person.objects.filter(unit__in=units, position__in=LEADER_POSITIONS).order_by(
-        "position", "sort_key", "pk"
-    ):
+    for person in campaign_leaders(campaign, units):
         leaders_by_unit.setdefault(person.unit_id, []).append(person)
     return {
         "campaign": {

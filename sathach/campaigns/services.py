@@ -406,7 +406,7 @@ def facility_review(
 # Results --------------------------------------------------------------------------------
 
 
-def _reopen_if_approved(actor: Any, campaign: Campaign) -> None:
+def approval_reopen(actor: Any, campaign: Campaign) -> None:
     # The approved snapshot stays as it was; the changed results need a new approval.
     if campaign.status == Campaign.Status.APPROVED:
         _set_status(actor=actor, campaign=campaign, to=Campaign.Status.RESULTS)
@@ -452,7 +452,7 @@ def result_record(
                 "updated_by": actor if getattr(actor, "is_authenticated", False) else None,
             },
         )
-        _reopen_if_approved(actor, campaign)
+        approval_reopen(actor, campaign)
         audit_log(
             actor=actor,
             action=AuditAction.RESULT_RECORDED,
@@ -491,7 +491,7 @@ def result_override(
                 "updated_by": actor,
             },
         )
-        _reopen_if_approved(actor, campaign)
+        approval_reopen(actor, campaign)
         audit_log(
             actor=actor,
             action=AuditAction.RESULT_OVERRIDDEN,

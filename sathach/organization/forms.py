@@ -48,7 +48,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = ["full_name", "gender", "unit", "position", "phone", "email"]
+        fields = ["full_name", "gender", "unit", "position", "acting", "phone", "email"]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -156,6 +156,8 @@ class Person(models.Model):
         related_name="people",
     )
     position = models.CharField(_("position"), max_length=30, choices=Position.choices)
+    # Holds the post as acting (quyền, phụ trách), e.g. a Vice-Chairman acting as Chairman.
+    acting = models.BooleanField(_("acting (quyền)"), default=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     user = models.OneToOneField(

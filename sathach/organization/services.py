@@ -20,6 +20,7 @@ from sathach.organization.models import (
     AdministrativeUnit,
     Membership,
     Person,
+    Position,
     Role,
     User,
 )
@@ -100,6 +101,15 @@ def _person_changes(person: Person) -> dict[str, str]:
     }
 
 
+def second_chairman(person: Person) -> Person | None:
+    """The other Chairman of the person's unit, when the person is recorded as Chairman
+    too: a commune has one."""
+    if person.position != Position.CHAIRMAN:
+        return None
+    others = Person.objects.filter(unit_id=person.unit_id, position=Position.CHAIRMAN)
+    return others.exclude(pk=person.pk).first() if person.pk else others.first()
+
+
 def person_save(*, actor: Any, person: Person) -> Person:
     """Create or update a person from a validated (unsaved) instance."""
     person.full_name = nfc(person.full_name)
@@ -107,6 +117,15 @@ def person_save(*, actor: Any, person: Person) -> Person:
     person.email = person.email.strip().lower()
     if not person.full_name:
         raise DomainError(_("The full name is required."))
+    chairman = second_chairman(person)
+    if chairman is not None:
+        raise DomainError(
+            _(
+                "%(unit)s already has a Chairman, %(name)s: change that person's position "
+                "first, or record this one as Vice-Chairman (acting, if so)."
+            )
+            % {"unit": person.unit.name, "name": chairman.full_name}
+        )
     creating = person.pk is None
     with transaction.atomic():
         before = None

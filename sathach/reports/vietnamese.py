@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from sathach.campaigns.ranking import decimal_text, percent_text
 from sathach.organization.models import AdministrativeUnit
@@ -14,6 +15,14 @@ from sathach.organization.models import AdministrativeUnit
 OUTCOMES = {"passed": "Đạt", "failed": "Không đạt", "absent": "Vắng"}
 NO_RESULT = "Chưa có kết quả"
 POSITIONS = {"chu_tich": "Chủ tịch", "pho_chu_tich": "Phó Chủ tịch"}
+
+
+def position_of(person: Any) -> str:
+    """A leader's post as printed, "Quyền Chủ tịch" when acting."""
+    label = POSITIONS.get(person.position, person.position)
+    return f"Quyền {label}" if getattr(person, "acting", False) else label
+
+
 SOURCES = {
     "exam": "Bài kiểm tra trên hệ thống",
     "eoffice": "Bài thực hành trên hệ thống",

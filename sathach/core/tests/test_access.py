@@ -111,6 +111,7 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "campaign-edit": (CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
     "campaign-status": (CAMPAIGN, POST_ONLY),
     "campaign-rules": (CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
+    "campaign-roster": (CAMPAIGN, expect(403, **{**CAMPAIGN_VIEWERS, "outsider": 404})),
     "readiness": (CAMPAIGN, expect(403, **{**CAMPAIGN_VIEWERS, "outsider": 404})),
     "unit-readiness": (
         lambda world: {"pk": world.campaign.pk, "unit_pk": world.dai_an_1.pk},

@@ -255,7 +255,47 @@ def _check_rows(sheet_rows: list[SheetRow], *, actor: Any) -> tuple[list[PersonR
             row.unit, message = _resolve_unit(row, by_code)
             if message:
                 problems.append((row.number, UNIT, message))
+    problems += _second_chairmen(rows)
     return rows, problems
+
+
+def _second_chairmen(rows: list[PersonRow]) -> list[Problem]:
+    """A row that would give its commune a second Chairman, counting those already stored
+    (other than the people the file updates) and those the file adds."""
+    # Rows whose number names nobody the actor manages are reported already.
+    rows = [
+        row
+        for row in rows
+        if row.unit is not None and (row.person_id is None or row.existing is not None)
+    ]
+    updated = [row.person_id for row in rows if row.person_id is not None]
+    units = {row.unit.pk for row in rows if row.unit is not None}
+    chairmen: dict[int, str] = {
+        unit_id: name
+        for unit_id, name in Person.objects.filter(unit_id__in=units, position=Position.CHAIRMAN)
+        .exclude(pk__in=updated)
+        .values_list("unit_id", "full_name")
+    }
+    problems: list[Problem] = []
+    for row in rows:
+        if row.position != Position.CHAIRMAN or row.unit is None:
+            continue
+        other = chairmen.get(row.unit.pk)
+        if other is not None:
+            problems.append(
+                (
+                    row.number,
+                    POSITION,
+                    _(
+                        "%(unit)s would have two Chairmen (%(other)s and %(name)s): a commune "
+                        "has one."
+                    )
+                    % {"unit": row.unit.name, "other": other, "name": row.full_name},
+                )
+            )
+        else:
+            chairmen[row.unit.pk] = row.full_name
+    return problems
 
 
 def _fields(person: Person) -> tuple[Any, ...]:

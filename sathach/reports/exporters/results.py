@@ -97,7 +97,7 @@ class ResultsWorkbook(WorkbookExporter):
                     person.unit.code,
                     person.unit.name,
                     person.full_name,
-                    vn.POSITIONS.get(person.position, person.position),
+                    vn.position_of(person),
                     outcome(c1),
                     c1.score if c1 else None,
                     c1.max_score if c1 else None,
@@ -253,7 +253,7 @@ class ResultsWorkbook(WorkbookExporter):
         for unit in self.figures.units:
             for leader in unit.readiness.leaders:
                 person = leader.person
-                position = vn.POSITIONS.get(person.position, person.position)
+                position = vn.position_of(person)
                 if not leader.devices:
                     rows.append(
                         [unit.unit.name, person.full_name, position]
