@@ -44,7 +44,9 @@ class FreezeTests(BaseTestCase):
             for e in RosterEntry.objects.filter(campaign=campaign).select_related("unit")
         }
         self.assertIn(("31627", w.leader_person.full_name, Position.CHAIRMAN, True), captured)
-        self.assertIn(("31618", w.an_thanh_1_chairman.full_name, Position.CHAIRMAN, False), captured)
+        self.assertIn(
+            ("31618", w.an_thanh_1_chairman.full_name, Position.CHAIRMAN, False), captured
+        )
         participants = set(campaign.participants.values_list("code", flat=True))
         chaired = {code for code, _n, position, _a in captured if position == Position.CHAIRMAN}
         self.assertEqual(chaired, participants)  # a commune without one has a vacant post
@@ -77,9 +79,7 @@ class AfterTheAwardsTests(BaseTestCase):
 
     def leaders_sheet(self) -> dict[str, tuple[Any, ...]]:
         sheet = open_workbook(self.export("results", "xlsx"))["Lãnh đạo"]
-        return {
-            str(row[3]): row for row in sheet.iter_rows(min_row=5, values_only=True) if row[3]
-        }
+        return {str(row[3]): row for row in sheet.iter_rows(min_row=5, values_only=True) if row[3]}
 
     def test_editing_a_person_after_the_awards_changes_nothing_in_the_campaign(self) -> None:
         self.campaign = approve(self.world, self.campaign)
@@ -189,5 +189,7 @@ class OneChairmanTests(BaseTestCase):
         rows: list[list[Any]] = [["", "Hồ Văn Hai", "Nam", "31627", "Chủ tịch", "", ""]]
         with self.assertRaises(ImportErrors) as caught:
             people_import(actor=self.world.district_admin, content=xlsx(rows))
-        self.assertEqual([(row, column) for row, column, _m in caught.exception.problems], [(2, "Chức vụ")])
+        self.assertEqual(
+            [(row, column) for row, column, _m in caught.exception.problems], [(2, "Chức vụ")]
+        )
         self.assertFalse(Person.objects.filter(full_name="Hồ Văn Hai").exists())
