@@ -155,6 +155,48 @@ class RosterCorrectionForm(forms.Form):
         self.auto_id = f"id_roster_{unit.pk}_{entry.pk if entry else 'new'}_%s"
 
 
+class AppealRequestForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.none())
+    content = forms.TypedChoiceField(label=_("Content"), choices=Result.Content.choices, coerce=int)
+    reason = forms.CharField(
+        label=_("What should be reviewed, and why"),
+        min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["person"]
+        field.queryset = people
+
+
+class AppealDecisionForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("rejected", _("Reject: the result stands")),
+            ("passed", _("Uphold: passed")),
+            ("failed", _("Uphold: failed")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    decision = forms.CharField(
+        label=_("Reason of the decision"),
+        min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AppealDeadlineForm(forms.Form):
+    appeal_deadline = forms.DateField(
+        label=_("Appeals until (dd/mm/yyyy; empty: closed)"),
+        input_formats=DATE_INPUT_FORMATS,
+        required=False,
+    )
+
+
 class DeviceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of device"), choices=SigningDevice.Kind.choices)
     certificate = forms.FileField(

@@ -107,6 +107,9 @@ class Campaign(models.Model):
     # Set when the first IT-skills attempt or e-office task starts: from then on the pass
     # rules above are fixed.
     rules_fixed_at = models.DateTimeField(_("pass rules fixed at"), null=True, blank=True)
+    # The last day a leader or their commune may ask for a review (phúc khảo) of a result;
+    # none: appeals are not open.
+    appeal_deadline = models.DateField(_("appeals until"), null=True, blank=True)
     # Set when the test day opens: from then on the campaign's leaders are its `roster`.
     roster_frozen_at = models.DateTimeField(_("roster frozen at"), null=True, blank=True)
     preparation_deadline = models.DateField(_("readiness deadline"), null=True, blank=True)
@@ -455,3 +458,52 @@ class RosterEntry(models.Model):
     @property
     def vacant(self) -> bool:
         return self.person_id is None
+
+
+class Appeal(models.Model):
+    """A leader's request for a review (phúc khảo) of their result in one content, made by
+    the leader or their commune's officer before the campaign's deadline, and the
+    district's decision with its reason."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting the decision")
+        UPHELD = "upheld", _("Upheld: the result was changed")
+        REJECTED = "rejected", _("Rejected: the result stands")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="appeals")
+    person = models.ForeignKey(
+        Person, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="appeals"
+    )
+    content = models.PositiveSmallIntegerField(_("content"), choices=Result.Content.choices)
+    reason = models.TextField(_("what should be reviewed, and why"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    outcome_before = models.CharField(max_length=10, choices=Result.Outcome.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    outcome_after = models.CharField(max_length=10, choices=Result.Outcome.choices, blank=True)
+    decision = models.TextField(_("decision and its reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "person", "content"], name="appeal_one_per_content"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_content_display()}: {self.get_status_display()}"
+
+    @property
+    def unit(self) -> AdministrativeUnit:
+        return self.person.unit

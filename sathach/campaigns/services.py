@@ -606,6 +606,8 @@ def awards_grant(
         snapshot = campaign.snapshots.order_by("-approved_at").first()
         if snapshot is None:
             raise DomainError(_("Awards follow an approved ranking."))
+        if campaign.appeals.filter(status="pending").exists():
+            raise DomainError(_("Decide every pending review of a result before the awards."))
         number = nfc(number)
         if not number:
             raise DomainError(_("Give the number of the decision."))

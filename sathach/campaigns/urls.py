@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sathach.campaigns.views import campaigns, ranking, readiness, results, roster, rules
+from sathach.campaigns.views import (
+    appeals,
+    campaigns,
+    ranking,
+    readiness,
+    results,
+    roster,
+    rules,
+)
 
 urlpatterns = [
     path("", campaigns.campaign_list, name="campaign-list"),
@@ -12,6 +20,13 @@ urlpatterns = [
     path("<int:pk>/status/", campaigns.campaign_status, name="campaign-status"),
     path("<int:pk>/pass-rules/", rules.campaign_rules, name="campaign-rules"),
     path("<int:pk>/roster/", roster.campaign_roster, name="campaign-roster"),
+    path("<int:pk>/appeals/", appeals.campaign_appeals, name="campaign-appeals"),
+    path(
+        "<int:pk>/appeals/<int:appeal_pk>/decide/",
+        appeals.appeal_decision,
+        name="appeal-decide",
+    ),
+    path("my-appeals/", appeals.my_appeals, name="my-appeals"),
     path("<int:pk>/readiness/", readiness.readiness_overview, name="readiness"),
     path("<int:pk>/readiness/<int:unit_pk>/", readiness.unit_readiness, name="unit-readiness"),
     path("<int:pk>/devices/<int:person_pk>/add/", readiness.device_add, name="device-add"),

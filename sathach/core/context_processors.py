@@ -14,6 +14,7 @@ NAVIGATION = [
     ("my-tests", _("My tests"), Perm.TAKE_EXAM),
     ("eoffice-my", _("E-office test"), Perm.TAKE_EXAM),
     ("my-signature", _("My signing certificate"), Perm.TAKE_EXAM),
+    ("my-appeals", _("My results and reviews"), Perm.TAKE_EXAM),
     ("campaign-list", _("Campaigns"), Perm.VIEW_CAMPAIGN),
     ("report-list", _("Reports"), Perm.EXPORT_REPORTS),
     ("dashboard-list", _("Dashboards"), Perm.VIEW_CAMPAIGN),

@@ -39,6 +39,7 @@ class Perm:
     MANAGE_EOFFICE = "eoffice.manage"  # e-office scenarios, drawing the documents
     SEAL_DOCUMENTS = "signatures.seal"  # the văn thư adds the organisation's signature
     EXPORT_REPORTS = "reports.export"  # results workbook, report, draft award decision
+    REQUEST_APPEAL = "campaigns.request_appeal"  # phúc khảo of a leader's own result
 
 
 _ADMIN = frozenset(
@@ -78,10 +79,12 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.EXPORT_REPORTS,
             # The commune's văn thư work: its seal signature on what its leaders signed.
             Perm.SEAL_DOCUMENTS,
+            # On behalf of the commune's leaders.
+            Perm.REQUEST_APPEAL,
         }
     ),
     Role.PROCTOR: frozenset({Perm.VIEW_ORGANIZATION, Perm.VIEW_CAMPAIGN, Perm.RUN_SESSIONS}),
-    Role.EXAMINEE: frozenset({Perm.TAKE_EXAM}),
+    Role.EXAMINEE: frozenset({Perm.TAKE_EXAM, Perm.REQUEST_APPEAL}),
 }
 
 

@@ -112,6 +112,9 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "campaign-status": (CAMPAIGN, POST_ONLY),
     "campaign-rules": (CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
     "campaign-roster": (CAMPAIGN, expect(403, **{**CAMPAIGN_VIEWERS, "outsider": 404})),
+    "campaign-appeals": (CAMPAIGN, expect(403, **{**CAMPAIGN_VIEWERS, "outsider": 404})),
+    "appeal-decide": (lambda world: {"pk": world.campaign.pk, "appeal_pk": 1}, POST_ONLY),
+    "my-appeals": (NO_ARGS, expect(403, examinee=200, commune_officer=404)),
     "readiness": (CAMPAIGN, expect(403, **{**CAMPAIGN_VIEWERS, "outsider": 404})),
     "unit-readiness": (
         lambda world: {"pk": world.campaign.pk, "unit_pk": world.dai_an_1.pk},
