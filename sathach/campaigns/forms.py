@@ -109,8 +109,13 @@ class PassRulesForm(forms.ModelForm):
             "content1_module_minimum",
             "content2_rule",
             "content2_min_tasks",
+            "retake_policy",
         ]
         help_texts = {
+            "retake_policy": _(
+                "For both contents: a leader who failed may take the content once more, in "
+                "a retake session or a second e-office test."
+            ),
             "content1_module_minimum": _(
                 "Optional. TT 03/2014/TT-BTTTT asks for all six modules: with a minimum, an "
                 "examinee passes only with at least this percent in every module of the test."

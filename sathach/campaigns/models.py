@@ -39,6 +39,11 @@ class Campaign(models.Model):
         "closed": (),
     }
 
+    class RetakePolicy(models.TextChoices):
+        NONE = "none", _("No retake")
+        LAST = "last", _("One retake; the retake's result counts")
+        BEST = "best", _("One retake; the better result counts")
+
     class Content2Rule(models.TextChoices):
         ALL_TASKS = "all_tasks", _("Every task passes")
         MIN_TASKS = "min_tasks", _("At least a number of tasks pass")
@@ -103,6 +108,11 @@ class Campaign(models.Model):
         null=True,
         blank=True,
         validators=PERCENT,
+    )
+    # Whether a leader who failed a content may take it once more, and which result counts;
+    # for both contents.
+    retake_policy = models.CharField(
+        _("retakes"), max_length=10, choices=RetakePolicy.choices, default=RetakePolicy.NONE
     )
     # Set when the first IT-skills attempt or e-office task starts: from then on the pass
     # rules above are fixed.

@@ -5,8 +5,9 @@ where the campaign sets `content1_module_minimum`, at that percent in every modu
 03/2014 the test holds (the Thông tư asks for all six). Content 2 (e-office) passes when
 every document passes, or at least `content2_min_tasks` of them. The grading of both
 contents, the ranking (through the recorded results), the dashboard, the reports and the
-examinee's result page all read these fields and nothing else. The rules can change until
-the first attempt or e-office task of the campaign starts (`rules_fixed_at`).
+examinee's result page all read these fields and nothing else. `retake_policy` says whether a
+leader who failed may take a content once more and which result counts. The rules can change
+until the first attempt or e-office task of the campaign starts (`rules_fixed_at`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ RULE_FIELDS = (
     "content1_module_minimum",
     "content2_rule",
     "content2_min_tasks",
+    "retake_policy",
 )
 
 
@@ -62,6 +64,7 @@ def campaign_set_pass_rules(
     content1_module_minimum: Decimal | None,
     content2_rule: str,
     content2_min_tasks: int | None,
+    retake_policy: str = Campaign.RetakePolicy.NONE,
 ) -> Campaign:
     """Set the pass rule of both contents. Refused once the first attempt or task has
     started, since results would then be judged by two rules."""
@@ -73,6 +76,8 @@ def campaign_set_pass_rules(
         raise DomainError(_("The minimum in each module is a percentage between 0 and 100."))
     if content2_rule not in Campaign.Content2Rule.values:
         raise DomainError(_("Unknown e-office pass rule."))
+    if retake_policy not in Campaign.RetakePolicy.values:
+        raise DomainError(_("Unknown retake policy."))
     if content2_rule == Campaign.Content2Rule.MIN_TASKS:
         if not content2_min_tasks:
             raise DomainError(_("Say how many tasks must pass."))
@@ -95,6 +100,7 @@ def campaign_set_pass_rules(
             "content1_module_minimum": content1_module_minimum,
             "content2_rule": content2_rule,
             "content2_min_tasks": content2_min_tasks,
+            "retake_policy": retake_policy,
         }
         before = {name: str(getattr(campaign, name)) for name in RULE_FIELDS}
         for name, value in values.items():

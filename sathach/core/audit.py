@@ -37,6 +37,7 @@ class AuditAction(models.TextChoices):
     QUESTION_REVISED = "exam.question_revised", _("Question changed")
     BLUEPRINT_SAVED = "exam.blueprint_saved", _("Test blueprint saved")
     SESSION_CREATED = "exam.session_created", _("Exam session created")
+    SESSION_EXAMINEE_MOVED = "exam.examinee_moved", _("Examinee moved to another session")
     SESSION_PREPARED = "exam.session_prepared", _("Exam forms drawn")
     SESSION_STATUS_CHANGED = "exam.session_status", _("Exam session opened, paused or closed")
     ATTEMPT_STARTED = "exam.attempt_started", _("Attempt started")

@@ -197,6 +197,8 @@ class Task(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="eoffice_tasks"
     )
+    # 1, or 2 for a retake (Campaign.retake_policy).
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.READY)
     test_day = models.DateField()
     started_at = models.DateTimeField(null=True, blank=True)
@@ -213,7 +215,9 @@ class Task(models.Model):
         verbose_name = _("e-office task")
         verbose_name_plural = _("e-office tasks")
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "person"], name="eoffice_task_unique")
+            models.UniqueConstraint(
+                fields=["campaign", "person", "round"], name="eoffice_task_unique_round"
+            )
         ]
 
     def __str__(self) -> str:

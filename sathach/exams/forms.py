@@ -5,8 +5,21 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sathach.exams.models import MODULES, Blueprint, Category, Difficulty, QuestionBank
-from sathach.organization.models import Role, User
+from sathach.exams.models import (
+    MODULES,
+    Blueprint,
+    Category,
+    Difficulty,
+    ExamSession,
+    QuestionBank,
+)
+from sathach.organization.models import (
+    LEADER_POSITIONS,
+    AdministrativeUnit,
+    Person,
+    Role,
+    User,
+)
 
 DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -94,12 +107,43 @@ class SessionForm(forms.Form):
     proctor = forms.ModelChoiceField(
         label=_("Proctor"), queryset=User.objects.none(), required=False
     )
+    purpose = forms.ChoiceField(
+        label=_("Kind of session"),
+        choices=ExamSession.Purpose.choices,
+        initial=ExamSession.Purpose.REGULAR,
+        widget=forms.RadioSelect,
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("Communes whose leaders sit it"),
+        queryset=AdministrativeUnit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    people = forms.ModelMultipleChoiceField(
+        label=_("Or these leaders"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_(
+            "Nothing chosen: every leader not yet in a session (regular), every absentee of a "
+            "closed session (make-up), every leader who failed (retake)."
+        ),
+    )
 
-    def __init__(self, *args: Any, district: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, district: Any = None, campaign: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["proctor"]).queryset = User.objects.filter(
             memberships__role=Role.PROCTOR, memberships__unit__path__startswith=district.path
         ).distinct()
+        if campaign is not None:
+            units = campaign.participants.order_by("code")
+            cast(forms.ModelChoiceField, self.fields["units"]).queryset = units
+            cast(forms.ModelChoiceField, self.fields["people"]).queryset = (
+                Person.objects.filter(unit__in=units, position__in=LEADER_POSITIONS)
+                .select_related("unit")
+                .order_by("unit__code", "position", "sort_key")
+            )
 
 
 class ReasonForm(forms.Form):

@@ -265,6 +265,11 @@ class ExamSession(models.Model):
         PAUSED = "paused", _("Paused")
         CLOSED = "closed", _("Closed")
 
+    class Purpose(models.TextChoices):
+        REGULAR = "regular", _("Regular session")
+        MAKEUP = "makeup", _("Make-up session for absentees")
+        RETAKE = "retake", _("Retake session")
+
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="exam_sessions")
     name = models.CharField(_("name"), max_length=150)
     room = models.CharField(_("room"), max_length=150, blank=True)
@@ -282,6 +287,9 @@ class ExamSession(models.Model):
         Person, verbose_name=_("examinees"), related_name="exam_sessions", blank=True
     )
     access_code = models.CharField(_("access code"), max_length=12)
+    purpose = models.CharField(
+        _("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.REGULAR
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     paused_at = models.DateTimeField(null=True, blank=True)
     prepared_at = models.DateTimeField(null=True, blank=True)

@@ -21,6 +21,7 @@ urlpatterns = [
         name="session-statistics",
     ),
     path("exam-sessions/<int:pk>/regrade/", sessions.session_regrade, name="session-regrade"),
+    path("exam-sessions/<int:pk>/move/", sessions.session_move, name="session-move"),
     path(
         "exam-sessions/<int:pk>/statistics/compute/",
         sessions.session_statistics_compute,

@@ -160,6 +160,7 @@ class RulesPageTests(BaseTestCase):
                 "content1_module_minimum": "30",
                 "content2_rule": "min_tasks",
                 "content2_min_tasks": "4",
+                "retake_policy": "best",
             },
         )
         self.assertRedirects(response, reverse("campaign-detail", args=[self.campaign.pk]))
@@ -177,6 +178,7 @@ class RulesPageTests(BaseTestCase):
         self.assertContains(page, "ít nhất 60% số điểm")
         self.assertContains(page, "ít nhất 30% ở mỗi mô đun")
         self.assertContains(page, "ít nhất 4 văn bản đạt")
+        self.assertEqual(self.campaign.retake_policy, "best")
 
     def test_a_commune_officer_cannot_change_the_rules(self) -> None:
         self.client.force_login(self.world.commune_officer)

@@ -33,6 +33,7 @@ def campaign_rules(request: HttpRequest, pk: int) -> HttpResponse:
                 content1_module_minimum=data["content1_module_minimum"],
                 content2_rule=data["content2_rule"],
                 content2_min_tasks=data["content2_min_tasks"],
+                retake_policy=data["retake_policy"],
             )
         except DomainError as error:
             form.add_error(None, error.message)

@@ -167,6 +167,7 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "session-console": (SESSION, expect(403, **SESSION_RUNNERS)),
     "session-statistics": (SESSION, expect(403, **{**DISTRICT_MANAGERS, "proctor": 403})),
     "session-regrade": (SESSION, POST_ONLY),
+    "session-move": (SESSION, POST_ONLY),
     "session-statistics-compute": (SESSION, POST_ONLY),
     "session-control": (lambda world: {"pk": world.session.pk, "action": "open"}, POST_ONLY),
     "attempt-control": (

@@ -127,9 +127,11 @@ def task_prepare(
     person: Person,
     seed: int | None = None,
     test_day: datetime.date | None = None,
+    round: int = 1,
 ) -> Task:
-    """Draw a leader's documents and make their PDFs. A task that exists is kept."""
-    existing = Task.objects.filter(campaign=campaign, person=person).first()
+    """Draw a leader's documents and make their PDFs. A task that exists is kept. Round 2
+    is a retake (`task_prepare_retake`)."""
+    existing = Task.objects.filter(campaign=campaign, person=person, round=round).first()
     if existing is not None:
         return existing
     if person.position not in LEADER_POSITIONS or person.user_id is None:
@@ -140,7 +142,8 @@ def task_prepare(
         )
     rules = scenario_set_of(campaign)
     incoming, coordinating, outgoing = _pools(rules, roster_positions(person.unit_id))
-    rng = random.Random(None if seed is None else f"{seed}:{person.pk}")  # noqa: S311
+    key = f"{seed}:{person.pk}" if round == 1 else f"{seed}:{person.pk}:{round}"
+    rng = random.Random(None if seed is None else key)  # noqa: S311
     drawn = balanced_draw(rng, incoming, rules.incoming_count)
     if rules.coordinating_count:
         drawn += balanced_draw(rng, coordinating, rules.coordinating_count)
@@ -149,7 +152,7 @@ def task_prepare(
     arrival = rng.randint(120, 880)
     with transaction.atomic():
         task = Task.objects.create(
-            campaign=campaign, person=person, user_id=person.user_id, test_day=day
+            campaign=campaign, person=person, user_id=person.user_id, test_day=day, round=round
         )
         for (position, scenario), rendered in zip(
             enumerate(drawn, start=1), _render_documents(task, drawn, day), strict=True
@@ -173,9 +176,51 @@ def task_prepare(
             action=AuditAction.EOFFICE_TASK_PREPARED,
             obj=task,
             unit=person.unit,
-            summary={"scenarios": [s.code for s in drawn]},
+            summary={"scenarios": [s.code for s in drawn], "round": round},
         )
     return task
+
+
+def retake_allowed(campaign: Campaign, person: Person) -> bool:
+    """The campaign allows a retake, the leader's first test is submitted and failed, and no
+    retake was drawn yet."""
+    if campaign.retake_policy == Campaign.RetakePolicy.NONE:
+        return False
+    tasks = list(Task.objects.filter(campaign=campaign, person=person))
+    return (
+        len(tasks) == 1
+        and tasks[0].status == Task.Status.SUBMITTED
+        and tasks[0].final_passed is False
+    )
+
+
+def task_prepare_retake(
+    *, actor: Any, campaign: Campaign, person: Person, seed: int | None = None
+) -> Task:
+    """Draw a second e-office test for a leader who failed the first, when the campaign's
+    retake policy allows it; the policy says which result counts."""
+    if not retake_allowed(campaign, person):
+        raise DomainError(
+            _(
+                "%(name)s cannot retake the e-office test: the campaign allows no retake, or "
+                "the first test is not failed, or a retake exists."
+            )
+            % {"name": person.full_name}
+        )
+    return task_prepare(actor=actor, campaign=campaign, person=person, seed=seed, round=2)
+
+
+def tasks_prepare_retakes(*, actor: Any, campaign: Campaign) -> int:
+    """Draw a retake for every leader who may take one; returns how many."""
+    leaders = Person.objects.filter(
+        eoffice_tasks__campaign=campaign, eoffice_tasks__status=Task.Status.SUBMITTED
+    ).distinct()
+    count = 0
+    for person in leaders.select_related("unit"):
+        if retake_allowed(campaign, person):
+            task_prepare_retake(actor=actor, campaign=campaign, person=person)
+            count += 1
+    return count
 
 
 def tasks_prepare(*, actor: Any, campaign: Campaign, seed: int | None = None) -> int:

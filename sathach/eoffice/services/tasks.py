@@ -390,18 +390,35 @@ def document_grade(
     return reasons, remarks
 
 
+def counted_task(campaign: Campaign, person: Any) -> Task | None:
+    """The submitted task that is the leader's result, by the campaign's retake policy: the
+    retake (`last`), or the better of the two (`best`)."""
+    submitted = list(
+        Task.objects.filter(
+            campaign=campaign, person=person, status=Task.Status.SUBMITTED
+        ).order_by("round")
+    )
+    if not submitted:
+        return None
+    if campaign.retake_policy == Campaign.RetakePolicy.BEST:
+        return max(submitted, key=lambda t: (bool(t.final_passed), t.passed_count, t.round))
+    return submitted[-1]
+
+
 def _record(actor: Any, task: Task) -> None:
-    """Record the task's result in the campaign. A task submitted while the campaign had
-    gone back from testing is recorded when testing resumes (`tasks_record_pending`)."""
+    """Record the leader's e-office result in the campaign. A task submitted while the
+    campaign had gone back from testing is recorded when testing resumes
+    (`tasks_record_pending`)."""
     if task.campaign.status not in RECORDING:
         return
+    task = counted_task(task.campaign, task.person) or task
     total = task.documents.count()
     result_record(
         actor=actor,
         campaign=task.campaign,
         person=task.person,
         content=Result.Content.EOFFICE,
-        outcome=Result.Outcome.PASSED if task.passed else Result.Outcome.FAILED,
+        outcome=Result.Outcome.PASSED if task.final_passed else Result.Outcome.FAILED,
         source=Result.Source.EOFFICE,
         score=Decimal(task.passed_count),
         max_score=Decimal(total),

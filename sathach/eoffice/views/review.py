@@ -15,7 +15,7 @@ from sathach.eoffice.forms import OverrideForm
 from sathach.eoffice.models import Scenario
 from sathach.eoffice.selectors import get_task_for_reviewer, tasks_for_reviewer
 from sathach.eoffice.services.bank import scenarios_load
-from sathach.eoffice.services.draw import scenario_set_of, tasks_prepare
+from sathach.eoffice.services.draw import scenario_set_of, tasks_prepare, tasks_prepare_retakes
 from sathach.eoffice.services.tasks import task_override
 from sathach.eoffice.views.take import graded_rows
 
@@ -37,6 +37,12 @@ def campaign_tasks(request: HttpRequest, pk: int) -> HttpResponse:
                 count = tasks_prepare(actor=request.user, campaign=campaign)
                 messages.success(
                     request, _("Documents drawn for %(count)s leaders.") % {"count": count}
+                )
+            elif request.POST.get("action") == "retakes":
+                count = tasks_prepare_retakes(actor=request.user, campaign=campaign)
+                messages.success(
+                    request,
+                    _("A retake was drawn for %(count)s leaders who failed.") % {"count": count},
                 )
         except DomainError as error:
             messages.error(request, error.message)

@@ -22,9 +22,7 @@ from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sathach.campaigns.models import Campaign, Result
 from sathach.campaigns.pass_rules import campaign_fix_rules, content1_passed
-from sathach.campaigns.services import result_record
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.exams.grading import grade
@@ -36,6 +34,7 @@ from sathach.exams.models import (
     blueprint_of,
     random_token,
 )
+from sathach.exams.services.recording import attempt_record
 
 GRACE = timedelta(seconds=30)
 CODE_TRIES = 5  # wrong access codes in a row before the attempt locks for CODE_LOCK
@@ -439,27 +438,6 @@ def attempt_grade(attempt: Attempt) -> None:
     )
 
 
-def _record(actor: Any, attempt: Attempt) -> None:
-    campaign = attempt.session.campaign
-    if campaign.status not in (
-        Campaign.Status.TESTING,
-        Campaign.Status.RESULTS,
-        Campaign.Status.APPROVED,
-    ):
-        return
-    result_record(
-        actor=actor,
-        campaign=campaign,
-        person=attempt.person,
-        content=1,
-        outcome=Result.Outcome.PASSED if attempt.passed else Result.Outcome.FAILED,
-        source=Result.Source.EXAM,
-        score=attempt.percent,
-        max_score=Decimal(100),
-        module_scores=attempt.module_scores,
-    )
-
-
 def attempt_submit(*, actor: Any, attempt: Attempt, by: str) -> Attempt:
     """Submit, grade at once and record the result in the campaign. Submitting twice is
     harmless: the second call returns the graded attempt."""
@@ -498,7 +476,7 @@ def attempt_submit(*, actor: Any, attempt: Attempt, by: str) -> Attempt:
         # The campaign's result, then the audit entry: the audit chain is one row locked
         # until the commit, so what every submission at the end of a session writes to it
         # comes last, and submissions wait on each other for as short a time as possible.
-        _record(actor, attempt)
+        attempt_record(actor, attempt)
         audit_log(
             actor=actor,
             action=AuditAction.ATTEMPT_SUBMITTED,
@@ -565,7 +543,7 @@ def attempt_regrade(*, actor: Any, attempt: Attempt) -> None:
     with transaction.atomic():
         attempt_grade(attempt)
         attempt.save(update_fields=["score", "max_score", "percent", "passed", "module_scores"])
-        _record(actor, attempt)
+        attempt_record(actor, attempt)
 
 
 def regrade_audit(*, actor: Any, session: ExamSession, attempts: int, moved: int) -> None:

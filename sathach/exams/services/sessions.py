@@ -204,9 +204,11 @@ def session_create(
     room: str = "",
     proctor: Any = None,
     examinees: list[Person] | None = None,
+    purpose: str = ExamSession.Purpose.REGULAR,
 ) -> ExamSession:
     """A session of the campaign's test; examinees default to every leader of the
-    participating units who is not yet in another session."""
+    participating units who is not yet in another session (see `exams.services.scheduling`
+    for choosing them, make-up and retake sessions)."""
     if not hasattr(campaign, "blueprint"):
         raise DomainError(_("Set the test blueprint of the campaign first."))
     if closes_at <= opens_at:
@@ -235,6 +237,7 @@ def session_create(
             closes_at=closes_at,
             proctor=proctor,
             access_code=access_code_new(),
+            purpose=purpose,
         )
         session.examinees.set(examinees)
         audit_log(
@@ -242,7 +245,7 @@ def session_create(
             action=AuditAction.SESSION_CREATED,
             obj=session,
             unit=campaign.issuing_unit,
-            summary={"name": session.name, "examinees": len(examinees)},
+            summary={"name": session.name, "examinees": len(examinees), "purpose": purpose},
         )
     return session
 
@@ -362,6 +365,12 @@ def session_close(*, actor: Any, session: ExamSession) -> ExamSession:
             for attempt in session.attempts.filter(status=Attempt.Status.READY).select_related(
                 "person__unit"
             ):
+                if Attempt.objects.filter(
+                    session__campaign=session.campaign,
+                    person=attempt.person,
+                    status=Attempt.Status.SUBMITTED,
+                ).exists():
+                    continue  # absent from a retake: the earlier result stands
                 result_record(
                     actor=actor,
                     campaign=session.campaign,

@@ -25,6 +25,7 @@ from sathach.exams.forms import (
 from sathach.exams.jobs import session_regrade_start, session_statistics_start
 from sathach.exams.models import Attempt, Blueprint, ExamSession
 from sathach.exams.selectors import get_session_for_user, session_console, sessions_for_user
+from sathach.exams.services import scheduling
 from sathach.exams.services import sessions as services
 from sathach.exams.services.sessions import RuleSpec
 from sathach.exams.statistics import statistics_from_json
@@ -48,7 +49,7 @@ def exam_overview(request: HttpRequest, pk: int) -> HttpResponse:
     blueprint = Blueprint.objects.filter(campaign=campaign).first()
     form = None
     if can_manage:
-        form = SessionForm(district=campaign.issuing_unit)
+        form = SessionForm(district=campaign.issuing_unit, campaign=campaign)
     return render(
         request,
         "exams/overview.html",
@@ -109,19 +110,36 @@ def blueprint_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm(Perm.MANAGE_EXAMS)
 def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
-    form = SessionForm(request.POST, district=campaign.issuing_unit)
+    form = SessionForm(request.POST, district=campaign.issuing_unit, campaign=campaign)
     if form.is_valid():
         data = form.cleaned_data
+        times = {
+            "name": data["name"],
+            "room": data["room"],
+            "opens_at": data["opens_at"],
+            "closes_at": data["closes_at"],
+            "proctor": data["proctor"],
+        }
+        units, people = list(data["units"]), list(data["people"])
         try:
-            session = services.session_create(
-                actor=request.user,
-                campaign=campaign,
-                name=data["name"],
-                room=data["room"],
-                opens_at=data["opens_at"],
-                closes_at=data["closes_at"],
-                proctor=data["proctor"],
-            )
+            if data["purpose"] != ExamSession.Purpose.REGULAR:
+                session = scheduling.special_session_create(
+                    actor=request.user,
+                    campaign=campaign,
+                    purpose=data["purpose"],
+                    units=units,
+                    people=people,
+                    **times,
+                )
+            else:
+                examinees = (
+                    scheduling.chosen_examinees(campaign, units=units, people=people)
+                    if units or people
+                    else None
+                )
+                session = services.session_create(
+                    actor=request.user, campaign=campaign, examinees=examinees, **times
+                )
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -149,9 +167,49 @@ def session_console_view(request: HttpRequest, pk: int) -> HttpResponse:
         "incidents": session.incidents.select_related("attempt__person", "by")[:30],
         "can_manage": user_can(request.user, Perm.MANAGE_EXAMS, session.campaign.issuing_unit),
     }
+    if context["can_manage"] and session.status != ExamSession.Status.CLOSED:
+        context["move_targets"] = (
+            ExamSession.objects.filter(campaign=session.campaign, purpose=session.purpose)
+            .exclude(pk=session.pk)
+            .exclude(status=ExamSession.Status.CLOSED)
+        )
+        context["unprepared"] = session.examinees.exclude(attempts__session=session).select_related(
+            "unit"
+        )
     if request.GET.get("part") == "table":
         return render(request, "exams/console_table.html", context)
     return render(request, "exams/console.html", context)
+
+
+@require_POST
+@require_perm(Perm.MANAGE_EXAMS)
+def session_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a leader who has not started to another session of the campaign."""
+    session = get_session_for_user(request.user, pk)
+    if not user_can(request.user, Perm.MANAGE_EXAMS, session.campaign.issuing_unit):
+        raise PermissionDenied
+    person_id, target_id = request.POST.get("person", ""), request.POST.get("target", "")
+    person = session.examinees.filter(pk=person_id).first() if person_id.isdigit() else None
+    target = (
+        ExamSession.objects.filter(campaign=session.campaign, pk=target_id).first()
+        if target_id.isdigit()
+        else None
+    )
+    if person is None or target is None:
+        messages.error(request, _("Choose the leader and the session to move them to."))
+        return redirect("session-console", session.pk)
+    try:
+        scheduling.session_move_examinee(
+            actor=request.user, person=person, source=session, target=target
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s now sits %(session)s.") % {"name": person.full_name, "session": target},
+        )
+    return redirect("session-console", session.pk)
 
 
 def _session_action(

@@ -193,6 +193,13 @@ class DocumentExporter(Exporter):
         return [f"- {vn.committee_short(parent)} (b/c);"] if parent else []
 
 
+RETAKES = {
+    "none": "",
+    "last": "Người chưa đạt được kiểm tra lại một lần; tính kết quả lần kiểm tra lại.",
+    "best": "Người chưa đạt được kiểm tra lại một lần; tính kết quả cao hơn.",
+}
+
+
 def pass_rules_note(campaign: Campaign) -> str:
     """The campaign's pass rule of each content, as the grading applied it."""
     content1 = f"đạt từ {vn.number(campaign.content1_pass_mark)}% tổng số điểm"
@@ -202,7 +209,8 @@ def pass_rules_note(campaign: Campaign) -> str:
         content2 = f"đạt ít nhất {campaign.content2_min_tasks} văn bản"
     else:
         content2 = "đạt tất cả các văn bản"
-    return f"Quy định đạt: nội dung 1 {content1}; nội dung 2 {content2}."
+    retake = RETAKES.get(campaign.retake_policy, "")
+    return f"Quy định đạt: nội dung 1 {content1}; nội dung 2 {content2}. {retake}".strip()
 
 
 def ranking_notes(figures: CampaignFigures) -> list[str]:
