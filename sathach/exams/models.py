@@ -46,7 +46,7 @@ class QuestionType(models.TextChoices):
     SHORTANSWER = "shortanswer", _("Short answer")
     MATCHING = "matching", _("Matching")
     NUMERICAL = "numerical", _("Number")
-    ESSAY = "essay", _("Essay (graded by hand)")
+    ESSAY = "essay", _("Essay (kept in the bank, never drawn into a test)")
     DESCRIPTION = "description", _("Information block")
 
 

@@ -29,6 +29,7 @@ from sathach.exams.models import (
     ExamSession,
     Incident,
     QuestionBank,
+    QuestionType,
     QuestionVersion,
     blueprint_of,
 )
@@ -109,15 +110,16 @@ def blueprint_save(
     return blueprint
 
 
-def _candidates(blueprint: Blueprint) -> list[QuestionVersion]:
-    return list(
-        QuestionVersion.objects.filter(
-            question__bank=blueprint.bank,
-            question__is_active=True,
-            question__current_id=F("pk"),
-            type__in=AUTO_GRADED,
-        ).select_related("question__category")
+def _candidates(blueprint: Blueprint, *, graded: bool = True) -> list[QuestionVersion]:
+    """The bank's questions a form may hold. Essays are never drawn: the test is graded the
+    moment it is submitted, and an essay would count as 0 (`graded=False` lists them)."""
+    found = QuestionVersion.objects.filter(
+        question__bank=blueprint.bank,
+        question__is_active=True,
+        question__current_id=F("pk"),
     )
+    found = found.filter(type__in=AUTO_GRADED) if graded else found.filter(type=QuestionType.ESSAY)
+    return list(found.select_related("question__category"))
 
 
 def _rule_pool(rule: BlueprintRule, versions: list[QuestionVersion]) -> list[QuestionVersion]:
@@ -133,6 +135,7 @@ def _rule_pool(rule: BlueprintRule, versions: list[QuestionVersion]) -> list[Que
 def blueprint_shortages(blueprint: Blueprint) -> list[str]:
     """Rules the bank cannot supply, as messages; empty when every rule can be drawn."""
     versions = _candidates(blueprint)
+    essays = _candidates(blueprint, graded=False)
     problems = []
     for rule in blueprint.rules.select_related("category"):
         available = len(_rule_pool(rule, versions))
@@ -146,6 +149,15 @@ def blueprint_shortages(blueprint: Blueprint) -> list[str]:
                     "available": available,
                 }
             )
+            left_out = len(_rule_pool(rule, essays))
+            if left_out:
+                problems.append(
+                    _(
+                        "%(count)s essay questions there are not drawn: the test is graded "
+                        "automatically when it is submitted, and an essay cannot be."
+                    )
+                    % {"count": left_out}
+                )
     return problems
 
 

@@ -189,3 +189,41 @@ class RetakeTests(SchedulingTestCase):
         retake = self.new_session(ExamSession.Purpose.RETAKE)
         session_close(actor=self.w.proctor, session=retake)
         self.assertEqual(self.result().outcome, Result.Outcome.FAILED)
+
+
+class EssayTests(BaseTestCase):
+    """Essays are refused by the blueprint, never drawn and graded 0."""
+
+    def test_a_blueprint_needing_essays_is_refused_with_the_reason(self) -> None:
+        from sathach.campaigns.tests.factories import make_campaign
+        from sathach.exams.formats.base import ParsedQuestion, ParseResult
+        from sathach.exams.models import MODULE_CODES, QuestionBank
+        from sathach.exams.services.bank import questions_import
+        from sathach.exams.services.sessions import RuleSpec, blueprint_save
+
+        session = make_exam(self.world)
+        bank = QuestionBank.objects.get(name="default")
+        essays = [
+            ParsedQuestion(
+                type="essay",
+                text=f"Trình bày cách gửi thư điện tử {n}.",
+                category="IU06/Thư điện tử",
+            )
+            for n in range(5)
+        ]
+        questions_import(actor="test", result=ParseResult(questions=essays), bank_name=bank.name)
+        drawn = {
+            item.version.type
+            for item in Attempt.objects.get(
+                session=session, person=self.world.leader_person
+            ).items.all()
+        }
+        self.assertNotIn("essay", drawn)
+        campaign = make_campaign(self.world, code="76/KH-UBND")
+        with self.assertRaisesMessage(DomainError, "tự luận"):
+            blueprint_save(
+                actor=self.world.district_admin,
+                campaign=campaign,
+                bank=bank,
+                rules=[RuleSpec(module, 2) for module in MODULE_CODES[:5]] + [RuleSpec("IU06", 9)],
+            )
