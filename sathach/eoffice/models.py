@@ -264,6 +264,9 @@ class TaskDocument(models.Model):
     instruction = models.TextField(_("instruction"), blank=True)
     handling_deadline = models.DateField(_("handling deadline"), null=True, blank=True)
     forwarded_at = models.DateTimeField(null=True, blank=True)
+    # The browser's number of the last forward or opinion applied (static/eoffice/queue.js):
+    # a resent or overtaken action carries a number not greater, and changes nothing.
+    action_seq = models.PositiveBigIntegerField(default=0)
     # The coordination opinion (incoming, when the examinee coordinates).
     opinion = models.TextField(_("coordination opinion"), blank=True)
     opinion_at = models.DateTimeField(null=True, blank=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sathach.eoffice.views import bank, review, take
+from sathach.eoffice.views import actions, bank, review, take
 
 urlpatterns = [
     path("van-ban/", take.my_tasks, name="eoffice-my"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("van-ban/<int:pk>/vb/<int:position>/", take.document_page, name="eoffice-document"),
     path("van-ban/<int:pk>/vb/<int:position>/pdf/", take.document_pdf, name="eoffice-pdf"),
     path("van-ban/<int:pk>/nop-bai/", take.task_finish, name="eoffice-finish"),
+    path("van-ban/<int:pk>/hanh-dong/", actions.task_action, name="eoffice-action"),
     path("van-ban/<int:pk>/ket-qua/", take.task_result, name="eoffice-result"),
     path("campaigns/<int:pk>/eoffice/", review.campaign_tasks, name="eoffice-campaign"),
     path("eoffice-tasks/<int:pk>/", review.task_review, name="eoffice-review"),

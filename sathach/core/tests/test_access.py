@@ -253,6 +253,7 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
         expect(403, examinee=200),
     ),
     "eoffice-finish": (EOFFICE_TASK, POST_ONLY),
+    "eoffice-action": (EOFFICE_TASK, POST_ONLY),
     "eoffice-result": (EOFFICE_TASK, expect(403, examinee=302)),
     "eoffice-campaign": (EXAM_CAMPAIGN, expect(403, **SESSION_RUNNERS)),
     "eoffice-review": (EOFFICE_TASK, expect(403, **SESSION_RUNNERS)),

@@ -138,6 +138,7 @@ def document_forward(
     coordinator_ids: Sequence[int] = (),
     instruction: str = "",
     deadline: datetime.date | None = None,
+    seq: int | None = None,
 ) -> TaskDocument:
     """ "Chuyển xử lý": exactly one main handler and any coordinators, all civil servants of
     the examinee's commune, an instruction and a deadline. Forwarding again replaces the
@@ -164,6 +165,8 @@ def document_forward(
     if len(instruction) > MAX_INSTRUCTION:
         raise DomainError(_("The instruction is too long."))
     with transaction.atomic():
+        if _stale(document, seq):
+            return document
         document.main_handler = main
         document.instruction = instruction
         document.handling_deadline = deadline
@@ -176,6 +179,7 @@ def document_forward(
                 "handling_deadline",
                 "forwarded_at",
                 "state",
+                "action_seq",
             ]
         )
         document.coordinators.set(coordinators)
@@ -196,7 +200,23 @@ def document_forward(
     return document
 
 
-def document_give_opinion(*, user: Any, document: TaskDocument, opinion: str) -> TaskDocument:
+def _stale(document: TaskDocument, seq: int | None) -> bool:
+    """Lock the document; True when `seq` (the browser's number for this action) is not
+    newer than the last applied: a resent action, already stored or overtaken."""
+    applied = (
+        TaskDocument.objects.select_for_update()
+        .filter(pk=document.pk)
+        .values_list("action_seq", flat=True)[0]
+    )
+    if seq is not None and seq <= applied:
+        return True
+    document.action_seq = applied if seq is None else seq
+    return False
+
+
+def document_give_opinion(
+    *, user: Any, document: TaskDocument, opinion: str, seq: int | None = None
+) -> TaskDocument:
     """ "Ý kiến phối hợp": on a document another leader is in charge of, the examinee gives
     an opinion to that leader. Giving it again replaces it; the history keeps both. The
     text is graded, not refused."""
@@ -208,9 +228,11 @@ def document_give_opinion(*, user: Any, document: TaskDocument, opinion: str) ->
     if len(opinion) > MAX_INSTRUCTION:
         raise DomainError(_("The opinion is too long."))
     with transaction.atomic():
+        if _stale(document, seq):
+            return document
         document.opinion = opinion
         document.opinion_at = timezone.now()
-        document.save(update_fields=["opinion", "opinion_at"])
+        document.save(update_fields=["opinion", "opinion_at", "action_seq"])
         _event(task, Event.Kind.OPINION, actor=user, document=document, opinion=opinion)
         audit_log(
             actor=user,

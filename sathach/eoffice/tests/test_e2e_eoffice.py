@@ -13,7 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 from sathach.campaigns.models import Result
 from sathach.conftest import artifacts_dir
 from sathach.core.testing import World
-from sathach.eoffice.models import Kind, Task
+from sathach.eoffice.models import Kind, Task, TaskDocument
 from sathach.eoffice.tests.factories import PIN, make_servants, make_task
 from sathach.organization.tests.test_e2e_roles import sign_in_home
 from sathach.signatures.services import certificate_issue, pki_init, token_set_pin
@@ -88,3 +88,65 @@ def test_a_leader_forwards_signs_submits_and_reads_the_reasons(
     outgoing = task.documents.get(kind=Kind.OUTGOING)
     assert outgoing.passed is True
     assert Result.objects.get(person=world.leader_person, content=2).outcome == "failed"
+
+
+def test_nothing_typed_is_lost_when_the_network_drops_mid_task(
+    page: Page, live_server: LiveServer
+) -> None:
+    """The leader forwards a document offline, then again while the server cannot be
+    reached and reloads the page; both actions are kept in the browser, resent, and graded."""
+    world = World()
+    servants = make_servants(world)
+    task = make_task(world)
+    sign_in_home(page, live_server, world.leader.username)
+    page.goto(f"{live_server.url}{reverse('eoffice-my')}")
+    page.click("text=Bắt đầu làm bài")
+    first, second = list(
+        task.documents.filter(kind=Kind.INCOMING).select_related("scenario").order_by("position")
+    )[:2]
+
+    def forward(document: TaskDocument) -> None:
+        page.goto(
+            f"{live_server.url}{reverse('eoffice-document', args=[task.pk, document.position])}"
+        )
+        page.select_option(
+            "select[name=main_handler]", str(servants[document.scenario.main_handler].pk)
+        )
+        page.fill("textarea[name=instruction]", INSTRUCTION)
+        assert document.latest_deadline is not None
+        page.fill("input[name=deadline]", document.latest_deadline.isoformat())
+
+    # 1. The connection drops: the action waits in the browser, then goes when it is back.
+    forward(first)
+    page.context.set_offline(True)
+    page.click("form button:has-text('Chuyển xử lý')")
+    expect(page.locator("#queue-status")).to_contain_text("Mất kết nối")
+    first.refresh_from_db()
+    assert first.forwarded_at is None
+    page.context.set_offline(False)  # the browser fires "online"; the queue sends
+    expect(page.locator("body")).to_contain_text("Đã chuyển xử lý văn bản.", timeout=15000)
+    first.refresh_from_db()
+    assert first.main_handler_id == servants[first.scenario.main_handler].pk
+
+    # 2. The server cannot be reached and the leader reloads: the form comes back as typed
+    # and the action is sent once the server answers again.
+    forward(second)
+    page.route("**/hanh-dong/", lambda route: route.abort())
+    page.click("form button:has-text('Chuyển xử lý')")
+    expect(page.locator("#queue-status")).to_contain_text("Mất kết nối")
+    page.reload()
+    expect(page.locator("textarea[name=instruction]")).to_have_value(INSTRUCTION)
+    expect(page.locator("#queue-status")).to_contain_text("Mất kết nối")
+    second.refresh_from_db()
+    assert second.forwarded_at is None
+    page.unroute("**/hanh-dong/")
+    expect(page.locator("body")).to_contain_text("Đã chuyển xử lý văn bản.", timeout=15000)
+
+    page.evaluate("window.confirm = () => true")
+    page.click(".exam-bar button:has-text('Nộp bài')")
+    expect(page).to_have_url(f"{live_server.url}{reverse('eoffice-result', args=[task.pk])}")
+    task.refresh_from_db()
+    graded = {d.position: d.reasons for d in task.documents.all()}
+    assert graded[first.position] == [] and graded[second.position] == []
+    assert Result.objects.filter(campaign=task.campaign, person=world.leader_person).exists()
+    assert Task.objects.get(pk=task.pk).status == Task.Status.SUBMITTED

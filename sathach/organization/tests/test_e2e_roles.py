@@ -89,7 +89,7 @@ ROLES: dict[str, tuple[list[str], list[str], str | None]] = {
         "2",
     ),
     "examinee": (
-        menu("home", "my-tests", "eoffice-my", "my-signature", "signature-verify"),
+        menu("home", "my-tests", "eoffice-my", "my-signature", "my-appeals", "signature-verify"),
         ["examinee"],
         None,
     ),
