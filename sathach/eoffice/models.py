@@ -180,6 +180,52 @@ class ScenarioSet(models.Model):
         return found.filter(coordinating=coordinating) if kind == Kind.INCOMING else found
 
 
+class OfficeSession(models.Model):
+    """A sitting of the e-office test, like an IT-skills session: a room, a window to start
+    in, an access code read out by the proctor, and a console (pause, extra time, reopen).
+    A leader in a session starts only there; a leader in none starts whenever the campaign
+    is testing."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        OPEN = "open", _("Open")
+        PAUSED = "paused", _("Paused")
+        CLOSED = "closed", _("Closed")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="office_sessions")
+    name = models.CharField(_("name"), max_length=150)
+    room = models.CharField(_("room"), max_length=150, blank=True)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("last start at"))
+    proctor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proctor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    examinees = models.ManyToManyField(
+        Person, verbose_name=_("examinees"), related_name="office_sessions", blank=True
+    )
+    access_code = models.CharField(_("access code"), max_length=12)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-office session")
+        verbose_name_plural = _("e-office sessions")
+        ordering = ["opens_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def unit(self) -> Any:
+        return self.campaign.issuing_unit
+
+
 class Task(models.Model):
     """One examinee's e-office test: like an attempt, with a server-owned deadline."""
 
@@ -191,6 +237,7 @@ class Task(models.Model):
     class SubmittedBy(models.TextChoices):
         EXAMINEE = "examinee", _("The examinee")
         DEADLINE = "deadline", _("Time ran out")
+        PROCTOR = "proctor", _("The session was closed")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="eoffice_tasks")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="eoffice_tasks")
@@ -199,6 +246,9 @@ class Task(models.Model):
     )
     # 1, or 2 for a retake (Campaign.retake_policy).
     round = models.PositiveSmallIntegerField(_("round"), default=1)
+    session = models.ForeignKey(
+        OfficeSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.READY)
     test_day = models.DateField()
     started_at = models.DateTimeField(null=True, blank=True)
@@ -313,6 +363,10 @@ class Event(models.Model):
         REFUSED = "refused", _("Action refused")
         SUBMITTED = "submitted", _("Test submitted")
         OVERRIDDEN = "overridden", _("Result changed by the district")
+        EXTRA_TIME = "extra_time", _("Extra time given by the proctor")
+        REOPENED = "reopened", _("Reopened by the proctor")
+        PAUSED = "paused", _("Session paused")
+        RESUMED = "resumed", _("Session resumed")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
     document = models.ForeignKey(

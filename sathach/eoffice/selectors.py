@@ -8,13 +8,15 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from sathach.campaigns.models import Campaign
-from sathach.core.permissions import Perm, units_for_user
-from sathach.eoffice.models import Task, TaskDocument
+from sathach.core.permissions import Perm, units_for_user, user_can
+from sathach.eoffice.models import OfficeSession, Task, TaskDocument
 from sathach.organization.models import HANDLER_POSITIONS, Person
 
 
 def tasks_for_examinee(user: Any) -> QuerySet[Task]:
-    return Task.objects.filter(user=user).select_related("campaign").order_by("-created_at")
+    return (
+        Task.objects.filter(user=user).select_related("campaign", "session").order_by("-created_at")
+    )
 
 
 def get_task_for_examinee(user: Any, pk: int) -> Task:
@@ -57,3 +59,27 @@ def get_task_for_reviewer(user: Any, pk: int) -> Task:
         )
     except Task.DoesNotExist:
         raise Http404 from None
+
+
+def office_sessions_for_user(user: Any, campaign: Campaign) -> QuerySet[OfficeSession]:
+    """The campaign's e-office sessions the user runs: every one for the district, their
+    own for a proctor."""
+    sessions = OfficeSession.objects.filter(campaign=campaign).select_related("proctor")
+    if user_can(user, Perm.RUN_SESSIONS, campaign.issuing_unit):
+        return sessions
+    return sessions.filter(proctor=user)
+
+
+def get_office_session_for_user(user: Any, pk: int) -> OfficeSession:
+    session = (
+        OfficeSession.objects.select_related("campaign__issuing_unit", "proctor")
+        .filter(pk=pk)
+        .first()
+    )
+    own = session is not None and session.proctor_id == getattr(user, "pk", None)
+    if session is None or not (
+        (own and user_can(user, Perm.RUN_SESSIONS))
+        or user_can(user, Perm.RUN_SESSIONS, session.campaign.issuing_unit)
+    ):
+        raise Http404
+    return session

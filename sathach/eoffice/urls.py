@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sathach.eoffice.views import actions, bank, review, take
+from sathach.eoffice.views import actions, bank, review, sessions, take
 
 urlpatterns = [
     path("van-ban/", take.my_tasks, name="eoffice-my"),
@@ -12,6 +12,22 @@ urlpatterns = [
     path("van-ban/<int:pk>/vb/<int:position>/pdf/", take.document_pdf, name="eoffice-pdf"),
     path("van-ban/<int:pk>/nop-bai/", take.task_finish, name="eoffice-finish"),
     path("van-ban/<int:pk>/hanh-dong/", actions.task_action, name="eoffice-action"),
+    path(
+        "campaigns/<int:pk>/eoffice/sessions/add/",
+        sessions.office_session_add,
+        name="eoffice-session-add",
+    ),
+    path("eoffice-sessions/<int:pk>/", sessions.office_session_console, name="eoffice-session"),
+    path(
+        "eoffice-sessions/<int:pk>/<str:action>/",
+        sessions.office_session_control,
+        name="eoffice-session-control",
+    ),
+    path(
+        "eoffice-sessions/<int:pk>/tasks/<int:task_pk>/<str:action>/",
+        sessions.office_task_control,
+        name="eoffice-task-control",
+    ),
     path("van-ban/<int:pk>/ket-qua/", take.task_result, name="eoffice-result"),
     path("campaigns/<int:pk>/eoffice/", review.campaign_tasks, name="eoffice-campaign"),
     path("eoffice-tasks/<int:pk>/", review.task_review, name="eoffice-review"),

@@ -257,6 +257,19 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "eoffice-result": (EOFFICE_TASK, expect(403, examinee=302)),
     "eoffice-campaign": (EXAM_CAMPAIGN, expect(403, **SESSION_RUNNERS)),
     "eoffice-review": (EOFFICE_TASK, expect(403, **SESSION_RUNNERS)),
+    "eoffice-session-add": (EXAM_CAMPAIGN, POST_ONLY),
+    "eoffice-session": (
+        lambda world: {"pk": world.office_session.pk},
+        expect(403, **SESSION_RUNNERS),
+    ),
+    "eoffice-session-control": (
+        lambda world: {"pk": world.office_session.pk, "action": "open"},
+        POST_ONLY,
+    ),
+    "eoffice-task-control": (
+        lambda world: {"pk": world.office_session.pk, "task_pk": 1, "action": "reopen"},
+        POST_ONLY,
+    ),
     "eoffice-set": (EXAM_CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
     "eoffice-scenarios": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
     "eoffice-scenario-create": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
@@ -372,6 +385,17 @@ class AccessTestCase(BaseTestCase):
             campaign=world.session.campaign,
             person=world.leader_person,
             seed=1,
+        )
+        from sathach.eoffice.services.sessions import office_session_create
+
+        world.office_session = office_session_create(
+            actor=world.district_admin,
+            campaign=world.session.campaign,
+            name="Ca văn phòng điện tử",
+            opens_at=world.session.opens_at,
+            closes_at=world.session.closes_at,
+            proctor=world.proctor,
+            examinees=[],
         )
 
     def user_for(self, role: str) -> Any:

@@ -25,6 +25,7 @@ from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.eoffice.documents import issue_date, latest_deadline, render_scenario
 from sathach.eoffice.models import Kind, Scenario, ScenarioSet, Task, TaskDocument
+from sathach.eoffice.services.sessions import session_for
 from sathach.organization.models import HANDLER_POSITIONS, LEADER_POSITIONS, Person
 
 
@@ -152,7 +153,12 @@ def task_prepare(
     arrival = rng.randint(120, 880)
     with transaction.atomic():
         task = Task.objects.create(
-            campaign=campaign, person=person, user_id=person.user_id, test_day=day, round=round
+            campaign=campaign,
+            person=person,
+            user_id=person.user_id,
+            test_day=day,
+            round=round,
+            session=session_for(campaign, person),
         )
         for (position, scenario), rendered in zip(
             enumerate(drawn, start=1), _render_documents(task, drawn, day), strict=True

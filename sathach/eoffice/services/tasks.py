@@ -23,12 +23,13 @@ from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.core.text import nfc_text
 from sathach.eoffice import grading
-from sathach.eoffice.models import Event, Kind, Task, TaskDocument
+from sathach.eoffice.models import Event, Kind, OfficeSession, Task, TaskDocument
 from sathach.eoffice.services.draw import (
     scenario_set_of,
     task_documents_for_day,
     task_move_to_day,
 )
+from sathach.eoffice.services.sessions import check_start
 from sathach.organization.models import HANDLER_POSITIONS, Person
 
 GRACE = datetime.timedelta(seconds=30)
@@ -65,10 +66,19 @@ def _own(user: Any, task: Task) -> None:
         raise DomainError(_("This is not your test."))
 
 
+def _session_paused(task: Task) -> bool:
+    if task.session_id is None:
+        return False
+    paused = OfficeSession.objects.filter(pk=task.session_id, status=OfficeSession.Status.PAUSED)
+    return paused.exists()
+
+
 def _require_open(user: Any, task: Task) -> None:
     """Refuse an action outside the test's time; an overdue task is submitted first."""
     _own(user, task)
     state = task_state(task)
+    if state == "open" and _session_paused(task):
+        raise DomainError(_("The session is paused; wait for the proctor."))
     if state == "overdue":
         task_submit(actor=None, task=task, by=Task.SubmittedBy.DEADLINE)
         raise DomainError(_("The time is up: your test was submitted as it stood."))
@@ -78,13 +88,15 @@ def _require_open(user: Any, task: Task) -> None:
         raise DomainError(_("Start the test first."))
 
 
-def task_start(*, user: Any, task: Task) -> Task:
+def task_start(*, user: Any, task: Task, access_code: str = "") -> Task:
     """Start the clock: the deadline is now plus the set's duration. Only while the
-    campaign is testing, so that the result is recorded. The documents move to today's
-    date when they were drawn on another day (see `draw.task_documents_for_day`)."""
+    campaign is testing, so that the result is recorded; a task of a session only while
+    that session is open, in its window, with its access code. The documents move to
+    today's date when they were drawn on another day (see `draw.task_documents_for_day`)."""
     _own(user, task)
     if task.status != Task.Status.READY:
         return task
+    check_start(task, access_code, timezone.now())
     if task.campaign.status != Campaign.Status.TESTING:
         raise DomainError(
             _(

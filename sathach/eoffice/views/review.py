@@ -11,9 +11,13 @@ from django.utils.translation import gettext as _
 from sathach.campaigns.selectors import get_campaign_for_user
 from sathach.core.errors import DomainError
 from sathach.core.permissions import Perm, require_perm, user_can
-from sathach.eoffice.forms import OverrideForm
+from sathach.eoffice.forms import OfficeSessionForm, OverrideForm
 from sathach.eoffice.models import Scenario
-from sathach.eoffice.selectors import get_task_for_reviewer, tasks_for_reviewer
+from sathach.eoffice.selectors import (
+    get_task_for_reviewer,
+    office_sessions_for_user,
+    tasks_for_reviewer,
+)
 from sathach.eoffice.services.bank import scenarios_load
 from sathach.eoffice.services.draw import scenario_set_of, tasks_prepare, tasks_prepare_retakes
 from sathach.eoffice.services.tasks import task_override
@@ -56,6 +60,8 @@ def campaign_tasks(request: HttpRequest, pk: int) -> HttpResponse:
             "tasks": tasks_for_reviewer(request.user, campaign),
             "scenario_count": Scenario.objects.filter(is_active=True).count(),
             "can_manage": can_manage,
+            "sessions": office_sessions_for_user(request.user, campaign),
+            "session_form": OfficeSessionForm(campaign=campaign) if can_manage else None,
         },
     )
 

@@ -49,7 +49,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 def task_begin(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_examinee(request.user, pk)
     try:
-        task_start(user=request.user, task=task)
+        task_start(user=request.user, task=task, access_code=request.POST.get("access_code", ""))
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("eoffice-my")

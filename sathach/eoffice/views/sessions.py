@@ -1,0 +1,158 @@
+"""E-office sessions: created on the campaign's e-office page, run from the proctor's
+console (open, pause, resume, close; extra time and reopen for one leader)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sathach.campaigns.selectors import get_campaign_for_user
+from sathach.core.errors import DomainError
+from sathach.core.permissions import Perm, require_perm, user_can
+from sathach.eoffice.forms import OfficeSessionForm
+from sathach.eoffice.models import Event, OfficeSession, Task
+from sathach.eoffice.selectors import get_office_session_for_user
+from sathach.eoffice.services.sessions import (
+    office_session_close,
+    office_session_create,
+    office_session_open,
+    office_session_pause,
+    office_session_resume,
+    task_extra_time,
+    task_reopen,
+)
+
+
+@require_POST
+@require_perm(Perm.MANAGE_EOFFICE)
+def office_session_add(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, Perm.VIEW_CAMPAIGN, pk)
+    if not user_can(request.user, Perm.MANAGE_EOFFICE, campaign.issuing_unit):
+        raise PermissionDenied
+    form = OfficeSessionForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("eoffice-campaign", campaign.pk)
+    data = form.cleaned_data
+    chosen = list(data["people"])
+    for unit in data["units"]:
+        chosen += [p for p in form.leaders_of(unit) if p not in chosen]
+    try:
+        session = office_session_create(
+            actor=request.user,
+            campaign=campaign,
+            name=data["name"],
+            room=data["room"],
+            opens_at=data["opens_at"],
+            closes_at=data["closes_at"],
+            proctor=data["proctor"],
+            examinees=chosen or None,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("eoffice-campaign", campaign.pk)
+    messages.success(request, _("Session %(name)s created.") % {"name": session.name})
+    return redirect("eoffice-session", session.pk)
+
+
+def _rows(session: OfficeSession) -> list[dict[str, Any]]:
+    tasks = {
+        t.person_id: t for t in session.tasks.select_related("person").prefetch_related("documents")
+    }
+    now = timezone.now()
+    rows = []
+    for person in session.examinees.select_related("unit").order_by("unit__code", "sort_key"):
+        task = tasks.get(person.pk)
+        documents = list(task.documents.all()) if task else []
+        rows.append(
+            {
+                "person": person,
+                "task": task,
+                "done": sum(1 for d in documents if d.state == "done" or d.opinion_at),
+                "total": len(documents),
+                "seconds_left": task.seconds_left(now) if task else 0,
+            }
+        )
+    return rows
+
+
+@require_perm(Perm.RUN_SESSIONS)
+def office_session_console(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_office_session_for_user(request.user, pk)
+    events = (
+        Event.objects.filter(
+            task__session=session,
+            kind__in=[
+                Event.Kind.EXTRA_TIME,
+                Event.Kind.REOPENED,
+                Event.Kind.PAUSED,
+                Event.Kind.RESUMED,
+            ],
+        )
+        .select_related("task__person", "actor")
+        .order_by("-at")[:40]
+    )
+    return render(
+        request,
+        "eoffice/session_console.html",
+        {"session": session, "rows": _rows(session), "events": events},
+    )
+
+
+@require_POST
+@require_perm(Perm.RUN_SESSIONS)
+def office_session_control(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    session = get_office_session_for_user(request.user, pk)
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "open":
+            office_session_open(actor=request.user, session=session)
+            done = _("The session is open: give the access code.")
+        elif action == "pause":
+            office_session_pause(actor=request.user, session=session, reason=reason)
+            done = _("The session is paused; every clock has stopped.")
+        elif action == "resume":
+            office_session_resume(actor=request.user, session=session)
+            done = _("The session resumed; the time of the pause was given back.")
+        elif action == "close":
+            office_session_close(actor=request.user, session=session)
+            done = _("The session is closed.")
+        else:
+            raise DomainError(_("Nothing was done."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("eoffice-session", session.pk)
+
+
+@require_POST
+@require_perm(Perm.RUN_SESSIONS)
+def office_task_control(request: HttpRequest, pk: int, task_pk: int, action: str) -> HttpResponse:
+    session = get_office_session_for_user(request.user, pk)
+    task = Task.objects.filter(session=session, pk=task_pk).select_related("person").first()
+    minutes = request.POST.get("minutes", "")
+    try:
+        if task is None or not minutes.isdigit():
+            raise DomainError(_("Nothing was done."))
+        reason = request.POST.get("reason", "")
+        if action == "extra-time":
+            task_extra_time(actor=request.user, task=task, minutes=int(minutes), reason=reason)
+            done = _("Extra time given to %(name)s.") % {"name": task.person.full_name}
+        elif action == "reopen":
+            task_reopen(actor=request.user, task=task, minutes=int(minutes), reason=reason)
+            done = _("The test of %(name)s is open again.") % {"name": task.person.full_name}
+        else:
+            raise DomainError(_("Nothing was done."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("eoffice-session", session.pk)
