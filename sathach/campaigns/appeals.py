@@ -122,7 +122,7 @@ def appeal_decide(
         raise DomainError(_("Write the decision and its reason (at least 10 characters)."))
     with transaction.atomic():
         appeal = (
-            Appeal.objects.select_for_update()
+            Appeal.objects.select_for_update(of=("self",))
             .select_related("campaign", "person")
             .get(pk=appeal.pk)
         )

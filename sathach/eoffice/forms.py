@@ -6,16 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sathach.eoffice.models import DocumentType, ExtraCoordinators, Kind, Scenario, Urgency
-from sathach.exams.forms import DATETIME_FORMATS
+from sathach.exams.forms import SessionForm
 from sathach.organization.models import (
     HANDLER_POSITIONS,
-    LEADER_POSITIONS,
     OBSOLETE_POSITIONS,
-    AdministrativeUnit,
     Person,
     Position,
-    Role,
-    User,
 )
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -213,46 +209,17 @@ class ScenarioSetForm(forms.Form):
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=240)
 
 
-class OfficeSessionForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150)
-    room = forms.CharField(label=_("Room"), max_length=150, required=False)
-    opens_at = forms.DateTimeField(
-        label=_("Opens at (dd/mm/yyyy hh:mm)"), input_formats=DATETIME_FORMATS
-    )
-    closes_at = forms.DateTimeField(
-        label=_("Last start at (dd/mm/yyyy hh:mm)"), input_formats=DATETIME_FORMATS
-    )
-    proctor = forms.ModelChoiceField(
-        label=_("Proctor"), queryset=User.objects.none(), required=False
-    )
-    units = forms.ModelMultipleChoiceField(
-        label=_("Communes whose leaders sit it"),
-        queryset=AdministrativeUnit.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    people = forms.ModelMultipleChoiceField(
-        label=_("Or these leaders"),
-        queryset=Person.objects.none(),
-        required=False,
-        help_text=_("Nothing chosen: every leader of the campaign not yet in a session."),
-    )
+class OfficeSessionForm(SessionForm):
+    """An IT-skills session's form without its kind: e-office sessions have no make-up or
+    retake sessions of their own (a retake is a second test, drawn from the campaign's
+    page)."""
 
     def __init__(self, *args: Any, campaign: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        district = campaign.issuing_unit
-        proctors: Any = self.fields["proctor"]
-        proctors.queryset = User.objects.filter(
-            memberships__role=Role.PROCTOR, memberships__unit__path__startswith=district.path
-        ).distinct()
-        units = campaign.participants.order_by("code")
-        unit_field: Any = self.fields["units"]
-        unit_field.queryset = units
-        self.leaders = Person.objects.filter(
-            unit__in=units, position__in=LEADER_POSITIONS
-        ).order_by("unit__code", "position", "sort_key")
+        super().__init__(*args, district=campaign.issuing_unit, campaign=campaign, **kwargs)
+        del self.fields["purpose"]
         people: Any = self.fields["people"]
-        people.queryset = self.leaders
+        people.help_text = _("Nothing chosen: every leader of the campaign not yet in a session.")
+        self.leaders = list(people.queryset)
 
     def leaders_of(self, unit: Any) -> list[Any]:
         return [p for p in self.leaders if p.unit_id == unit.pk]

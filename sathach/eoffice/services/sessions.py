@@ -238,7 +238,9 @@ def task_reopen(*, actor: Any, task: Task, minutes: int, reason: str) -> Task:
     if not 1 <= minutes <= 120:
         raise DomainError(_("The time given back is between 1 and 120 minutes."))
     with transaction.atomic():
-        task = Task.objects.select_for_update().select_related("session").get(pk=task.pk)
+        task = (
+            Task.objects.select_for_update(of=("self",)).select_related("session").get(pk=task.pk)
+        )
         if task.status != Task.Status.SUBMITTED:
             raise DomainError(_("Only a submitted test can be reopened."))
         if task.session is not None and task.session.status == OfficeSession.Status.CLOSED:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from sathach.campaigns.models import Campaign
 from sathach.core.errors import DomainError
 from sathach.eoffice.services.bank import scenarios_load
-from sathach.eoffice.services.draw import tasks_prepare
+from sathach.eoffice.services.draw import tasks_prepare, tasks_prepare_retakes
 from sathach.eoffice.services.tasks import tasks_submit_overdue
 
 
@@ -18,8 +18,10 @@ class Command(BaseCommand):
     help = (
         "Jobs of the e-office test. 'load-scenarios' creates or updates the shipped scenario "
         "bank by code (safe to run again); 'prepare CODE' draws the documents of every leader "
-        "with an account in the campaign (existing draws are kept); 'submit-overdue' submits "
-        "and grades every task whose time and grace have run out."
+        "with an account in the campaign (existing draws are kept); 'prepare-retakes CODE' "
+        "draws a second test for every leader who failed the first, when the campaign's "
+        "retake policy allows it (safe to run again); 'submit-overdue' submits and grades "
+        "every task whose time and grace have run out."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,6 +30,8 @@ class Command(BaseCommand):
         prepare = sub.add_parser("prepare", help="draw documents for a campaign's leaders")
         prepare.add_argument("campaign", help="the campaign's code, e.g. 75/KH-UBND")
         prepare.add_argument("--seed", type=int, default=None)
+        retakes = sub.add_parser("prepare-retakes", help="draw retakes for those who failed")
+        retakes.add_argument("campaign", help="the campaign's code, e.g. 75/KH-UBND")
         sub.add_parser("submit-overdue", help="submit tasks whose time has run out")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -39,13 +43,23 @@ class Command(BaseCommand):
                     % {"created": created, "updated": updated}
                 )
             elif options["action"] == "prepare":
-                campaign = Campaign.objects.filter(code=options["campaign"]).first()
-                if campaign is None:
-                    raise CommandError(_("No campaign with this code."))
+                campaign = self._campaign(options["campaign"])
                 count = tasks_prepare(actor="command", campaign=campaign, seed=options["seed"])
                 self.stdout.write(_("Documents drawn for %(count)s leaders.") % {"count": count})
+            elif options["action"] == "prepare-retakes":
+                campaign = self._campaign(options["campaign"])
+                count = tasks_prepare_retakes(actor="command", campaign=campaign)
+                self.stdout.write(
+                    _("A retake was drawn for %(count)s leaders who failed.") % {"count": count}
+                )
             else:
                 count = tasks_submit_overdue()
                 self.stdout.write(_("Overdue tasks submitted: %(count)s") % {"count": count})
         except DomainError as error:
             raise CommandError(error.message) from error
+
+    def _campaign(self, code: str) -> Campaign:
+        campaign = Campaign.objects.filter(code=code).first()
+        if campaign is None:
+            raise CommandError(_("No campaign with this code."))
+        return campaign
