@@ -146,7 +146,12 @@ class RosterCorrectionForm(forms.Form):
         choices=[(p, label) for p, label in Position.choices if p in LEADER_POSITIONS],
     )
     acting = forms.BooleanField(label=_("acting"), required=False)
-    reason = forms.CharField(label=_("Reason for the correction"), min_length=10, max_length=500)
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        min_length=10,
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": _("Reason for the correction")}),
+    )
 
     def __init__(self, *args: Any, unit: Any, entry: Any = None, **kwargs: Any) -> None:
         if entry is not None:
