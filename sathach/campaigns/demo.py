@@ -26,14 +26,13 @@ from sathach.campaigns.models import (
     RankingSnapshot,
     SigningDevice,
 )
-from sathach.campaigns.services import (
-    campaign_create,
-    campaign_transition,
+from sathach.campaigns.readiness import (
     device_register,
     facility_declare,
     facility_item_save,
     facility_review,
 )
+from sathach.campaigns.services import campaign_create, campaign_transition
 from sathach.core.audit import AuditAction, audit_log
 from sathach.organization.demo import DISTRICT_CODE
 from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person, User

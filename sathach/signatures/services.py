@@ -17,7 +17,7 @@ from pyhanko.pdf_utils.misc import PdfError
 
 from sathach.campaigns.certificates import load_certificate
 from sathach.campaigns.models import SigningDevice
-from sathach.campaigns.services import device_register, device_retire
+from sathach.campaigns.readiness import device_register, device_retire
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.core.text import nfc

@@ -8,8 +8,8 @@ from typing import Any
 from django.urls import reverse
 
 from sathach.campaigns.models import Campaign, SigningDevice
+from sathach.campaigns.readiness import device_register
 from sathach.campaigns.selectors import coverage_by_kind, readiness
-from sathach.campaigns.services import device_register
 from sathach.campaigns.tests.factories import make_campaign, make_certificate
 from sathach.core.testing import BaseTestCase
 from sathach.reports.selectors import district_scope

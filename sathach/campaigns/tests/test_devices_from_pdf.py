@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sathach.campaigns.models import Campaign, SigningDevice
-from sathach.campaigns.services import device_register_from_pdf
+from sathach.campaigns.readiness import device_register_from_pdf
 from sathach.campaigns.tests.factories import make_campaign
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry

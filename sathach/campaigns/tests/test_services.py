@@ -6,15 +6,17 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sathach.campaigns.models import Campaign, FacilityDeclaration, RankingSnapshot, Result
+from sathach.campaigns.readiness import (
+    device_register,
+    facility_declare,
+    facility_item_save,
+    facility_review,
+)
 from sathach.campaigns.selectors import facility_scores, readiness
 from sathach.campaigns.services import (
     campaign_create,
     campaign_transition,
     campaign_update,
-    device_register,
-    facility_declare,
-    facility_item_save,
-    facility_review,
     result_override,
     result_record,
 )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from sathach.campaigns.models import Campaign, Result, SigningDevice
-from sathach.campaigns.services import facility_item_save
+from sathach.campaigns.readiness import facility_item_save
 from sathach.campaigns.tests.factories import make_campaign, make_certificate
 from sathach.core.models import AuditEntry
 from sathach.core.testing import BaseTestCase, make_person

@@ -12,19 +12,19 @@ from django.views.decorators.http import require_POST
 
 from sathach.campaigns.forms import DeclarationForm, DeviceForm, FacilityItemForm, ReviewForm
 from sathach.campaigns.models import FacilityDeclaration, FacilityEvidence, FacilityItem
+from sathach.campaigns.readiness import (
+    device_register,
+    device_register_from_pdf,
+    facility_declare,
+    facility_item_save,
+    facility_review,
+)
 from sathach.campaigns.selectors import (
     campaign_units_for_user,
     coverage_by_kind,
     get_campaign_for_user,
     percent,
     readiness,
-)
-from sathach.campaigns.services import (
-    device_register,
-    device_register_from_pdf,
-    facility_declare,
-    facility_item_save,
-    facility_review,
 )
 from sathach.core.errors import DomainError
 from sathach.core.permissions import Perm, require_perm, user_can

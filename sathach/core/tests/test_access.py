@@ -343,7 +343,7 @@ class AccessTestCase(BaseTestCase):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         from sathach.campaigns.models import Campaign
-        from sathach.campaigns.services import facility_declare, facility_item_save
+        from sathach.campaigns.readiness import facility_declare, facility_item_save
         from sathach.campaigns.tests.factories import make_campaign
 
         world: Any = cls.world

@@ -15,13 +15,15 @@ from decimal import Decimal
 from typing import Any
 
 from sathach.campaigns.models import AwardDecision, Campaign
-from sathach.campaigns.services import (
-    awards_grant,
-    campaign_transition,
+from sathach.campaigns.readiness import (
     device_register,
     facility_declare,
     facility_item_save,
     facility_review,
+)
+from sathach.campaigns.services import (
+    awards_grant,
+    campaign_transition,
     ranking_approve,
     result_record,
 )

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sathach.campaigns.models import SigningDevice
-from sathach.campaigns.services import device_register
+from sathach.campaigns.readiness import device_register
 from sathach.core.audit import AuditAction
 from sathach.core.models import AuditEntry
 from sathach.core.testing import PASSWORD, BaseTestCase, World, make_user

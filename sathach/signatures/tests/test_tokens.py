@@ -6,7 +6,7 @@ import unittest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from sathach.campaigns.models import SigningDevice
-from sathach.campaigns.services import device_register, device_retire
+from sathach.campaigns.readiness import device_register, device_retire
 from sathach.core.audit import AuditAction
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry

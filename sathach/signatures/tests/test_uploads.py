@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.test import SimpleTestCase
 
-from sathach.campaigns.services import device_register
+from sathach.campaigns.readiness import device_register
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry
 from sathach.core.testing import BaseTestCase

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from sathach.campaigns.services import device_register
+from sathach.campaigns.readiness import device_register
 from sathach.core.models import AuditEntry
 from sathach.core.testing import BaseTestCase
 from sathach.signatures.services import (
