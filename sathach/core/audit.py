@@ -93,6 +93,10 @@ class AuditAction(models.TextChoices):
     EOFFICE_EXTRA_TIME = "eoffice.extra_time", _("E-office test: extra time given")
     EOFFICE_REOPENED = "eoffice.reopened", _("E-office test reopened")
     OFFICE_SESSION_CREATED = "eoffice.session_created", _("E-office session created")
+    OFFICE_SESSION_EXAMINEE_MOVED = (
+        "eoffice.examinee_moved",
+        _("Examinee moved to another e-office session"),
+    )
     OFFICE_SESSION_STATUS_CHANGED = "eoffice.session_status", _("E-office session status changed")
     EOFFICE_OPINION_GIVEN = "eoffice.opinion", _("Coordination opinion given")
     EOFFICE_SCENARIO_SAVED = "eoffice.scenario_saved", _("E-office scenario saved")

@@ -249,6 +249,10 @@ class Task(models.Model):
     session = models.ForeignKey(
         OfficeSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
     )
+    # Wrong access codes in a row, counted in one statement; the fifth locks the start for
+    # five minutes (as an IT-skills attempt).
+    wrong_codes = models.PositiveSmallIntegerField(default=0)
+    codes_locked_until = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.READY)
     test_day = models.DateField()
     started_at = models.DateTimeField(null=True, blank=True)

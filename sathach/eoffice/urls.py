@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("eoffice-sessions/<int:pk>/", sessions.office_session_console, name="eoffice-session"),
     path(
+        "eoffice-sessions/<int:pk>/move/",
+        sessions.office_session_move_view,
+        name="eoffice-session-move",
+    ),
+    path(
         "eoffice-sessions/<int:pk>/<str:action>/",
         sessions.office_session_control,
         name="eoffice-session-control",

@@ -262,6 +262,7 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
         lambda world: {"pk": world.office_session.pk},
         expect(403, **SESSION_RUNNERS),
     ),
+    "eoffice-session-move": (lambda world: {"pk": world.office_session.pk}, POST_ONLY),
     "eoffice-session-control": (
         lambda world: {"pk": world.office_session.pk, "action": "open"},
         POST_ONLY,

@@ -10,7 +10,7 @@ import hmac
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.core.text import nfc
 from sathach.eoffice.models import Event, OfficeSession, Task
+from sathach.exams.services.attempts import CODE_LOCK, CODE_TRIES
 from sathach.exams.services.sessions import access_code_new
 from sathach.organization.models import LEADER_POSITIONS, Person
 
@@ -113,8 +114,18 @@ def check_start(task: Task, access_code: str, now: datetime.datetime) -> None:
         raise DomainError(_("The session has not opened yet."))
     if now > session.closes_at:
         raise DomainError(_("The time to start this session is over."))
+    locked = Task.objects.filter(pk=task.pk, codes_locked_until__gt=now).exists()
+    if locked:
+        raise DomainError(_("Too many wrong codes; ask the proctor and try again in 5 minutes."))
     given = access_code.strip().upper().encode()
     if not hmac.compare_digest(given, session.access_code.upper().encode()):
+        last = Q(wrong_codes__gte=CODE_TRIES - 1)
+        Task.objects.filter(pk=task.pk).update(
+            wrong_codes=Case(When(last, then=Value(0)), default=F("wrong_codes") + 1),
+            codes_locked_until=Case(
+                When(last, then=Value(now + CODE_LOCK)), default=F("codes_locked_until")
+            ),
+        )
         raise DomainError(_("The access code is wrong."))
 
 
@@ -198,6 +209,35 @@ def office_session_close(*, actor: Any, session: OfficeSession) -> OfficeSession
         session.paused_at = None
         _set_status(actor, session, OfficeSession.Status.CLOSED)
     return session
+
+
+def office_session_move(
+    *, actor: Any, person: Person, source: OfficeSession, target: OfficeSession
+) -> None:
+    """Move a leader who has not started to another session of the campaign that is not
+    closed; their drawn task follows."""
+    if source.campaign_id != target.campaign_id:
+        raise DomainError(_("Both sessions must belong to the same campaign."))
+    if target.status == OfficeSession.Status.CLOSED or source.pk == target.pk:
+        raise DomainError(_("Choose another session that is not closed."))
+    with transaction.atomic():
+        if not source.examinees.filter(pk=person.pk).exists():
+            raise DomainError(_("This leader is not in that session."))
+        if source.tasks.filter(person=person).exclude(status=Task.Status.READY).exists():
+            raise DomainError(
+                _("%(name)s has started in %(session)s and stays there.")
+                % {"name": person.full_name, "session": source.name}
+            )
+        source.examinees.remove(person)
+        target.examinees.add(person)
+        source.tasks.filter(person=person).update(session=target)
+        audit_log(
+            actor=actor,
+            action=AuditAction.OFFICE_SESSION_EXAMINEE_MOVED,
+            obj=target,
+            unit=person.unit,
+            summary={"person": person.full_name, "from": source.name, "to": target.name},
+        )
 
 
 def _reason(reason: str, minimum: int = 1) -> str:

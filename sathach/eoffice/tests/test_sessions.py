@@ -19,6 +19,7 @@ from sathach.eoffice.models import Event, Kind, OfficeSession, Task
 from sathach.eoffice.services.sessions import (
     office_session_close,
     office_session_create,
+    office_session_move,
     office_session_open,
     office_session_pause,
     office_session_resume,
@@ -142,3 +143,41 @@ class OfficeSessionTests(BaseTestCase):
         self.assertRedirects(response, reverse("eoffice-inbox", args=[self.task.pk]))
         self.client.force_login(self.w.commune_officer)
         self.assertEqual(self.client.get(url).status_code, 403)
+
+    def test_five_wrong_codes_lock_the_start_for_five_minutes(self) -> None:
+        office_session_open(actor=self.w.proctor, session=self.session)
+        for _try in range(5):
+            with self.assertRaises(DomainError):
+                self.start("ZZZZZZ")
+        with self.assertRaisesMessage(DomainError, "5 phút"):
+            self.start()  # even the right code waits
+        with time_machine.travel(timezone.now() + datetime.timedelta(minutes=6)):
+            self.assertEqual(self.start().status, Task.Status.IN_PROGRESS)
+
+    def test_a_leader_who_has_not_started_moves_to_another_session(self) -> None:
+        now = timezone.now()
+        other = office_session_create(
+            actor=self.w.district_admin,
+            campaign=self.campaign,
+            name="Ca 2 văn phòng điện tử",
+            opens_at=now,
+            closes_at=now + datetime.timedelta(hours=1),
+            examinees=[],
+        )
+        self.client.force_login(self.w.district_admin)
+        self.client.post(
+            reverse("eoffice-session-move", args=[self.session.pk]),
+            {"person": self.w.leader_person.pk, "target": other.pk},
+        )
+        self.task.refresh_from_db()
+        self.assertEqual(self.task.session, other)
+        self.assertEqual(list(other.examinees.all()), [self.w.leader_person])
+        office_session_open(actor=self.w.proctor, session=other)
+        task_start(user=self.w.leader, task=self.task, access_code=other.access_code)
+        with self.assertRaises(DomainError):
+            office_session_move(
+                actor=self.w.district_admin,
+                person=self.w.leader_person,
+                source=other,
+                target=self.session,
+            )

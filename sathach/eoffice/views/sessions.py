@@ -22,6 +22,7 @@ from sathach.eoffice.selectors import get_office_session_for_user
 from sathach.eoffice.services.sessions import (
     office_session_close,
     office_session_create,
+    office_session_move,
     office_session_open,
     office_session_pause,
     office_session_resume,
@@ -99,11 +100,44 @@ def office_session_console(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("task__person", "actor")
         .order_by("-at")[:40]
     )
+    targets = (
+        OfficeSession.objects.filter(campaign=session.campaign)
+        .exclude(pk=session.pk)
+        .exclude(status=OfficeSession.Status.CLOSED)
+        if session.status != OfficeSession.Status.CLOSED
+        else OfficeSession.objects.none()
+    )
     return render(
         request,
         "eoffice/session_console.html",
-        {"session": session, "rows": _rows(session), "events": events},
+        {"session": session, "rows": _rows(session), "events": events, "move_targets": targets},
     )
+
+
+@require_POST
+@require_perm(Perm.RUN_SESSIONS)
+def office_session_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a leader who has not started to another e-office session."""
+    session = get_office_session_for_user(request.user, pk)
+    person_id, target_id = request.POST.get("person", ""), request.POST.get("target", "")
+    person = session.examinees.filter(pk=person_id).first() if person_id.isdigit() else None
+    target = (
+        OfficeSession.objects.filter(campaign=session.campaign, pk=target_id).first()
+        if target_id.isdigit()
+        else None
+    )
+    try:
+        if person is None or target is None:
+            raise DomainError(_("Choose the leader and the session to move them to."))
+        office_session_move(actor=request.user, person=person, source=session, target=target)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s now sits %(session)s.") % {"name": person.full_name, "session": target},
+        )
+    return redirect("eoffice-session", session.pk)
 
 
 @require_POST
