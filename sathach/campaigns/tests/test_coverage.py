@@ -96,3 +96,8 @@ class CoverageTests(BaseTestCase):
             if isinstance(c.value, str)
         ]
         self.assertTrue(any("USB token 1; SIM PKI 1; Ký số từ xa 0" in n for n in notes), notes)
+        units = open_workbook(content)["Đơn vị"]
+        headers = [cell.value for cell in units[4]]
+        row = next(r for r in units.iter_rows(min_row=5, values_only=True) if r[1] == "31627")
+        kinds = [row[headers.index(h)] for h in ("Có USB token", "Có SIM PKI", "Có ký số từ xa")]
+        self.assertEqual(kinds, [1, 1, 0])
