@@ -280,6 +280,7 @@ class ReviewItem:
     given: str
     right: str
     feedback: str
+    withheld: bool = False
 
 
 def _describe(version: QuestionVersion, response: Any) -> str:
@@ -321,22 +322,34 @@ def _key(version: QuestionVersion) -> str:
 
 
 def attempt_review_items(attempt: Attempt, *, with_key: bool) -> list[ReviewItem]:
+    """The attempt's questions with the examinee's answers, and the keys when `with_key`;
+    never the key of a question that another attempt not over yet still holds (the same
+    question may be on a form of another session or campaign)."""
     items: list[AttemptItem] = list(
         attempt.items.select_related("version").prefetch_related("version__images")
     )
-    return [
-        ReviewItem(
-            position=item.position,
-            text=question_html(item.version),
-            type=item.version.type,
-            fraction=item.fraction,
-            mark=item.mark,
-            given=_describe(item.version, item.response),
-            right=_key(item.version) if with_key else "",
-            feedback=item.version.data.get("general_feedback", "") if with_key else "",
+    withheld = (
+        questions_in_open_attempts(item.version.question_id for item in items)
+        if with_key
+        else set()
+    )
+    rows = []
+    for item in items:
+        shown = with_key and item.version.question_id not in withheld
+        rows.append(
+            ReviewItem(
+                position=item.position,
+                text=question_html(item.version),
+                type=item.version.type,
+                fraction=item.fraction,
+                mark=item.mark,
+                given=_describe(item.version, item.response),
+                right=_key(item.version) if shown else "",
+                feedback=item.version.data.get("general_feedback", "") if shown else "",
+                withheld=with_key and not shown,
+            )
         )
-        for item in items
-    ]
+    return rows
 
 
 def questions_search(bank_id: int, query: str = "", module: str = "", difficulty: str = "") -> Any:
@@ -372,3 +385,14 @@ def module_rows(attempt: Attempt) -> list[dict[str, Any]]:
         }
         for code, values in sorted(attempt.module_scores.items())
     ]
+
+
+def questions_in_open_attempts(question_ids: Any = None) -> set[int]:
+    """Questions on a form that may still be answered: an attempt not submitted, in a
+    session not closed. Nobody sees or exports their keys until those attempts are over."""
+    items = AttemptItem.objects.filter(
+        attempt__status__in=[Attempt.Status.READY, Attempt.Status.IN_PROGRESS]
+    ).exclude(attempt__session__status=ExamSession.Status.CLOSED)
+    if question_ids is not None:
+        items = items.filter(version__question_id__in=list(question_ids))
+    return set(items.values_list("version__question_id", flat=True).distinct())

@@ -242,8 +242,11 @@ def question_set_active(*, actor: Any, question: Question, active: bool) -> None
         )
 
 
-def questions_export(*, bank_name: str = DEFAULT_BANK) -> list[ParsedQuestion]:
-    """The current version of every question in use, in category order."""
+def questions_export(
+    *, bank_name: str = DEFAULT_BANK, leave_out: set[int] | None = None
+) -> list[ParsedQuestion]:
+    """The current version of every question in use, in category order, less the questions
+    `leave_out` names (those still on a test that is not over)."""
     bank = QuestionBank.objects.filter(name=bank_name).first()
     if bank is None:
         raise DomainError(_("There is no question bank named %(name)s.") % {"name": bank_name})
@@ -254,4 +257,6 @@ def questions_export(*, bank_name: str = DEFAULT_BANK) -> list[ParsedQuestion]:
         .prefetch_related("images")
         .order_by("question__category__path", "question_id")
     )
+    if leave_out:
+        versions = versions.exclude(question_id__in=leave_out)
     return [version_to_parsed(version) for version in versions]

@@ -18,7 +18,7 @@ from sathach.exams import formats
 from sathach.exams.forms import ImportForm
 from sathach.exams.jobs import question_import_start
 from sathach.exams.models import MODULES, Difficulty, Question, QuestionBank
-from sathach.exams.selectors import question_html, questions_search
+from sathach.exams.selectors import question_html, questions_in_open_attempts, questions_search
 from sathach.exams.services.bank import (
     import_summary,
     question_revise,
@@ -74,7 +74,13 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for version in question.versions.prefetch_related("images").order_by("-number")
     ]
     return render(
-        request, "exams/question_detail.html", {"question": question, "versions": versions}
+        request,
+        "exams/question_detail.html",
+        {
+            "question": question,
+            "versions": versions,
+            "in_open_attempt": bool(questions_in_open_attempts([question.pk])),
+        },
     )
 
 
@@ -136,7 +142,15 @@ def question_export(request: HttpRequest) -> HttpResponse:
         raise Http404
     bank = get_object_or_404(QuestionBank, pk=request.GET.get("bank"))
     content_type, extension = EXPORTS[fmt]
-    response = HttpResponse(formats.write(questions_export(bank_name=bank.name), fmt), content_type)
+    withheld = questions_in_open_attempts()
+    if withheld and not request.GET.get("confirm"):
+        return render(
+            request,
+            "exams/question_export_withheld.html",
+            {"bank": bank, "format": fmt, "count": len(withheld)},
+        )
+    exported = questions_export(bank_name=bank.name, leave_out=withheld)
+    response = HttpResponse(formats.write(exported, fmt), content_type)
     response["Content-Disposition"] = f'attachment; filename="ngan-hang-{bank.pk}.{extension}"'
     return response
 
@@ -150,6 +164,15 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(Question.objects.select_related("category", "current"), pk=pk)
     if question.current is None:
         raise Http404
+    if questions_in_open_attempts([question.pk]):
+        messages.error(
+            request,
+            _(
+                "This question is on a test that is not over yet: its key cannot be shown or "
+                "changed until every session holding it is closed."
+            ),
+        )
+        return redirect("question-detail", question.pk)
     text = request.POST.get("gift") if request.method == "POST" else None
     errors: list[str] = []
     if text is not None:
