@@ -136,6 +136,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The client's address behind the reverse proxy (sathach.core.client_ip): requests from
 # these peers carry it in X-Forwarded-For. 127.0.0.1 for the nginx of docs/DEPLOYMENT.md.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+# Where `sathach audit checkpoint` appends the audit chain's signed head (keep a copy off the
+# database's machine); `sathach audit verify` reads it.
+AUDIT_CHECKPOINT_FILE = env_str("AUDIT_CHECKPOINT_FILE", "") or str(
+    VAR_DIR / "audit-checkpoints.jsonl"
+)
 AXES_CLIENT_IP_CALLABLE = "sathach.core.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
