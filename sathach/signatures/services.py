@@ -11,6 +11,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.misc import PdfError
@@ -167,28 +168,46 @@ def _check_pin_format(pin: str) -> None:
         raise DomainError(_("Choose a PIN that is not a run of one digit or a sequence."))
 
 
+def _reserve_pin_try(token: LeaderCertificate, now: datetime.datetime) -> bool:
+    """Count one PIN try before the PIN is checked, in one statement, so that concurrent
+    tries from several requests or server processes all count: at most PIN_TRIES are checked
+    before the lock. The last try locks the token at once (lifted if the PIN is right); a
+    lock that has run out starts the count again."""
+    expired = Q(locked_until__isnull=False, locked_until__lte=now)
+    free = Q(locked_until__isnull=True, failed_pins__lt=PIN_TRIES)
+    last = Q(locked_until__isnull=True, failed_pins__gte=PIN_TRIES - 1)
+    return bool(
+        LeaderCertificate.objects.filter(free | expired, pk=token.pk).update(
+            failed_pins=Case(When(expired, then=Value(1)), default=F("failed_pins") + 1),
+            locked_until=Case(
+                When(expired, then=Value(None)),
+                When(last, then=Value(now + PIN_LOCK)),
+                default=F("locked_until"),
+            ),
+        )
+    )
+
+
 def token_open(token: LeaderCertificate, pin: str) -> pki.PrivateKey:
-    """The token's key, opened with the PIN. Wrong PINs are counted; after five the token
-    locks for 15 minutes."""
+    """The token's key, opened with the PIN. Wrong PINs are counted (see
+    `_reserve_pin_try`); after five the token locks for 15 minutes."""
     now = timezone.now()
     if not token.pin_set:
         raise DomainError(_("Set the PIN of your signing certificate first."))
-    if token.locked_until and token.locked_until > now:
+    if not _reserve_pin_try(token, now):
+        locked_until = (
+            LeaderCertificate.objects.filter(pk=token.pk).values_list("locked_until", flat=True)[0]
+            or now + PIN_LOCK
+        )
         raise DomainError(
             _("Too many wrong PINs: try again after %(time)s.")
-            % {"time": timezone.localtime(token.locked_until).strftime("%H:%M")}
+            % {"time": timezone.localtime(locked_until).strftime("%H:%M")}
         )
     try:
         key = pki.key_open(bytes(token.private_key), pin)
     except pki.WrongPin:
-        failed = token.failed_pins + 1
-        locked = now + PIN_LOCK if failed >= PIN_TRIES else None
-        LeaderCertificate.objects.filter(pk=token.pk).update(
-            failed_pins=0 if locked else failed, locked_until=locked
-        )
         raise DomainError(_("The PIN is wrong.")) from None
-    if token.failed_pins:
-        LeaderCertificate.objects.filter(pk=token.pk).update(failed_pins=0, locked_until=None)
+    LeaderCertificate.objects.filter(pk=token.pk).update(failed_pins=0, locked_until=None)
     return key
 
 
