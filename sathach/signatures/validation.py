@@ -21,7 +21,7 @@ import io
 import logging
 import subprocess
 import tempfile
-from collections.abc import Coroutine, Iterable, Iterator
+from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
@@ -34,12 +34,9 @@ from cryptography.x509.oid import NameOID
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
-from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import (
-    EmbeddedPdfSignature,
     async_validate_pdf_signature,
     async_validate_pdf_timestamp,
 )
@@ -51,6 +48,17 @@ from pyhanko_certvalidator.errors import PathError, ValidationError
 from sathach.campaigns.certificates import certificate_info, load_certificate
 from sathach.core.errors import DomainError
 from sathach.core.text import nfc
+from sathach.signatures.pdf_structure import (
+    Box,
+    MalformedPdf,
+    PdfDocument,
+    PdfPage,
+    modification_level,
+    open_pdf,
+    page_annotations,
+    pdf_box,
+    pdf_get,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -131,11 +139,6 @@ _RENDER_DPI = 80
 _RENDER_TIMEOUT_S = 30
 
 T = TypeVar("T")
-Box = tuple[float, float, float, float]
-
-
-class MalformedPdf(ValueError):
-    """The data is not a PDF, or a PDF (or one of its signatures) that cannot be parsed."""
 
 
 @dataclass
@@ -278,226 +281,10 @@ def _revoked_by_local_crl(
     return False
 
 
-# --- the PDF structure ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Field:
-    name: str
-    field_type: str | None
-    ref: generic.Reference
-    value: generic.DictionaryObject
-    signed: bool
-
-
-@dataclass(frozen=True)
-class _Page:
-    ref: generic.Reference
-    value: generic.DictionaryObject
-    box: Box
-    rotate: int
-
-
-def _fields(handler: Any) -> Iterator[_Field]:
-    """Every field of the AcroForm tree, with fully qualified names and inherited types."""
-    try:
-        roots = handler.root["/AcroForm"]["/Fields"]
-    except KeyError:
-        return
-    stack: list[tuple[Any, str, str | None]] = [(ref, "", None) for ref in reversed(list(roots))]
-    seen: set[generic.Reference] = set()
-    while stack:
-        ref, parent_name, parent_type = stack.pop()
-        if not isinstance(ref, generic.IndirectObject) or ref.reference in seen:
-            raise MalformedPdf("bad form field tree")
-        seen.add(ref.reference)
-        value = ref.get_object()
-        if "/T" not in value:
-            continue
-        name = f"{parent_name}.{value['/T']}" if parent_name else str(value["/T"])
-        field_type = str(value["/FT"]) if "/FT" in value else parent_type
-        yield _Field(nfc(name), field_type, ref.reference, value, "/V" in value)
-        if "/Kids" in value:
-            stack.extend((kid, name, field_type) for kid in reversed(list(value["/Kids"])))
-
-
-def _get(value: generic.DictionaryObject, key: str, default: Any = None) -> Any:
-    """The entry, dereferenced (pyHanko's dictionaries dereference on [] but not on get)."""
-    return value[key] if key in value else default  # noqa: SIM401
-
-
-def _raw(value: generic.DictionaryObject, key: str) -> Any:
-    return value.raw_get(key) if key in value else None
-
-
-def _box(value: Any) -> Box:
-    x1, y1, x2, y2 = (float(v) for v in value)
-    return (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
-
-
-def _pages(handler: Any) -> list[_Page]:
-    """The pages in order, with their (inherited) crop box and rotation."""
-    pages: list[_Page] = []
-    stack: list[tuple[Any, Any, Any, int]] = [(handler.root.raw_get("/Pages"), None, None, 0)]
-    seen: set[generic.Reference] = set()
-    while stack:
-        ref, media, crop, rotate = stack.pop()
-        if not isinstance(ref, generic.IndirectObject) or ref.reference in seen:
-            raise MalformedPdf("bad page tree")
-        seen.add(ref.reference)
-        node = ref.get_object()
-        media = _get(node, "/MediaBox", media)
-        crop = _get(node, "/CropBox", crop)
-        rotate = int(_get(node, "/Rotate", rotate))
-        if _get(node, "/Type") == "/Pages":
-            stack.extend((kid, media, crop, rotate) for kid in reversed(list(node["/Kids"])))
-        else:
-            box = _box(crop if crop is not None else media)
-            pages.append(_Page(ref.reference, node, box, rotate % 360))
-    return pages
-
-
-def _annotations(page: generic.DictionaryObject) -> dict[generic.Reference, Any]:
-    annotations = _get(page, "/Annots")
-    if not isinstance(annotations, generic.ArrayObject):
-        return {}
-    return {a.reference: a for a in annotations if isinstance(a, generic.IndirectObject)}
-
-
-def _references(value: Any, skip: frozenset[str]) -> set[generic.Reference]:
-    """The indirect objects that `value` reaches, not following the keys in `skip`."""
-    found: set[generic.Reference] = set()
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, generic.IndirectObject):
-            if item.reference in found:
-                continue
-            found.add(item.reference)
-            item = item.get_object()
-        if isinstance(item, generic.DictionaryObject):
-            stack.extend(item.raw_get(k) for k in item if k not in skip)
-        elif isinstance(item, generic.ArrayObject):
-            stack.extend(item)
-    return found
-
-
-def _updated_after(reader: PdfFileReader, revision: int) -> set[generic.Reference]:
-    updated: set[generic.Reference] = set()
-    for later in range(revision + 1, reader.xrefs.total_revisions):
-        updated |= reader.xrefs.explicit_refs_in_revision(later)
-    return updated
-
-
-@dataclass
-class _Document:
-    reader: PdfFileReader
-    signatures: list[EmbeddedPdfSignature]
-    fields: dict[str, _Field]
-    pages: list[_Page]
-
-
-def _open(data: bytes) -> _Document:
-    """Parse the file, its form fields, pages and signatures; MalformedPdf on any failure."""
-    try:
-        reader = PdfFileReader(io.BytesIO(data))
-        fields = {f.name: f for f in _fields(reader)}
-        signatures = list(reader.embedded_signatures)
-        pages = _pages(reader)
-        for signature in signatures:
-            signature.signer_cert.dump()
-    except MalformedPdf:
-        raise
-    except Exception as error:  # any parse failure means the file is rejected
-        logger.info("unreadable PDF", exc_info=True)
-        raise MalformedPdf(str(error)) from None
-    signed = {name for name, f in fields.items() if f.field_type == "/Sig" and f.signed}
-    if signed != {nfc(s.field_name) for s in signatures}:
-        # pyHanko skips signatures in formats it does not know: never judge around them.
-        raise MalformedPdf("a signature in an unsupported format")
-    return _Document(reader, signatures, fields, pages)
-
-
-# --- what changed after a signature -----------------------------------------------------------
-
-
-def _only_later_signatures(document: _Document, revision: int, later: set[str]) -> bool:
-    """pyHanko's FORM_FILLING covers both new signatures and filled-in fields. Tell them
-    apart: after `revision`, no field but the later signatures' may be new or touched."""
-    old = {f.name: f for f in _fields(document.reader.get_historical_resolver(revision))}
-    updated = _updated_after(document.reader, revision)
-    for name, current in document.fields.items():
-        if current.field_type == "/Sig":
-            before = old.get(name)
-            if name not in later and (before is None or before.signed != current.signed):
-                return False
-            continue
-        reached = {current.ref} | _references(current.value, frozenset({"/P", "/Parent", "/Kids"}))
-        for kid in _get(current.value, "/Kids", ()):
-            if "/T" not in kid.get_object():
-                reached |= _references(kid, frozenset({"/P", "/Parent"}))
-        if reached & updated:
-            return False
-    return True
-
-
-def _only_annotations(document: _Document, revision: int) -> bool:
-    """Whether what pyHanko calls OTHER is only new annotations on unchanged pages (pyHanko's
-    default policy does not tell annotations apart). A label for the report: both are
-    modifications after signing."""
-    reader = document.reader
-    old_reader = reader.get_historical_resolver(revision)
-    old_pages = _pages(old_reader)
-    if [p.ref for p in old_pages] != [p.ref for p in document.pages]:
-        return False
-    updated = _updated_after(reader, revision)
-    # The document information dictionary: every writer updates its /Producer.
-    info = _raw(reader.trailer_view, "/Info")
-    allowed = {info.reference} if isinstance(info, generic.IndirectObject) else set()
-    for before, after in zip(old_pages, document.pages, strict=True):
-        if after.ref in updated:
-            keys = (set(before.value) | set(after.value)) - {"/Annots"}
-            if any(_raw(before.value, k) != _raw(after.value, k) for k in keys):
-                return False
-            allowed.add(after.ref)
-        annotations = _raw(after.value, "/Annots")
-        if isinstance(annotations, generic.IndirectObject):
-            allowed.add(annotations.reference)
-        old_annotations = _annotations(before.value)
-        for ref, annotation in _annotations(after.value).items():
-            if ref in old_annotations:
-                continue
-            reached = _references(annotation, frozenset({"/P", "/Parent", "/Popup", "/IRT"}))
-            allowed |= {r for r in reached if reader.xrefs.get_introducing_revision(r) > revision}
-    return bool(updated) and updated <= allowed
-
-
-def _modification(
-    document: _Document, signature: EmbeddedPdfSignature, status: Any, later: set[str]
-) -> str:
-    coverage = status.coverage
-    level = status.modification_level
-    if coverage not in (SignatureCoverageLevel.ENTIRE_FILE, SignatureCoverageLevel.ENTIRE_REVISION):
-        return "other"
-    if level is None:
-        return "other"
-    if level == ModificationLevel.NONE:
-        return "none"
-    if level in (ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING):
-        if _only_later_signatures(document, signature.signed_revision, later):
-            return "signatures"
-        return "form_filling"
-    if level == ModificationLevel.ANNOTATIONS or _only_annotations(
-        document, signature.signed_revision
-    ):
-        return "annotations"
-    return "other"
-
-
 # --- one signature --------------------------------------------------------------------------
 
 
-def _appearance(document: _Document, name: str) -> tuple[int, Box] | None:
+def _appearance(document: PdfDocument, name: str) -> tuple[int, Box] | None:
     """The page (0-based) and rectangle of the field's first visible widget: a non-empty
     /Rect on a page's /Annots, not hidden, overlapping the page."""
     field_ = document.fields.get(name)
@@ -513,15 +300,15 @@ def _appearance(document: _Document, name: str) -> tuple[int, Box] | None:
     else:
         widgets.append((field_.ref, value))
     for ref, widget in widgets:
-        if "/Rect" not in widget or int(_get(widget, "/F", 0)) & _HIDDEN:
+        if "/Rect" not in widget or int(pdf_get(widget, "/F", 0)) & _HIDDEN:
             continue
-        x1, y1, x2, y2 = _box(widget["/Rect"])
+        x1, y1, x2, y2 = pdf_box(widget["/Rect"])
         if x2 <= x1 or y2 <= y1:
             continue
         for index, page in enumerate(document.pages):
             px1, py1, px2, py2 = page.box
             on_page = x1 < px2 and x2 > px1 and y1 < py2 and y2 > py1
-            if on_page and ref in _annotations(page.value):
+            if on_page and ref in page_annotations(page.value):
                 return index, (x1, y1, x2, y2)
     return None
 
@@ -565,7 +352,7 @@ async def _chain_trusted(
 
 
 async def _check(
-    document: _Document,
+    document: PdfDocument,
     index: int,
     *,
     roots: list[asn1_x509.Certificate],
@@ -616,7 +403,7 @@ async def _check(
             and coverage_ok
             and status.trust_problem_indic not in _CRYPTO_FAILURES
         )
-        modification = _modification(document, signature, status, later)
+        modification = modification_level(document, signature, status, later)
         permitted = modification in ALLOWED_MODIFICATIONS and status.docmdp_ok is not False
         if timestamp_only:
             signing_time = status.timestamp
@@ -705,7 +492,7 @@ def validate_pdf(
     revocation_lists = _crls(crls)
     expected = certificate_ders(signer)[0] if signer is not None else None
     try:
-        document = _open(data)
+        document = open_pdf(data)
     except MalformedPdf:
         return _verdict([MALFORMED_PDF], [])
     if not document.signatures:
@@ -748,13 +535,13 @@ def validate_pdf(
 def read_signer_certificates(data: bytes) -> list[bytes]:
     """The DER of each signature's signer certificate, in file order (a signed PDF's way of
     telling which certificate a device holds). Raises MalformedPdf."""
-    return [s.signer_cert.dump() for s in _open(data).signatures]
+    return [s.signer_cert.dump() for s in open_pdf(data).signatures]
 
 
 # --- a picture of the signature -------------------------------------------------------------
 
 
-def _pixels(point: tuple[float, float], page: _Page, scale: float) -> tuple[float, float]:
+def _pixels(point: tuple[float, float], page: PdfPage, scale: float) -> tuple[float, float]:
     """A PDF user-space point on the page as rendered by pdftoppm (top-left origin)."""
     x0, y0, x1, y1 = page.box
     u, v = point[0] - x0, point[1] - y0
@@ -774,7 +561,7 @@ def render_signature_page(data: bytes, index: int = 0) -> bytes | None:
     from PIL import Image, ImageDraw, UnidentifiedImageError
 
     try:
-        document = _open(data)
+        document = open_pdf(data)
         placed = _appearance(document, nfc(document.signatures[index].field_name))
     except Exception:  # no picture rather than an error page: the verdict says why
         logger.info("no signature to render", exc_info=True)
