@@ -26,8 +26,8 @@ from sathach.reports.documents import (
     date_line,
     para,
     render_docx,
-    render_pdf,
 )
+from sathach.reports.documents_pdf import render_pdf
 from sathach.reports.selectors import CampaignFigures
 from sathach.reports.workbook import Sheet, render_xlsx
 
