@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from sathach.exams.formats.aiken import read_aiken
 from sathach.exams.formats.base import Issue, ParsedQuestion, ParseResult
-from sathach.exams.formats.gift import read_gift, write_gift
+from sathach.exams.formats.gift import read_gift
+from sathach.exams.formats.gift_write import write_gift
 from sathach.exams.formats.moodle_xml import read_moodle_xml, write_moodle_xml
 from sathach.exams.formats.xlsx import read_xlsx, template_xlsx, write_xlsx
 

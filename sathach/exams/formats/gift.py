@@ -47,7 +47,6 @@ from sathach.exams.formats.common import (
     decimal_text,
     normalize_question,
     parse_decimal,
-    percent_text,
 )
 
 # Escaped characters become private-use placeholders while the block is cut up, so that
@@ -66,12 +65,12 @@ _ESCAPED = re.compile(r"\\([\\:#={}~n])")
 _RESTORE = str.maketrans({v: ("\n" if k == "n" else k) for k, v in _PLACEHOLDERS.items()})
 
 _FORMATS: tuple[TextFormat, ...] = ("html", "markdown", "plain", "moodle")
-_FORMAT_TAG = re.compile(r"^\[(html|markdown|plain|moodle)\]", re.IGNORECASE)
-_WEIGHT = re.compile(r"^%\s*(-?\d+(?:[.,]\d+)?)\s*%")
+FORMAT_TAG = re.compile(r"^\[(html|markdown|plain|moodle)\]", re.IGNORECASE)
+WEIGHT = re.compile(r"^%\s*(-?\d+(?:[.,]\d+)?)\s*%")
 _BROKEN_WEIGHT = re.compile(r"^%\s*-?\d")
 _TAGS_COMMENT = re.compile(r"^//\s*tags?\s*:(.*)$", re.IGNORECASE)
 _MOODLE_TAG = re.compile(r"\[tag:([^\]]+)\]")
-_CATEGORY = "$CATEGORY:"
+CATEGORY_PREFIX = "$CATEGORY:"
 # Cloze (embedded answers): {1:MULTICHOICE:=a~b}, {:SA:=word}.
 _CLOZE = re.compile(r"\{\s*\d*\s*:\s*[A-Z_]+\s*:")
 _AIKEN_ANSWER = re.compile(r"^ANSWER\s*:", re.IGNORECASE)
@@ -92,7 +91,7 @@ def _restore(text: str) -> str:
 
 def _split_format(text: str, default: TextFormat) -> tuple[TextFormat, str]:
     """A leading `[html]`-style tag and the text after it (Moodle's parse_text_with_format)."""
-    match = _FORMAT_TAG.match(text)
+    match = FORMAT_TAG.match(text)
     if not match:
         return default, text
     name = match.group(1).lower()
@@ -135,7 +134,7 @@ def _blocks(text: str) -> list[_Block]:
             if current.lines or current.comments:
                 blocks.append(current)
             current = _Block()
-        elif line.startswith(_CATEGORY):
+        elif line.startswith(CATEGORY_PREFIX):
             # Moodle wants a category line alone in its block; we also take a question
             # (and its tags comment) that follows it without a blank line.
             if current.lines or current.comments:
@@ -170,8 +169,8 @@ def read_gift(text: str) -> ParseResult:
     category = ""
     text = unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
     for block in _blocks(text):
-        if block.lines and block.lines[0].startswith(_CATEGORY):
-            category = clean_category(block.lines[0][len(_CATEGORY) :])
+        if block.lines and block.lines[0].startswith(CATEGORY_PREFIX):
+            category = clean_category(block.lines[0][len(CATEGORY_PREFIX) :])
             continue
         if not block.lines:
             continue
@@ -336,7 +335,7 @@ def _typed_question(answers: str) -> ParsedQuestion:
 
 def _weight(piece: str, default: Decimal, problems: list[str]) -> tuple[Decimal, str]:
     """A leading `%50%` weight as a fraction (0.5), and the rest of the answer."""
-    match = _WEIGHT.match(piece)
+    match = WEIGHT.match(piece)
     if match:
         value = parse_decimal(match.group(1))
         if value is not None:
@@ -485,128 +484,3 @@ def _numerical(answers: str) -> ParsedQuestion:
 
 
 # Writing.
-
-_WRITE_ESCAPES = str.maketrans(
-    {"\\": "\\\\", "#": "\\#", "=": "\\=", "~": "\\~", "{": "\\{", "}": "\\}", "\n": "\\n"}
-)
-
-
-def _escape(text: str, *, colons: bool = False) -> str:
-    escaped = text.replace("\r", "").translate(_WRITE_ESCAPES)
-    return escaped.replace(":", "\\:") if colons else escaped
-
-
-def _guarded(text: str, fmt: TextFormat) -> str:
-    """An answer or feedback, escaped, with a format tag in front if it begins with
-    something that reads as one."""
-    escaped = _escape(text)
-    return f"[{fmt}]{escaped}" if _FORMAT_TAG.match(escaped) else escaped
-
-
-def _weighted(mark: str, fraction: Decimal, text: str, fmt: TextFormat) -> str:
-    """`=`, `~` or `~%50%`, then the answer; the weight is spelled out when the text
-    itself begins like one."""
-    body = _guarded(text, fmt)
-    if mark in ("=", "~") and _WEIGHT.match(body):
-        mark += f"%{percent_text(fraction)}%"
-    return mark + body
-
-
-def _with_feedback(text: str, feedback: str, fmt: TextFormat) -> str:
-    return f"{text}#{_guarded(feedback, fmt)}" if feedback else text
-
-
-def _answers_block(question: ParsedQuestion) -> str:
-    fmt = question.text_format
-    general = f"####{_guarded(question.general_feedback, fmt)}" if question.general_feedback else ""
-    lines: list[str] = []
-    if question.type == "essay":
-        return "{" + general + "}"
-    if question.type == "truefalse":
-        wrong, right = question.truefalse_feedback
-        value = "TRUE" if question.truefalse else "FALSE"
-        if wrong or right:
-            value += "#" + _guarded(wrong, fmt)
-        if right:
-            value += "#" + _guarded(right, fmt)
-        return "{" + value + general + "}"
-    if question.type == "numerical":
-        values = question.numerical
-        if len(values) == 1 and values[0].fraction == ONE:
-            return "{#" + _numerical_answer(values[0], fmt) + general + "}"
-        lines = ["=%" + percent_text(v.fraction) + "%" + _numerical_answer(v, fmt) for v in values]
-        return "{#\n" + "".join(f"\t{line}\n" for line in lines) + _general_line(general) + "}"
-    if question.type in ("single", "multiple"):
-        for answer in question.answers:
-            if question.type == "single" and answer.fraction == ONE:
-                mark = "="
-            elif answer.fraction == 0:
-                mark = "~"
-            else:
-                mark = f"~%{percent_text(answer.fraction)}%"
-            lines.append(
-                _with_feedback(
-                    _weighted(mark, answer.fraction, answer.text, fmt), answer.feedback, fmt
-                )
-            )
-    elif question.type == "shortanswer":
-        for answer in question.answers:
-            mark = "=" if answer.fraction == ONE else f"=%{percent_text(answer.fraction)}%"
-            lines.append(
-                _with_feedback(
-                    _weighted(mark, answer.fraction, answer.text, fmt), answer.feedback, fmt
-                )
-            )
-    elif question.type == "matching":
-        lines = [f"={_guarded(p.prompt, fmt)} -> {_escape(p.answer)}" for p in question.pairs]
-    return "{\n" + "".join(f"\t{line}\n" for line in lines) + _general_line(general) + "}"
-
-
-def _general_line(general: str) -> str:
-    return f"\t{general}\n" if general else ""
-
-
-def _numerical_answer(value: NumericalAnswer, fmt: TextFormat) -> str:
-    text = decimal_text(value.value)
-    if value.tolerance:
-        text += ":" + decimal_text(value.tolerance)
-    return _with_feedback(text, value.feedback, fmt)
-
-
-def _question_text(question: ParsedQuestion) -> str:
-    text = question.text
-    colons = text.startswith(":") or text.startswith(_CATEGORY)
-    escaped = _escape(text, colons=colons)
-    fmt = question.text_format
-    needs_tag = fmt != "plain" or _FORMAT_TAG.match(escaped)
-    if not question.title and escaped.startswith("//"):
-        needs_tag = True
-    head = f"::{_escape(question.title, colons=True)}::" if question.title else ""
-    if needs_tag:
-        head += f"[{fmt}]"
-    if question.type == "description":
-        return head + escaped
-    block = _answers_block(question)
-    blank = escaped.find(BLANK)
-    # A blank at the very end would read back as answers closing the question.
-    if blank >= 0 and escaped[blank + len(BLANK) :].strip():
-        return head + escaped[:blank] + block + escaped[blank + len(BLANK) :]
-    return head + escaped + block
-
-
-def write_gift(questions: list[ParsedQuestion]) -> str:
-    """A GIFT file of the questions: a `$CATEGORY:` line whenever the category changes,
-    the tags in a `// tags:` comment, one blank line between questions. Images stay as
-    `@@PLUGINFILE@@/name` references without their data, as in Moodle's GIFT export."""
-    parts: list[str] = []
-    category = ""
-    for question in questions:
-        if question.category != category:
-            category = question.category
-            parts.append(f"$CATEGORY: {category}\n")
-        lines = []
-        if question.tags:
-            lines.append("// tags: " + ", ".join(question.tags))
-        lines.append(_question_text(question))
-        parts.append("\n".join(lines) + "\n")
-    return "\n".join(parts)

@@ -17,7 +17,8 @@ from sathach.exams.formats.base import (
     ParsedQuestion,
     ParseResult,
 )
-from sathach.exams.formats.gift import read_gift, write_gift
+from sathach.exams.formats.gift import read_gift
+from sathach.exams.formats.gift_write import write_gift
 
 DATA = Path(__file__).parent / "data"
 

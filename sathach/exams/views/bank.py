@@ -159,7 +159,8 @@ def question_export(request: HttpRequest) -> HttpResponse:
 def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a question by its GIFT text (one question, with its category line). A version
     that an attempt used is kept and a new one is made."""
-    from sathach.exams.formats.gift import read_gift, write_gift
+    from sathach.exams.formats.gift import read_gift
+    from sathach.exams.formats.gift_write import write_gift
 
     question = get_object_or_404(Question.objects.select_related("category", "current"), pk=pk)
     if question.current is None:
