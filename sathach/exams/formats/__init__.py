@@ -16,7 +16,8 @@ from sathach.exams.formats.base import Issue, ParsedQuestion, ParseResult
 from sathach.exams.formats.gift import read_gift
 from sathach.exams.formats.gift_write import write_gift
 from sathach.exams.formats.moodle_xml import read_moodle_xml, write_moodle_xml
-from sathach.exams.formats.xlsx import read_xlsx, template_xlsx, write_xlsx
+from sathach.exams.formats.xlsx import read_xlsx
+from sathach.exams.formats.xlsx_write import template_xlsx, write_xlsx
 
 READ_FORMATS = ("gift", "moodle-xml", "aiken", "xlsx")
 WRITE_FORMATS = ("gift", "moodle-xml", "xlsx")

@@ -20,7 +20,8 @@ from sathach.exams.formats.base import (
     ParsedQuestion,
 )
 from sathach.exams.formats.gift import read_gift
-from sathach.exams.formats.xlsx import read_xlsx, template_xlsx, write_xlsx
+from sathach.exams.formats.xlsx import read_xlsx
+from sathach.exams.formats.xlsx_write import template_xlsx, write_xlsx
 
 DATA = Path(__file__).parent / "data"
 HEADER = [
