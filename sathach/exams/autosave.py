@@ -27,6 +27,7 @@ from sathach.exams.services.attempts import (
     SaveOutcome,
     attempt_save_answers,
     parse_answers,
+    refused_answers,
     submit_overdue_on_save,
 )
 from sathach.exams.services.save_batches import SaveBatcher
@@ -65,13 +66,17 @@ def parse_save_body(body: bytes) -> tuple[str, list[Any]]:
     return token, answers
 
 
-def _reply_data(outcome: SaveOutcome) -> dict[str, Any]:
-    """The state, the seconds left and each position acknowledged with its sequence number."""
-    return {
+def _reply_data(outcome: SaveOutcome, refused: dict[int, int] | None = None) -> dict[str, Any]:
+    """The state, the seconds left, each position acknowledged with its sequence number and,
+    while the attempt is open, each answer refused ("bad") with its number."""
+    data: dict[str, Any] = {
         "state": outcome.state,
         "left": outcome.seconds_left,
         "ack": {str(k): v for k, v in outcome.acknowledged.items()},
     }
+    if refused and outcome.state == "open":
+        data["bad"] = {str(k): v for k, v in refused.items()}
+    return data
 
 
 def autosave_reply(attempt_id: int, body: bytes) -> tuple[int, dict[str, Any]]:
@@ -82,9 +87,8 @@ def autosave_reply(attempt_id: int, body: bytes) -> tuple[int, dict[str, Any]]:
         token, answers = parse_save_body(body)
     except BadSave:
         return 400, _ERROR
-    return 200, _reply_data(
-        attempt_save_answers(attempt_id=attempt_id, token=token, answers=answers)
-    )
+    outcome = attempt_save_answers(attempt_id=attempt_id, token=token, answers=answers)
+    return 200, _reply_data(outcome, refused_answers(answers, parse_answers(answers)))
 
 
 class AutosaveApplication:
@@ -146,10 +150,11 @@ class AutosaveApplication:
         try:
             if self.batcher is None:
                 self.batcher = SaveBatcher()
-            outcome = await self.batcher.save(attempt_id, token, parse_answers(answers))
+            parsed = parse_answers(answers)
+            outcome = await self.batcher.save(attempt_id, token, parsed)
             if outcome.state == "overdue":
                 outcome = await self.pages.run_sync(_submit_overdue, attempt_id)
-            return 200, _reply_data(outcome)
+            return 200, _reply_data(outcome, refused_answers(answers, parsed))
         except Exception:
             # The browser keeps the answers and sends them again; the error is logged as
             # Django logs a failed request.

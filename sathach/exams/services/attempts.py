@@ -161,7 +161,23 @@ def _clean_response(response: Any) -> Any:
             raise ValueError("too many")
     if _holds_nul(response):  # PostgreSQL's jsonb cannot store it
         raise ValueError("NUL character")
+    if not _encodable(response):  # a lone UTF-16 surrogate: neither can it
+        raise ValueError("not UTF-8")
     return response
+
+
+def _encodable(value: Any) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_encodable(k) and _encodable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_encodable(v) for v in value)
+    return True
 
 
 def _holds_nul(value: Any) -> bool:
@@ -242,6 +258,22 @@ def parse_answers(answers: list[Any]) -> dict[int, Answer]:
         if kept is None or item.seq > kept.seq:
             parsed[item.position] = item
     return parsed
+
+
+def refused_answers(answers: list[Any], parsed: dict[int, Answer]) -> dict[int, int]:
+    """The answers of a save that parse_answers skipped (a shape no question takes, text too
+    long, a character the database cannot store), as position: sequence number, so that the
+    browser stops resending them and tells the examinee."""
+    refused: dict[int, int] = {}
+    for answer in answers[:MAX_ANSWERS_PER_SAVE]:
+        try:
+            position, seq = int(answer["p"]), int(answer["s"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        kept = parsed.get(position)
+        if kept is None or kept.seq < seq:
+            refused[position] = max(seq, refused.get(position, 0))
+    return refused
 
 
 @memoize

@@ -164,6 +164,33 @@ class AutosaveApplicationTestCase(TransactionTestCase):
         self.assertEqual((reply.status, reply.json()["ack"]), (200, {"2": 1}))
         self.assertIsNone(self.attempt.items.get(position=1).response)
 
+    def test_an_answer_no_question_takes_is_refused_by_name_and_the_rest_stored(self) -> None:
+        reply = self.run_app(
+            self.save(
+                [
+                    {"p": 1, "s": 3, "r": {"choices": list(range(25))}},
+                    {"p": 2, "s": 1, "r": {"choice": 1}},
+                    {"p": 3, "s": 2, "r": {"text": "x" * 5000}},
+                ]
+            )
+        )
+        self.assertEqual(reply.status, 200)
+        self.assertEqual(reply.json()["ack"], {"2": 1})
+        self.assertEqual(reply.json()["bad"], {"1": 3, "3": 2})
+        self.assertIsNone(self.attempt.items.get(position=1).response)
+
+    def test_a_lone_surrogate_is_refused_not_a_failed_save(self) -> None:
+        answers = [
+            {"p": 1, "s": 1, "r": {"text": "aSURROGATEb"}},
+            {"p": 2, "s": 1, "r": {"choice": 0}},
+        ]
+        body = self.body(self.attempt, answers).replace(b"SURROGATE", b"\\ud800")
+        url = reverse("attempt-save", args=[self.attempt.pk])
+        reply = self.run_app(lambda app: call(app, "POST", url, body))
+        self.assertEqual(reply.status, 200)
+        self.assertEqual((reply.json()["ack"], reply.json()["bad"]), ({"2": 1}, {"1": 1}))
+        self.assertEqual(self.attempt.items.get(position=2).response, {"choice": 0})
+
     @on_postgresql
     def test_a_database_failure_is_logged_and_answered_so_that_the_browser_resends(
         self,

@@ -80,7 +80,8 @@
     var answered = read(fs) !== null;
     var flagged = fs.querySelector("[data-flag]").checked;
     fs.classList.toggle("pending", !!pending);
-    fs.querySelector(".saved-mark").textContent = pending ? "…" : (answered ? "✓" : "");
+    var refused = fs.classList.contains("refused");
+    fs.querySelector(".saved-mark").textContent = refused ? root.dataset.refused : (pending ? "…" : (answered ? "✓" : ""));
     if (nav) {
       nav.classList.toggle("answered", answered);
       nav.classList.toggle("pending", !!pending);
@@ -158,7 +159,14 @@
           var p = store.pending[pos];
           if (p && p.s <= data.ack[pos]) delete store.pending[pos];
           var fs = document.getElementById("q" + pos);
-          if (fs) mark(fs);
+          if (fs) { fs.classList.remove("refused"); mark(fs); }
+        });
+        // Answers the server cannot store: resending them would never help.
+        Object.keys(data.bad || {}).forEach(function (pos) {
+          var p = store.pending[pos];
+          if (p && p.s <= data.bad[pos]) delete store.pending[pos];
+          var fs = document.getElementById("q" + pos);
+          if (fs) { fs.classList.add("refused"); mark(fs); }
         });
         persist();
         handle(data);
