@@ -23,11 +23,10 @@ from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections
 from django.urls import reverse
 
 from sathach.core.threaded_wsgi import Receive, Scope, Send, ThreadedWSGI, read_body
+from sathach.exams.services.answers import parse_answers, refused_answers
 from sathach.exams.services.attempts import (
     SaveOutcome,
     attempt_save_answers,
-    parse_answers,
-    refused_answers,
     submit_overdue_on_save,
 )
 from sathach.exams.services.save_batches import SaveBatcher

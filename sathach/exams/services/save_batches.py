@@ -25,9 +25,9 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
+from sathach.exams.services.answers import Answer
 from sathach.exams.services.attempts import (
     SAVE_POSTGRESQL,
-    Answer,
     SaveOutcome,
     save_outcome,
     save_postgresql_params,
