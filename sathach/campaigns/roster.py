@@ -11,7 +11,6 @@ reason, is audited and re-opens approval like a changed result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -63,24 +62,6 @@ def campaign_leaders(campaign: Campaign, units: Any) -> list[Person]:
         .select_related("unit")
         .order_by("unit__code", "position", "sort_key", "pk")
     )
-
-
-@dataclass
-class Vacancy:
-    unit: AdministrativeUnit
-    position: str
-
-
-def roster_vacancies(campaign: Campaign, units: Any) -> list[Vacancy]:
-    """The posts recorded vacant when the roster was frozen (nothing before)."""
-    if campaign.roster_frozen_at is None:
-        return []
-    return [
-        Vacancy(entry.unit, entry.position)
-        for entry in RosterEntry.objects.filter(
-            campaign=campaign, unit__in=units, person__isnull=True
-        ).select_related("unit")
-    ]
 
 
 def _entries_now(campaign: Campaign) -> list[RosterEntry]:

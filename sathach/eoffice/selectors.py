@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from sathach.campaigns.models import Campaign
 from sathach.core.permissions import Perm, units_for_user, user_can
@@ -83,3 +84,26 @@ def get_office_session_for_user(user: Any, pk: int) -> OfficeSession:
     ):
         raise Http404
     return session
+
+
+def office_session_rows(session: OfficeSession) -> list[dict[str, Any]]:
+    """Each examinee of the session with their task, documents done and time left, for the
+    proctor's console."""
+    tasks = {
+        t.person_id: t for t in session.tasks.select_related("person").prefetch_related("documents")
+    }
+    now = timezone.now()
+    rows = []
+    for person in session.examinees.select_related("unit").order_by("unit__code", "sort_key"):
+        task = tasks.get(person.pk)
+        documents = list(task.documents.all()) if task else []
+        rows.append(
+            {
+                "person": person,
+                "task": task,
+                "done": sum(1 for d in documents if d.state == "done" or d.opinion_at),
+                "total": len(documents),
+                "seconds_left": task.seconds_left(now) if task else 0,
+            }
+        )
+    return rows

@@ -50,21 +50,26 @@ def office_session_create(
         raise DomainError(_("The last start must come after the opening."))
     if campaign.status in (Campaign.Status.AWARDED, Campaign.Status.CLOSED):
         raise DomainError(_("The campaign is over; no session can be added."))
-    taken = Person.objects.filter(office_sessions__campaign=campaign).exclude(
-        office_sessions__status=OfficeSession.Status.CLOSED
+    taken = set(
+        OfficeSession.objects.filter(campaign=campaign)
+        .exclude(status=OfficeSession.Status.CLOSED)
+        .exclude(examinees=None)
+        .values_list("examinees", flat=True)
     )
-    tested = Task.objects.filter(campaign=campaign, status=Task.Status.SUBMITTED).values(
-        "person_id"
+    leaders = Person.objects.filter(
+        unit__in=campaign.participants.all(), position__in=LEADER_POSITIONS
     )
     if examinees is None:
-        examinees = list(
-            Person.objects.filter(
-                unit__in=campaign.participants.all(), position__in=LEADER_POSITIONS
-            )
-            .exclude(pk__in=taken)
-            .exclude(pk__in=tested)
+        tested = Task.objects.filter(campaign=campaign, status=Task.Status.SUBMITTED)
+        examinees = list(leaders.exclude(pk__in=taken).exclude(pk__in=tested.values("person_id")))
+    allowed = set(leaders.filter(pk__in=[p.pk for p in examinees]).values_list("pk", flat=True))
+    outsiders = [p for p in examinees if p.pk not in allowed]
+    if outsiders:
+        raise DomainError(
+            _("%(names)s are not leaders of a commune of this campaign.")
+            % {"names": ", ".join(p.full_name for p in outsiders)}
         )
-    busy = [p for p in examinees if p in set(taken)]
+    busy = [p for p in examinees if p.pk in taken]
     if busy:
         raise DomainError(
             _("%(names)s already wait in another session: move them from there instead.")

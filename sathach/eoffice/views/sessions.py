@@ -3,13 +3,10 @@ console (open, pause, resume, close; extra time and reopen for one leader)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +15,7 @@ from sathach.core.errors import DomainError
 from sathach.core.permissions import Perm, require_perm, user_can
 from sathach.eoffice.forms import OfficeSessionForm
 from sathach.eoffice.models import Event, OfficeSession, Task
-from sathach.eoffice.selectors import get_office_session_for_user
+from sathach.eoffice.selectors import get_office_session_for_user, office_session_rows
 from sathach.eoffice.services.sessions import (
     office_session_close,
     office_session_create,
@@ -63,27 +60,6 @@ def office_session_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("eoffice-session", session.pk)
 
 
-def _rows(session: OfficeSession) -> list[dict[str, Any]]:
-    tasks = {
-        t.person_id: t for t in session.tasks.select_related("person").prefetch_related("documents")
-    }
-    now = timezone.now()
-    rows = []
-    for person in session.examinees.select_related("unit").order_by("unit__code", "sort_key"):
-        task = tasks.get(person.pk)
-        documents = list(task.documents.all()) if task else []
-        rows.append(
-            {
-                "person": person,
-                "task": task,
-                "done": sum(1 for d in documents if d.state == "done" or d.opinion_at),
-                "total": len(documents),
-                "seconds_left": task.seconds_left(now) if task else 0,
-            }
-        )
-    return rows
-
-
 @require_perm(Perm.RUN_SESSIONS)
 def office_session_console(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_office_session_for_user(request.user, pk)
@@ -110,7 +86,12 @@ def office_session_console(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "eoffice/session_console.html",
-        {"session": session, "rows": _rows(session), "events": events, "move_targets": targets},
+        {
+            "session": session,
+            "rows": office_session_rows(session),
+            "events": events,
+            "move_targets": targets,
+        },
     )
 
 

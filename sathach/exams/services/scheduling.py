@@ -8,6 +8,7 @@ A leader is in at most one session that is not closed and has not been submitted
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,6 @@ from sathach.campaigns.models import Campaign
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.exams.models import Attempt, ExamSession
-from sathach.exams.services.recording import counted_attempt
 from sathach.exams.services.sessions import session_create, session_prepare
 from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person
 
@@ -98,8 +98,9 @@ def absentees(campaign: Campaign) -> list[Person]:
         session__status=ExamSession.Status.CLOSED,
         status=Attempt.Status.READY,
     ).values_list("person_id", flat=True)
-    people = _leaders(campaign).filter(pk__in=missed).exclude(pk__in=done)
-    return [p for p in people if not waiting_elsewhere(campaign, [p])]
+    people = list(_leaders(campaign).filter(pk__in=missed).exclude(pk__in=done))
+    busy = {p.pk for p in waiting_elsewhere(campaign, people)}
+    return [p for p in people if p.pk not in busy]
 
 
 def retake_candidates(campaign: Campaign) -> list[Person]:
@@ -107,18 +108,16 @@ def retake_candidates(campaign: Campaign) -> list[Person]:
     a retake, and who do not wait in another session."""
     if campaign.retake_policy == Campaign.RetakePolicy.NONE:
         return []
-    people = _leaders(campaign).filter(
-        attempts__session__campaign=campaign, attempts__status=Attempt.Status.SUBMITTED
+    submitted = list(
+        Attempt.objects.filter(
+            session__campaign=campaign, status=Attempt.Status.SUBMITTED
+        ).values_list("person_id", "passed")
     )
-    found = []
-    for person in people.distinct():
-        attempts = Attempt.objects.filter(
-            session__campaign=campaign, person=person, status=Attempt.Status.SUBMITTED
-        ).count()
-        counted = counted_attempt(campaign, person)
-        if attempts == 1 and counted is not None and not counted.passed:
-            found.append(person)
-    return [p for p in found if not waiting_elsewhere(campaign, [p])]
+    counts = Counter(person_id for person_id, _passed in submitted)
+    failed_once = {pid for pid, passed in submitted if counts[pid] == 1 and not passed}
+    people = list(_leaders(campaign).filter(pk__in=failed_once))
+    busy = {p.pk for p in waiting_elsewhere(campaign, people)}
+    return [p for p in people if p.pk not in busy]
 
 
 def special_session_create(
