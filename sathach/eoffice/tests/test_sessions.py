@@ -184,14 +184,15 @@ class OfficeSessionTests(BaseTestCase):
 
     def test_a_session_takes_only_leaders_of_the_campaign_who_wait_nowhere_else(self) -> None:
         now = timezone.now()
-        times = {"opens_at": now, "closes_at": now + datetime.timedelta(hours=1)}
+        later = now + datetime.timedelta(hours=1)
         with self.assertRaisesMessage(DomainError, self.w.outside_person.full_name):
             office_session_create(
                 actor=self.w.district_admin,
                 campaign=self.campaign,
                 name="Ca ngoài",
                 examinees=[self.w.outside_person],
-                **times,
+                opens_at=now,
+                closes_at=later,
             )
         with self.assertRaisesMessage(DomainError, self.w.leader_person.full_name):
             office_session_create(
@@ -199,5 +200,6 @@ class OfficeSessionTests(BaseTestCase):
                 campaign=self.campaign,
                 name="Ca trùng",
                 examinees=[self.w.leader_person],
-                **times,
+                opens_at=now,
+                closes_at=later,
             )
