@@ -48,6 +48,12 @@ class KeyExposureTests(BaseTestCase):
         session_close(actor=self.w.proctor, session=self.first)
         self.mine = {i.version.question_id for i in self.attempt.items.select_related("version")}
         later = Attempt.objects.get(session=self.second)
+        # The move draws a fresh, unseeded form: make sure it holds one question of mine.
+        theirs = later.items.order_by("position").first()
+        ours = self.attempt.items.order_by("position").first()
+        assert theirs is not None and ours is not None
+        theirs.version = ours.version
+        theirs.save(update_fields=["version"])
         self.shared = self.mine & {
             i.version.question_id for i in later.items.select_related("version")
         }
