@@ -107,7 +107,7 @@ def device_register_from_pdf(
         read_signer_certificates(data)
     except MalformedPdf:
         raise DomainError(_("The file is not a PDF that can be read.")) from None
-    verdict = check_pdf(data)
+    verdict = check_pdf(data, units=[person.unit])
     if NO_SIGNATURE in verdict.reasons:
         raise DomainError(_("The PDF has no signature to read a certificate from."))
     if not verdict.signatures:

@@ -87,3 +87,9 @@ def home_context(user: Any) -> dict[str, Any]:
     person = Person.objects.filter(user=user).select_related("unit").first()
     context["person"] = person
     return context
+
+
+def unit_by_code(code: str) -> AdministrativeUnit | None:
+    """The unit of an official code, for commands; codes repeat across the 2020 and 2025
+    lists, and the newest list's unit is meant."""
+    return AdministrativeUnit.objects.filter(code=code.strip()).order_by("-era", "level").first()

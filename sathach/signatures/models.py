@@ -85,12 +85,25 @@ class LeaderCertificate(models.Model):
 
 
 class TrustAnchor(models.Model):
-    """A root an admin trusts besides the exam root: the national root CA, the Government
-    Cipher Committee's CA, a public CA whose certificates leaders hold."""
+    """A root trusted besides the exam root: the national root CA, the Government Cipher
+    Committee's CA, a public CA whose certificates leaders hold.
 
+    A root belongs to a unit and is trusted in that unit and every unit below it (a
+    province's roots apply to its districts and communes); a root without a unit is the
+    installation's, trusted everywhere and changed only by a superuser or on the command
+    line. One unit's admin never changes what another unit trusts."""
+
+    unit = models.ForeignKey(
+        "organization.AdministrativeUnit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="trust_anchors",
+    )
     name = models.CharField(_("name"), max_length=255)
     subject = models.CharField(max_length=500)
-    fingerprint = models.CharField(max_length=64, unique=True)
+    fingerprint = models.CharField(max_length=64)
     certificate = models.BinaryField()
     not_after = models.DateTimeField()
     added_by = models.ForeignKey(
@@ -102,6 +115,14 @@ class TrustAnchor(models.Model):
         verbose_name = _("trusted root")
         verbose_name_plural = _("trusted roots")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "fingerprint"], name="trust_anchor_unique"),
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=models.Q(unit__isnull=True),
+                name="trust_anchor_installation_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

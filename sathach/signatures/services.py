@@ -270,8 +270,21 @@ def certificate_renew(*, actor: Any, token: LeaderCertificate) -> LeaderCertific
     return renewed
 
 
-def trust_anchor_add(*, actor: Any, data: bytes, name: str = "") -> TrustAnchor:
-    """Trust a root for every validation (the national root, the Government CA…)."""
+def _installation_only_by_superuser(actor: Any) -> None:
+    """The installation's roots count in every unit: only a superuser (or the command line,
+    run by whoever runs the server) changes them."""
+    if getattr(actor, "is_authenticated", False) and not actor.is_superuser:
+        raise DomainError(_("Only a superuser changes the roots trusted by the whole system."))
+
+
+def trust_anchor_add(
+    *, actor: Any, data: bytes, name: str = "", unit: AdministrativeUnit | None = None
+) -> TrustAnchor:
+    """Trust a root (the national root, the Government CA…) for the validations of `unit`
+    and of every unit below it, or, with no unit, for every validation of the installation.
+    The audit entry is filed under the unit, where its admins read it."""
+    if unit is None:
+        _installation_only_by_superuser(actor)
     certificate = load_certificate(data)
     try:
         is_ca = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
@@ -281,11 +294,12 @@ def trust_anchor_add(*, actor: Any, data: bytes, name: str = "") -> TrustAnchor:
         raise DomainError(_("This certificate is not a certificate authority's."))
     der = certificate.public_bytes(serialization.Encoding.DER)
     digest = pki.fingerprint(der)
-    if TrustAnchor.objects.filter(fingerprint=digest).exists():
+    if TrustAnchor.objects.filter(fingerprint=digest, unit=unit).exists():
         raise DomainError(_("This root is already trusted."))
     subject = nfc(certificate.subject.rfc4514_string())
     with transaction.atomic():
         anchor = TrustAnchor.objects.create(
+            unit=unit,
             name=nfc(name) or subject[:255],
             subject=subject[:500],
             fingerprint=digest,
@@ -297,17 +311,21 @@ def trust_anchor_add(*, actor: Any, data: bytes, name: str = "") -> TrustAnchor:
             actor=actor,
             action=AuditAction.TRUST_ANCHOR_ADDED,
             obj=anchor,
+            unit=unit,
             summary={"subject": subject, "fingerprint": digest},
         )
     return anchor
 
 
 def trust_anchor_remove(*, actor: Any, anchor: TrustAnchor) -> None:
+    if anchor.unit_id is None:
+        _installation_only_by_superuser(actor)
     with transaction.atomic():
         audit_log(
             actor=actor,
             action=AuditAction.TRUST_ANCHOR_REMOVED,
             obj=anchor,
+            unit=anchor.unit,
             summary={"subject": anchor.subject, "fingerprint": anchor.fingerprint},
         )
         anchor.delete()

@@ -55,7 +55,7 @@ from sathach.signatures.services import (
     leader_signature_png,
 )
 from sathach.signatures.signing import LEADER_FIELD, Box, asn1_certificate, leader_pdf_signer
-from sathach.signatures.trust import installed_trust_roots
+from sathach.signatures.trust import trust_roots_for
 from sathach.signatures.validation import REASON_MESSAGES, validate_pdf
 
 PENDING_LIFETIME = datetime.timedelta(minutes=10)
@@ -383,7 +383,7 @@ def remote_signing_finish(*, actor: Any, pending: PendingSignature, signature: b
     issuing = Authority.objects.filter(kind=Authority.Kind.ISSUING).first()
     verdict = validate_pdf(
         signed,
-        trust_roots=installed_trust_roots(),
+        trust_roots=trust_roots_for([pending.person.unit]),
         other_certs=certificate_chain(),
         crls=[bytes(issuing.crl)] if issuing is not None and issuing.crl else [],
         signer=certificate,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.organization.models import Person
 from sathach.signatures.models import Authority, LeaderCertificate
-from sathach.signatures.trust import installed_trust_roots
+from sathach.signatures.trust import trust_roots_for
 from sathach.signatures.validation import (
     MalformedPdf,
     Verdict,
@@ -115,12 +116,17 @@ def installed_crls() -> list[bytes]:
 
 
 def check_pdf(
-    data: bytes, *, signer: bytes | None = None, require_visible: bool = False
+    data: bytes,
+    *,
+    units: Iterable[Any],
+    signer: bytes | None = None,
+    require_visible: bool = False,
 ) -> Verdict:
-    """`validate_pdf` with the installation's trust store and CRLs, judged now."""
+    """`validate_pdf` with the trust store of `units` (the installation's roots and those
+    of the units and the units above them) and the installation's CRLs, judged now."""
     return validate_pdf(
         data,
-        trust_roots=installed_trust_roots(),
+        trust_roots=trust_roots_for(units),
         crls=installed_crls(),
         signer=signer,
         require_visible=require_visible,
@@ -188,7 +194,7 @@ def document_accept_signed(
         )
     signer = expected_signer(data, certificates)
     # Judging reads only; the transaction holds the audit entry alone.
-    verdict = check_pdf(data, signer=signer, require_visible=require_visible)
+    verdict = check_pdf(data, units=[person.unit], signer=signer, require_visible=require_visible)
     with transaction.atomic():
         first = verdict.signatures[0].signer_sha256 if verdict.signatures else None
         audit_log(
@@ -241,7 +247,12 @@ def document_seal_leader_signed(*, actor: Any, unit: Any, data: bytes) -> SealOu
             )
             .first()
         )
-    verdict = check_pdf(data, signer=first[0] if leader is not None else None, require_visible=True)
+    verdict = check_pdf(
+        data,
+        units=[unit],
+        signer=first[0] if leader is not None else None,
+        require_visible=True,
+    )
     if leader is None and verdict.valid:
         raise DomainError(
             _("The first signature is not that of a Chairman or Vice-Chairman of %(unit)s.")

@@ -340,13 +340,14 @@ def _registered_fingerprints(person: Person) -> set[str]:
     return {p.lower().replace(":", "") for p in prints}
 
 
-def _validation_inputs() -> dict[str, Any]:
+def _validation_inputs(unit: Any) -> dict[str, Any]:
+    """The roots trusted for the leader's unit, the exam CA and its CRL."""
     from sathach.signatures.models import Authority
-    from sathach.signatures.trust import installed_trust_roots
+    from sathach.signatures.trust import trust_roots_for
 
     issuing = Authority.objects.filter(kind=Authority.Kind.ISSUING).first()
     return {
-        "trust_roots": installed_trust_roots(),
+        "trust_roots": trust_roots_for([unit]),
         "other_certs": [bytes(issuing.certificate)] if issuing else [],
         "crls": [bytes(issuing.crl)] if issuing and issuing.crl else [],
     }
@@ -360,7 +361,7 @@ def grade_outgoing(document: TaskDocument, task: Task) -> list[str]:
         return [grading.NOT_SIGNED]
     data = bytes(document.signed_pdf)
     verdict = validate_pdf(
-        data, require_visible=True, at=document.signed_at, **_validation_inputs()
+        data, require_visible=True, at=document.signed_at, **_validation_inputs(task.person.unit)
     )
     reasons = list(verdict.reasons)
     if verdict.signatures:

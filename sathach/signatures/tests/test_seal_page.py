@@ -62,7 +62,7 @@ class SealPageTestCase(BaseTestCase):
         self.assertEqual(response["Content-Type"], "application/pdf")
         self.assertIn("bao-cao-da-ky-so.pdf", response["Content-Disposition"])
         sealed = response.content
-        verdict = check_pdf(sealed)
+        verdict = check_pdf(sealed, units=[self.world.dai_an_1])
         self.assertTrue(verdict.valid, verdict.reasons)
         self.assertEqual(len(verdict.signatures), 2)
         self.assertTrue(AuditEntry.objects.filter(action="pki.document_sealed").exists())

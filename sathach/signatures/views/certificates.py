@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from sathach.core.errors import DomainError
 from sathach.core.permissions import Perm, people_for_user, require_perm, units_for_user
-from sathach.organization.models import LEADER_POSITIONS, Person
-from sathach.signatures.models import Authority, LeaderCertificate, TrustAnchor
+from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person
+from sathach.signatures.models import Authority, LeaderCertificate
 from sathach.signatures.services import (
     certificate_issue,
     certificate_renew,
@@ -27,6 +27,11 @@ from sathach.signatures.services import (
     token_set_pin,
     trust_anchor_add,
     trust_anchor_remove,
+)
+from sathach.signatures.trust import (
+    anchor_removable_by,
+    anchor_units_for_user,
+    anchors_for_user,
 )
 
 
@@ -130,7 +135,12 @@ def pki_overview(request: HttpRequest) -> HttpResponse:
             "authorities": Authority.objects.order_by("kind"),
             "leaders": leaders,
             "communes": communes,
-            "anchors": TrustAnchor.objects.all(),
+            "anchors": [
+                (anchor, anchor_removable_by(request.user, anchor))
+                for anchor in anchors_for_user(request.user)
+            ],
+            "anchor_units": anchor_units_for_user(request.user),
+            "installation_roots": request.user.is_superuser,
         },
     )
 
@@ -180,11 +190,18 @@ def pki_action(request: HttpRequest, action: str) -> HttpResponse:
             if upload is None:
                 raise DomainError(_("Choose the certificate file of the root."))
             trust_anchor_add(
-                actor=request.user, data=upload.read(), name=request.POST.get("name", "")
+                actor=request.user,
+                data=upload.read(),
+                name=request.POST.get("name", ""),
+                unit=_anchor_unit(request),
             )
             done = _("The root is now trusted.")
         elif action == "trust-remove":
-            anchor = get_object_or_404(TrustAnchor, pk=request.POST.get("anchor"))
+            anchor = get_object_or_404(
+                anchors_for_user(request.user), pk=request.POST.get("anchor")
+            )
+            if not anchor_removable_by(request.user, anchor):
+                raise DomainError(_("This root was added above your unit; ask its admin."))
             trust_anchor_remove(actor=request.user, anchor=anchor)
             done = _("The root is no longer trusted.")
         else:
@@ -194,6 +211,20 @@ def pki_action(request: HttpRequest, action: str) -> HttpResponse:
         return redirect("pki-overview")
     messages.success(request, done)
     return redirect("pki-overview")
+
+
+def _anchor_unit(request: HttpRequest) -> AdministrativeUnit | None:
+    """The unit a new root is trusted for: one of the admin's PKI units, or (a superuser
+    choosing none) the whole installation."""
+    chosen = request.POST.get("unit", "")
+    if not chosen and request.user.is_superuser:
+        return None
+    units = {str(unit.pk): unit for unit in anchor_units_for_user(request.user)}
+    if chosen not in units:
+        if len(units) == 1 and not chosen:
+            return next(iter(units.values()))
+        raise Http404
+    return units[chosen]
 
 
 def crl_download(request: HttpRequest) -> HttpResponse:

@@ -26,6 +26,7 @@ from sathach.core.errors import DomainError
 from sathach.core.permissions import Perm, units_for_user
 from sathach.organization.models import LEADER_POSITIONS, Person
 from sathach.signatures.models import LeaderCertificate, SealCertificate
+from sathach.signatures.trust import trust_units_of
 from sathach.signatures.uploads import (
     PdfFileField,
     check_pdf,
@@ -246,10 +247,13 @@ def signature_verify(request: HttpRequest) -> HttpResponse:
         signer: bytes | None = form.cleaned_data["expected_certificate"]
         person: Person | None = form.cleaned_data["expected_person"]
         expected = _("the uploaded certificate") if signer else ""
+        # The roots of the asker's units count, and those of the named leader's unit.
+        units = trust_units_of(request.user)
         if person is not None:
             signer = expected_signer(data, registered_certificates(person))
             expected = person.full_name
-        verdict = check_pdf(data, signer=signer)
+            units.append(person.unit)
+        verdict = check_pdf(data, units=units, signer=signer)
         result = verdict_view(verdict, data, file_name=_file_name(request), expected=expected)
     return render(request, "signatures/verify.html", {"form": form, "result": result})
 

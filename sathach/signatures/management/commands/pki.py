@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from sathach.core.errors import DomainError
-from sathach.organization.models import Person
+from sathach.organization.models import AdministrativeUnit, Person
+from sathach.organization.selectors import unit_by_code
 from sathach.signatures.models import Authority, TrustAnchor
 from sathach.signatures.services import (
     certificate_issue,
@@ -26,8 +27,9 @@ class Command(BaseCommand):
         "and the offline time-stamping authority (keys encrypted with SATHACH_PKI_KEY) and "
         "publishes a CRL; refused when they exist. 'issue PERSON_ID [--rsa]' issues a leader a "
         "signing certificate kept as a PIN-protected virtual token. 'crl [-o FILE]' publishes "
-        "a new CRL. 'trust add FILE [--name N]', 'trust list', 'trust remove FINGERPRINT' "
-        "manage the roots every validation trusts besides the exam root."
+        "a new CRL. 'trust add FILE [--name N] [--unit CODE]', 'trust list', "
+        "'trust remove FINGERPRINT [--unit CODE]' manage the roots validation trusts besides "
+        "the exam root: the installation's (no --unit) or a unit's and those below it."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,9 +46,11 @@ class Command(BaseCommand):
         add = trust_sub.add_parser("add")
         add.add_argument("file", type=Path)
         add.add_argument("--name", default="")
+        add.add_argument("--unit", metavar="CODE", help="trusted in this unit and below it")
         trust_sub.add_parser("list")
         remove = trust_sub.add_parser("remove")
         remove.add_argument("fingerprint")
+        remove.add_argument("--unit", metavar="CODE", help="the unit the root was added for")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -84,15 +88,30 @@ class Command(BaseCommand):
                 data = options["file"].read_bytes()
             except OSError as error:
                 raise CommandError(str(error.strerror)) from None
-            anchor = trust_anchor_add(actor="command", data=data, name=options["name"])
+            anchor = trust_anchor_add(
+                actor="command", data=data, name=options["name"], unit=_unit(options["unit"])
+            )
             self.stdout.write(f"{anchor.fingerprint}  {anchor.name}")
         elif action == "list":
-            for anchor in TrustAnchor.objects.all():
+            for anchor in TrustAnchor.objects.select_related("unit").order_by("unit", "name"):
+                scope = anchor.unit.code if anchor.unit else "*"
                 self.stdout.write(
-                    f"{anchor.fingerprint}  {anchor.not_after:%d/%m/%Y}  {anchor.name}"
+                    f"{anchor.fingerprint}  {anchor.not_after:%d/%m/%Y}  {scope}  {anchor.name}"
                 )
         else:
-            found = TrustAnchor.objects.filter(fingerprint=options["fingerprint"].lower()).first()
+            found = TrustAnchor.objects.filter(
+                fingerprint=options["fingerprint"].lower(), unit=_unit(options["unit"])
+            ).first()
             if found is None:
                 raise CommandError(_("No trusted root has this fingerprint."))
             trust_anchor_remove(actor="command", anchor=found)
+
+
+def _unit(code: str | None) -> AdministrativeUnit | None:
+    """The unit of that official code (the newest list's where codes repeat), or None."""
+    if not code:
+        return None
+    unit = unit_by_code(code)
+    if unit is None:
+        raise CommandError(_("No unit has the code %(code)s.") % {"code": code})
+    return unit

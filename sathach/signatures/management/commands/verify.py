@@ -14,7 +14,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from sathach.signatures.trust import installed_trust_roots
+from sathach.organization.selectors import unit_by_code
+from sathach.signatures.trust import trust_roots_for
 from sathach.signatures.validation import (
     MODIFICATION_LABELS,
     REASON_MESSAGES,
@@ -102,6 +103,15 @@ def _read(path: Path) -> bytes:
         ) from None
 
 
+def _unit(code: str) -> Any:
+    unit = unit_by_code(code)
+    if unit is None:
+        raise CommandError(
+            _("No unit has the code %(code)s.") % {"code": code}, returncode=EXIT_CANNOT_JUDGE
+        )
+    return unit
+
+
 def _certificates(path: Path) -> list[bytes]:
     try:
         return certificate_ders(_read(path))
@@ -165,6 +175,11 @@ class Command(BaseCommand):
             help="the first signature must be visible on a page",
         )
         parser.add_argument("--at", metavar="TIME", help="judge certificates at this time")
+        parser.add_argument(
+            "--unit",
+            metavar="CODE",
+            help="also trust the roots of this unit and of the units above it",
+        )
         parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -173,7 +188,8 @@ class Command(BaseCommand):
         trusted = [der for cert in options["trust"] for der in _certificates(cert)]
         signer = _certificates(options["signer"])[0] if options["signer"] else None
         at = _moment(options["at"])
-        roots = trusted if options["trust"] else installed_trust_roots()
+        units = [_unit(options["unit"])] if options["unit"] else []
+        roots = trusted if options["trust"] else trust_roots_for(units)
         if not roots:
             self.stderr.write(
                 _("Warning: no trusted root is installed; no signature can be trusted.")
