@@ -157,6 +157,11 @@ def _seconds_left(deadline: datetime | None, now: datetime) -> int:
 # snapshot, writes the answers of each attempt whose token matches and which is open (the
 # conditions of _state() == "open"); the rows it returns tell each save the state to answer.
 # On SQLite, the read, then the update run for each answer by one executemany.
+# The attempts are locked FOR KEY SHARE, in the order of their ids, until the commit: a
+# submission (which locks its attempt FOR UPDATE before it grades) waits for the saves under
+# way, and a save that waited for a submission reads the attempt as submitted and writes
+# nothing. So no save is acknowledged and then left out of the grade; and since a session's
+# close locks its attempts in the same order, the two cannot deadlock.
 SAVE_POSTGRESQL = """
 WITH a AS (
     SELECT a.id, a.status, a.token, a.deadline, s.status AS session_status,
@@ -165,6 +170,8 @@ WITH a AS (
     FROM unnest(%(attempts)s::bigint[], %(tokens)s::text[]) AS r(id, token)
     JOIN exams_attempt a ON a.id = r.id
     JOIN exams_examsession s ON s.id = a.session_id
+    ORDER BY a.id
+    FOR KEY SHARE OF a
 ), w AS (
     UPDATE exams_attemptitem AS i
     SET response = v.r, seq = v.s, flagged = v.f, saved_at = %(now)s
@@ -297,10 +304,13 @@ def attempt_save_answers(
     now = timezone.now()
     parsed = parse_answers(answers)
     db = connections[DEFAULT_DB_ALIAS]
-    with _save_cursor(db) as cursor:
-        if db.vendor == "postgresql":
+    if db.vendor == "postgresql":
+        with _save_cursor(db) as cursor:
             row = _save_postgresql(cursor, attempt_id, token, now, list(parsed.values()))
-        else:
+    else:
+        # One IMMEDIATE transaction (settings): no submission commits between the read that
+        # finds the attempt open and the write.
+        with transaction.atomic(), _save_cursor(db) as cursor:
             row = _save_sqlite(db, cursor, attempt_id, token, now, list(parsed.values()))
     outcome = save_outcome(row, token, now, parsed)
     if outcome.state == "overdue":

@@ -371,7 +371,15 @@ def session_close(*, actor: Any, session: ExamSession) -> ExamSession:
     if session.status == ExamSession.Status.CLOSED:
         raise DomainError(_("The session is already closed."))
     with transaction.atomic():
-        for attempt in session.attempts.filter(status=Attempt.Status.IN_PROGRESS):
+        # Every attempt in progress is locked first, in the order of ids that the autosave
+        # locks in too: a save under way finishes before its attempt is graded, a later one
+        # finds it submitted, and neither waits on the other in a circle.
+        in_progress = list(
+            session.attempts.filter(status=Attempt.Status.IN_PROGRESS)
+            .select_for_update()
+            .order_by("pk")
+        )
+        for attempt in in_progress:
             attempt_submit(actor=actor, attempt=attempt, by=Attempt.SubmittedBy.PROCTOR)
         if session.campaign.status == Campaign.Status.TESTING:
             for attempt in session.attempts.filter(status=Attempt.Status.READY).select_related(
