@@ -35,6 +35,7 @@ class AuditAction(models.TextChoices):
     DEMO_RESET = "demo.reset", _("Demo campaign reset")
     QUESTIONS_IMPORTED = "exam.questions_imported", _("Questions imported")
     QUESTION_REVISED = "exam.question_revised", _("Question changed")
+    QUESTION_BANK_SHARED = "exam.bank_shared", _("Question bank shared or unshared")
     BLUEPRINT_SAVED = "exam.blueprint_saved", _("Test blueprint saved")
     SESSION_CREATED = "exam.session_created", _("Exam session created")
     SESSION_EXAMINEE_MOVED = "exam.examinee_moved", _("Examinee moved to another session")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -30,16 +31,18 @@ BANK_FILE = Path(__file__).resolve().parent / "data" / "bank-tt03.gift"
 QUESTIONS_PER_MODULE = 5
 
 
-def demo_bank_load() -> QuestionBank:
-    """The shipped bank, imported once into the default bank."""
-    bank = QuestionBank.objects.filter(name=DEFAULT_BANK).first()
+def demo_bank_load(unit: Any) -> QuestionBank:
+    """The shipped bank, imported once into the default bank of `unit` (the district)."""
+    bank = QuestionBank.objects.filter(name=DEFAULT_BANK, unit=unit).first()
     if bank is not None and bank.questions.exists():
         return bank
     result = read_gift(BANK_FILE.read_text("utf-8"))
     if result.errors:
         raise DomainError(f"{BANK_FILE}: {result.errors[0].message} (line {result.errors[0].line})")
-    questions_import(actor="demo", result=result, bank_name=DEFAULT_BANK, source=BANK_FILE.name)
-    return QuestionBank.objects.get(name=DEFAULT_BANK)
+    questions_import(
+        actor="demo", result=result, bank_name=DEFAULT_BANK, source=BANK_FILE.name, unit=unit
+    )
+    return QuestionBank.objects.get(name=DEFAULT_BANK, unit=unit)
 
 
 def _examinee_accounts(campaign: Campaign) -> None:
@@ -76,7 +79,7 @@ def demo_exam_load(*, campaign: Campaign, seed: int = 2020) -> ExamSession:
     admin = User.objects.get(username="noivu.admin")
     proctor = User.objects.filter(username="giamthi").first()
     with transaction.atomic():
-        bank = demo_bank_load()
+        bank = demo_bank_load(campaign.unit)
         blueprint_save(
             actor=admin,
             campaign=campaign,

@@ -11,7 +11,6 @@ from sathach.exams.models import (
     Category,
     Difficulty,
     ExamSession,
-    QuestionBank,
 )
 from sathach.organization.models import (
     LEADER_POSITIONS,
@@ -37,11 +36,17 @@ class BlueprintForm(forms.ModelForm):
             "review_key",
         ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from sathach.exams.banks import banks_for_campaign
+
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["bank"]).queryset = QuestionBank.objects.order_by(
-            "name"
-        )
+        field = cast(forms.ModelChoiceField, self.fields["bank"])
+        field.queryset = banks_for_campaign(user, self.instance.campaign).order_by("name")
+        field.label_from_instance = _bank_label  # type: ignore[method-assign,assignment]
+
+
+def _bank_label(bank: Any) -> str:
+    return f"{bank.name} — {bank.unit.name}" if bank.unit else str(bank.name)
 
 
 class RuleForm(forms.Form):
@@ -165,3 +170,22 @@ class ImportForm(forms.Form):
         required=False,
     )
     bank = forms.CharField(label=_("Bank"), max_length=100, initial="default")
+    unit = forms.TypedChoiceField(label=_("Bank of"), coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from sathach.exams.banks import bank_homes
+
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[Any, Any]] = [(unit.pk, unit.name) for unit in bank_homes(user)]
+        if getattr(user, "is_superuser", False):
+            choices.insert(0, ("", _("the whole system")))
+        field = cast(forms.TypedChoiceField, self.fields["unit"])
+        field.choices = choices
+        field.required = False
+        self.only_unit = choices[0][0] if len(choices) == 1 and choices[0][0] != "" else None
+        if self.only_unit is not None:  # nothing to choose: the admin's own unit
+            field.widget = forms.HiddenInput()
+
+    def clean_unit(self) -> int | None:
+        chosen = self.cleaned_data.get("unit")
+        return chosen if chosen is not None else self.only_unit

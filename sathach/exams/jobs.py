@@ -36,6 +36,7 @@ from sathach.exams.services.attempts import (
 )
 from sathach.exams.services.bank import questions_import
 from sathach.exams.services.sessions import session_statistics_store
+from sathach.organization.models import AdministrativeUnit
 
 
 def session_regrade_start(*, actor: Any, session: ExamSession) -> Job:
@@ -112,10 +113,11 @@ def session_statistics_run(job_id: int, session_id: int) -> int:
     return attempts
 
 
-def question_import_start(*, actor: Any, pending: dict[str, str]) -> Job:
+def question_import_start(*, actor: Any, pending: dict[str, Any]) -> Job:
     """Queue the storing of a previewed question file. The job belongs to the highest
-    unit over which the actor manages exams (the bank is shared by the whole district).
-    Steps: read and check the file again, then store every question in one transaction
+    unit over which the actor manages exams; the questions go to the bank of the unit
+    chosen on the page (`pending["unit"]`, None for the installation's). Steps: read and
+    check the file again, then store every question in one transaction
     (all or nothing; the page cannot see inside that transaction, so the second step is
     one step however many questions there are)."""
     unit = units_for_user(actor, Perm.MANAGE_EXAMS).order_by("path").first()
@@ -135,11 +137,14 @@ def question_import_start(*, actor: Any, pending: dict[str, str]) -> Job:
         pending["format"],
         pending["bank"],
         pending["name"],
+        pending.get("unit"),
     )
 
 
 @task()
-def question_import_run(job_id: int, key: str, fmt: str, bank_name: str, source: str) -> int:
+def question_import_run(
+    job_id: int, key: str, fmt: str, bank_name: str, source: str, unit_id: int | None = None
+) -> int:
     """The worker's side of the import's confirmation: read the waiting file (then delete
     it), store its questions or none, audited by `questions_import`. Returns how many
     questions were stored."""
@@ -156,7 +161,11 @@ def question_import_run(job_id: int, key: str, fmt: str, bank_name: str, source:
         result = formats.read(data, fmt)
         job_advance(job)
         summary = questions_import(
-            actor=job.created_by, result=result, bank_name=bank_name, source=source
+            actor=job.created_by,
+            result=result,
+            bank_name=bank_name,
+            source=source,
+            unit=AdministrativeUnit.objects.filter(pk=unit_id).first() if unit_id else None,
         )
         if summary.errors:
             job_fail(job, _("The file has errors; nothing was stored."), next_url=again)

@@ -66,12 +66,34 @@ def random_token() -> str:
 
 
 class QuestionBank(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    """A unit's questions. Its admins (and those of the units above) read, change and export
+    them; the admins of the units below it and beside it (the same parent) read and copy
+    them only when the bank is shared on purpose. A bank without a unit is the
+    installation's, changed only by a superuser or on the command line."""
+
+    unit = models.ForeignKey(
+        "organization.AdministrativeUnit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="question_banks",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    shared = models.BooleanField(_("shared with the units below and beside"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("question bank")
         verbose_name_plural = _("question banks")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="bank_name_unique"),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(unit__isnull=True),
+                name="bank_installation_name_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

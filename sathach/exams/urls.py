@@ -44,4 +44,6 @@ urlpatterns = [
     path("questions/import/", bank.question_import, name="question-import"),
     path("questions/import/confirm/", bank.question_import_confirm, name="question-import-confirm"),
     path("questions/export/", bank.question_export, name="question-export"),
+    path("questions/banks/<int:pk>/share/", bank.bank_share, name="bank-share"),
+    path("questions/banks/<int:pk>/copy/", bank.bank_copy_view, name="bank-copy"),
 ]

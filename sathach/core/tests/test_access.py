@@ -286,17 +286,20 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
         lambda world: {"pk": world.eoffice_task.documents.first().scenario_id},
         POST_ONLY,
     ),
-    # The bank is shared by every district's admins.
+    # The bank is Cù Lao Dung's: the province reads it, the other district does not even
+    # learn that its questions exist.
     "question-list": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
     "question-detail": (
         lambda world: {"pk": world.question.pk},
-        expect(403, **UNIT_MANAGERS),
+        expect(403, **{**UNIT_MANAGERS, "outsider": 404}),
     ),
     "question-edit": (
         lambda world: {"pk": world.question.pk},
-        expect(403, **UNIT_MANAGERS),
+        expect(403, **{**UNIT_MANAGERS, "outsider": 404}),
     ),
     "question-toggle": (lambda world: {"pk": world.question.pk}, POST_ONLY),
+    "bank-share": (lambda world: {"pk": world.question.bank_id}, POST_ONLY),
+    "bank-copy": (lambda world: {"pk": world.question.bank_id}, POST_ONLY),
     "question-import": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
     "question-import-confirm": (NO_ARGS, POST_ONLY),
     # A leader's own certificate page; nobody else has one to see.

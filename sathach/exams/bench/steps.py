@@ -163,13 +163,14 @@ def seed(*, examinees: int, questions: int, duration_minutes: int) -> dict[str, 
         result=ParseResult(questions=_bank_questions(questions)),
         bank_name=BANK_NAME,
         source="bench",
+        unit=district,
     )
     from sathach.exams.models import QuestionBank
 
     blueprint_save(
         actor=admin,
         campaign=campaign,
-        bank=QuestionBank.objects.get(name=BANK_NAME),
+        bank=QuestionBank.objects.get(name=BANK_NAME, unit=district),
         rules=[RuleSpec(module, count) for module, count in module_counts(questions).items()],
         duration_minutes=duration_minutes,
     )

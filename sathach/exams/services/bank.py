@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
+from sathach.core.text import nfc
 from sathach.exams.formats.base import (
     Answer,
     Image,
@@ -177,13 +178,21 @@ def import_summary(result: ParseResult, *, stored: bool) -> ImportSummary:
 
 
 def questions_import(
-    *, actor: Any, result: ParseResult, bank_name: str = DEFAULT_BANK, source: str = ""
+    *,
+    actor: Any,
+    result: ParseResult,
+    bank_name: str = DEFAULT_BANK,
+    source: str = "",
+    unit: Any = None,
 ) -> ImportSummary:
-    """Store every parsed question, or none: a result with errors stores nothing."""
+    """Store every parsed question in the bank `bank_name` of `unit` (the installation's
+    when None), or none: a result with errors stores nothing."""
     if result.errors:
         return import_summary(result, stored=False)
+    if unit is None and getattr(actor, "is_authenticated", False) and not actor.is_superuser:
+        raise DomainError(_("Only a superuser changes the banks of the whole system."))
     with transaction.atomic():
-        bank, _created = QuestionBank.objects.get_or_create(name=bank_name)
+        bank, _created = QuestionBank.objects.get_or_create(name=nfc(bank_name), unit=unit)
         for parsed in result.questions:
             category = _category(bank, parsed.category)
             question = Question.objects.create(
@@ -194,6 +203,7 @@ def questions_import(
         audit_log(
             actor=actor,
             action=AuditAction.QUESTIONS_IMPORTED,
+            obj=bank,
             summary={
                 "bank": bank.name,
                 "source": source,
@@ -225,6 +235,7 @@ def question_revise(*, actor: Any, question: Question, parsed: ParsedQuestion) -
             actor=actor,
             action=AuditAction.QUESTION_REVISED,
             obj=question,
+            unit=question.bank.unit,
             summary={"version": version.number, "new_version": used},
         )
     return version
@@ -238,18 +249,16 @@ def question_set_active(*, actor: Any, question: Question, active: bool) -> None
             actor=actor,
             action=AuditAction.QUESTION_REVISED,
             obj=question,
+            unit=question.bank.unit,
             summary={"active": active},
         )
 
 
 def questions_export(
-    *, bank_name: str = DEFAULT_BANK, leave_out: set[int] | None = None
+    *, bank: QuestionBank, leave_out: set[int] | None = None
 ) -> list[ParsedQuestion]:
-    """The current version of every question in use, in category order, less the questions
-    `leave_out` names (those still on a test that is not over)."""
-    bank = QuestionBank.objects.filter(name=bank_name).first()
-    if bank is None:
-        raise DomainError(_("There is no question bank named %(name)s.") % {"name": bank_name})
+    """The current version of every question of `bank` in use, in category order, less the
+    questions `leave_out` names (those still on a test that is not over)."""
     versions = (
         QuestionVersion.objects.filter(question__bank=bank, question__is_active=True)
         .filter(question__current_id=F("pk"))
@@ -260,3 +269,54 @@ def questions_export(
     if leave_out:
         versions = versions.exclude(question_id__in=leave_out)
     return [version_to_parsed(version) for version in versions]
+
+
+def bank_named(name: str, unit: Any = None) -> QuestionBank:
+    """For the command line: the bank of that name in `unit`, or, without a unit, the only
+    bank of that name (the installation's when several units have one)."""
+    banks = QuestionBank.objects.filter(name=nfc(name))
+    if unit is not None:
+        banks = banks.filter(unit=unit)
+    elif banks.count() > 1:
+        banks = banks.filter(unit__isnull=True)
+    bank = banks.first()
+    if bank is None:
+        raise DomainError(_("There is no question bank named %(name)s.") % {"name": name})
+    return bank
+
+
+def bank_copy(
+    *, actor: Any, bank: QuestionBank, unit: Any, name: str, leave_out: set[int]
+) -> QuestionBank:
+    """Copy the questions in use of a bank the actor reads into a new bank of `unit` (the
+    current version of each, pictures included), less those still on a test not over."""
+    name = nfc(name).strip()
+    if not name:
+        raise DomainError(_("Give the new bank a name."))
+    if QuestionBank.objects.filter(unit=unit, name=name).exists():
+        raise DomainError(_("Your unit already has a bank named %(name)s.") % {"name": name})
+    questions = questions_export(bank=bank, leave_out=leave_out)
+    with transaction.atomic():
+        questions_import(
+            actor=actor,
+            result=ParseResult(questions=questions),
+            bank_name=name,
+            source=f"{bank.name} ({bank.unit.name if bank.unit else '*'})",
+            unit=unit,
+        )
+        copy = QuestionBank.objects.get(unit=unit, name=name)
+    return copy
+
+
+def bank_set_shared(*, actor: Any, bank: QuestionBank, shared: bool) -> QuestionBank:
+    """Let the units below and beside read and copy the bank, or stop them."""
+    with transaction.atomic():
+        bank.shared = shared
+        bank.save(update_fields=["shared"])
+        audit_log(
+            actor=actor,
+            action=AuditAction.QUESTION_BANK_SHARED,
+            obj=bank,
+            summary={"bank": bank.name, "shared": shared},
+        )
+    return bank

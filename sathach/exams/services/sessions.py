@@ -68,6 +68,13 @@ def blueprint_save(
     when the bank cannot supply a rule."""
     if not rules:
         raise DomainError(_("A blueprint needs at least one rule."))
+    if bank.unit is not None and not (
+        bank.unit.contains(campaign.unit) or campaign.unit.contains(bank.unit)
+    ):
+        raise DomainError(
+            _("The bank %(bank)s belongs to another unit: copy it into yours first.")
+            % {"bank": bank.name}
+        )
     if ExamSession.objects.filter(campaign=campaign, prepared_at__isnull=False).exists():
         raise DomainError(_("Forms have been drawn from this blueprint; it cannot change now."))
     with transaction.atomic():

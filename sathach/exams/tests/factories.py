@@ -26,7 +26,7 @@ from sathach.exams.services.sessions import (
     session_create,
     session_prepare,
 )
-from sathach.organization.models import Role
+from sathach.organization.models import AdministrativeUnit, Role
 
 TOPICS = ("Chủ đề một", "Chủ đề hai")
 
@@ -54,8 +54,12 @@ def make_bank(per_topic: int = 3, name: str = "default") -> QuestionBank:
         for topic in TOPICS
         for n in range(1, per_topic + 1)
     ]
-    questions_import(actor="test", result=ParseResult(questions=questions), bank_name=name)
-    return QuestionBank.objects.get(name=name)
+    # The bank of the test world's district (Cù Lao Dung), when there is one.
+    district = AdministrativeUnit.objects.filter(code="945", level=2).first()
+    questions_import(
+        actor="test", result=ParseResult(questions=questions), bank_name=name, unit=district
+    )
+    return QuestionBank.objects.get(name=name, unit=district)
 
 
 def other_types(category: str = "IU04/Công thức") -> list[ParsedQuestion]:

@@ -211,7 +211,12 @@ class EssayTests(BaseTestCase):
             )
             for n in range(5)
         ]
-        questions_import(actor="test", result=ParseResult(questions=essays), bank_name=bank.name)
+        questions_import(
+            actor="test",
+            result=ParseResult(questions=essays),
+            bank_name=bank.name,
+            unit=bank.unit,
+        )
         drawn = {
             item.version.type
             for item in Attempt.objects.get(

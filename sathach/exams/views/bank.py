@@ -9,17 +9,28 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sathach.core.errors import DomainError
 from sathach.core.jobs import job_files_dir
 from sathach.core.permissions import Perm, require_perm
 from sathach.exams import formats
+from sathach.exams.banks import (
+    bank_homes,
+    bank_managed,
+    banks_managed_by,
+    banks_readable_by,
+    get_question_for_user,
+)
 from sathach.exams.forms import ImportForm
 from sathach.exams.jobs import question_import_start
-from sathach.exams.models import MODULES, Difficulty, Question, QuestionBank
+from sathach.exams.models import MODULES, Difficulty
 from sathach.exams.selectors import question_html, questions_in_open_attempts, questions_search
 from sathach.exams.services.bank import (
+    bank_copy,
+    bank_set_shared,
     import_summary,
     question_revise,
     question_set_active,
@@ -41,7 +52,7 @@ def _pending_dir() -> Path:
 
 @require_perm(Perm.MANAGE_EXAMS)
 def question_list(request: HttpRequest) -> HttpResponse:
-    banks = list(QuestionBank.objects.order_by("name"))
+    banks = list(banks_readable_by(request.user).select_related("unit").order_by("unit", "name"))
     bank = next((b for b in banks if str(b.pk) == request.GET.get("bank")), None) or (
         banks[0] if banks else None
     )
@@ -56,6 +67,8 @@ def question_list(request: HttpRequest) -> HttpResponse:
         {
             "banks": banks,
             "bank": bank,
+            "managed": bank is not None and bank_managed(request.user, bank),
+            "homes": bank_homes(request.user),
             "page": page,
             "query": query,
             "module": module,
@@ -68,7 +81,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.MANAGE_EXAMS)
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    question = get_object_or_404(Question.objects.select_related("category", "current"), pk=pk)
+    question = get_question_for_user(request.user, pk)
     versions = [
         (version, question_html(version))
         for version in question.versions.prefetch_related("images").order_by("-number")
@@ -79,6 +92,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "question": question,
             "versions": versions,
+            "managed": bank_managed(request.user, question.bank),
             "in_open_attempt": bool(questions_in_open_attempts([question.pk])),
         },
     )
@@ -88,7 +102,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def question_import(request: HttpRequest) -> HttpResponse:
     """Step one: upload and read the file, show what would be stored (or every error with
     its line or cell); nothing is stored yet."""
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > MAX_IMPORT:
@@ -105,6 +119,7 @@ def question_import(request: HttpRequest) -> HttpResponse:
                     "format": fmt,
                     "bank": form.cleaned_data["bank"],
                     "name": upload.name,
+                    "unit": form.cleaned_data["unit"],
                 }
             return render(
                 request,
@@ -140,7 +155,7 @@ def question_export(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "gift")
     if fmt not in EXPORTS:
         raise Http404
-    bank = get_object_or_404(QuestionBank, pk=request.GET.get("bank"))
+    bank = get_object_or_404(banks_readable_by(request.user), pk=request.GET.get("bank"))
     content_type, extension = EXPORTS[fmt]
     withheld = questions_in_open_attempts()
     if withheld and not request.GET.get("confirm"):
@@ -149,7 +164,7 @@ def question_export(request: HttpRequest) -> HttpResponse:
             "exams/question_export_withheld.html",
             {"bank": bank, "format": fmt, "count": len(withheld)},
         )
-    exported = questions_export(bank_name=bank.name, leave_out=withheld)
+    exported = questions_export(bank=bank, leave_out=withheld)
     response = HttpResponse(formats.write(exported, fmt), content_type)
     response["Content-Disposition"] = f'attachment; filename="ngan-hang-{bank.pk}.{extension}"'
     return response
@@ -162,7 +177,7 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     from sathach.exams.formats.gift import read_gift
     from sathach.exams.formats.gift_write import write_gift
 
-    question = get_object_or_404(Question.objects.select_related("category", "current"), pk=pk)
+    question = get_question_for_user(request.user, pk, manage=True)
     if question.current is None:
         raise Http404
     if questions_in_open_attempts([question.pk]):
@@ -205,6 +220,51 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm(Perm.MANAGE_EXAMS)
 def question_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a question out of future draws, or put it back."""
-    question = get_object_or_404(Question, pk=pk)
+    question = get_question_for_user(request.user, pk, manage=True)
     question_set_active(actor=request.user, question=question, active=not question.is_active)
     return redirect("question-detail", question.pk)
+
+
+@require_POST
+@require_perm(Perm.MANAGE_EXAMS)
+def bank_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """Share a bank the user manages with the units below and beside it, or stop."""
+    bank = get_object_or_404(banks_managed_by(request.user), pk=pk)
+    bank_set_shared(actor=request.user, bank=bank, shared=request.POST.get("shared") == "1")
+    messages.success(
+        request,
+        _("The bank is shared with the units below and beside yours.")
+        if bank.shared
+        else _("The bank is no longer shared."),
+    )
+    return redirect(f"{reverse('question-list')}?bank={bank.pk}")
+
+
+@require_POST
+@require_perm(Perm.MANAGE_EXAMS)
+def bank_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy a bank the user reads into a new bank of one of the user's units."""
+    bank = get_object_or_404(banks_readable_by(request.user), pk=pk)
+    homes = {str(unit.pk): unit for unit in bank_homes(request.user)}
+    unit = homes.get(request.POST.get("unit", "")) or (
+        next(iter(homes.values())) if len(homes) == 1 else None
+    )
+    if unit is None:
+        raise Http404
+    try:
+        copy = bank_copy(
+            actor=request.user,
+            bank=bank,
+            unit=unit,
+            name=request.POST.get("name", ""),
+            leave_out=questions_in_open_attempts(),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(f"{reverse('question-list')}?bank={bank.pk}")
+    messages.success(
+        request,
+        _("%(count)s questions were copied into the bank %(name)s.")
+        % {"count": copy.questions.count(), "name": copy.name},
+    )
+    return redirect(f"{reverse('question-list')}?bank={copy.pk}")

@@ -67,7 +67,9 @@ def exam_overview(request: HttpRequest, pk: int) -> HttpResponse:
 def blueprint_edit(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     instance = Blueprint.objects.filter(campaign=campaign).first()
-    form = BlueprintForm(request.POST or None, instance=instance or Blueprint(campaign=campaign))
+    form = BlueprintForm(
+        request.POST or None, instance=instance or Blueprint(campaign=campaign), user=request.user
+    )
     rules = RuleFormSet(request.POST or None, initial=rule_initial(instance), prefix="rules")
     if request.method == "POST" and form.is_valid() and rules.is_valid():
         data = form.cleaned_data

@@ -16,10 +16,13 @@ from sathach.exams import formats
 from sathach.exams.services.bank import (
     DEFAULT_BANK,
     ImportSummary,
+    bank_named,
     import_summary,
     questions_export,
     questions_import,
 )
+from sathach.organization.models import AdministrativeUnit
+from sathach.organization.selectors import unit_by_code
 
 IMPORT_FORMATS = ["gift", "moodle-xml", "aiken", "xlsx"]
 EXPORT_FORMATS = ["gift", "moodle-xml", "xlsx"]
@@ -40,11 +43,13 @@ class Command(BaseCommand):
         read.add_argument("file", type=Path)
         read.add_argument("--format", choices=IMPORT_FORMATS)
         read.add_argument("--bank", default=DEFAULT_BANK)
+        read.add_argument("--unit", metavar="CODE", help="the bank of this unit")
         read.add_argument("--dry-run", action="store_true")
         read.add_argument("--json", action="store_true")
         write = sub.add_parser("export", help="export the bank")
         write.add_argument("--format", choices=EXPORT_FORMATS, required=True)
         write.add_argument("--bank", default=DEFAULT_BANK)
+        write.add_argument("--unit", metavar="CODE", help="the bank of this unit")
         write.add_argument("-o", dest="output", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -55,7 +60,8 @@ class Command(BaseCommand):
 
     def export(self, options: dict[str, Any]) -> None:
         try:
-            questions = questions_export(bank_name=options["bank"])
+            bank = bank_named(options["bank"], _unit(options["unit"]))
+            questions = questions_export(bank=bank)
         except DomainError as error:
             raise CommandError(error.message) from None
         content = formats.write(questions, options["format"])
@@ -83,7 +89,11 @@ class Command(BaseCommand):
             summary = import_summary(result, stored=False)
         else:
             summary = questions_import(
-                actor="command", result=result, bank_name=options["bank"], source=path.name
+                actor="command",
+                result=result,
+                bank_name=options["bank"],
+                source=path.name,
+                unit=_unit(options["unit"]),
             )
         if options["json"]:
             self.stdout.write(json.dumps(summary.as_json(), ensure_ascii=False))
@@ -127,3 +137,12 @@ class Command(BaseCommand):
                 % {"place": place, "message": warning["message"]}
             )
         return "\n".join(lines)
+
+
+def _unit(code: str | None) -> AdministrativeUnit | None:
+    if not code:
+        return None
+    unit = unit_by_code(code)
+    if unit is None:
+        raise CommandError(_("No unit has the code %(code)s.") % {"code": code})
+    return unit
