@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import unquote
 
 import nh3
 from django.db.models import Count, F, Q, QuerySet
@@ -49,7 +50,9 @@ def question_html(version: QuestionVersion, text: str | None = None) -> SafeStri
         images = {image.name: image.file.url for image in version.images.all()}
 
         def picture(match: re.Match[str]) -> str:
-            return images.get(match.group(1), "")
+            # Moodle writes a name's spaces and other characters URL-encoded.
+            name = match.group(1)
+            return images.get(name) or images.get(unquote(name), "")
 
         text = re.sub(r"@@PLUGINFILE@@/([^\"'\s>]+)", picture, text)
         cleaned = nh3.clean(
@@ -124,11 +127,15 @@ def question_body(
     )
     body = _bodies.get(key)
     if body is None:
-        shown = (
-            question_html(QuestionVersion.objects.get(pk=version_id))
+        version = (
+            QuestionVersion.objects.get(pk=version_id)
             if text_format == "html"
-            else question_html(QuestionVersion(text=text, text_format=text_format))
+            else QuestionVersion(text=text, text_format=text_format)
         )
+        shown = question_html(version)
+        if text_format == "html" and kind in ("single", "multiple"):
+            # The options of an HTML question are HTML too, with their pictures (Moodle's).
+            choices = [Choice(c.value, question_html(version, c.label)) for c in choices]
         context = {
             "name": f"v{version_id}",
             "type": kind,

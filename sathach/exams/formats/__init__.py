@@ -15,7 +15,8 @@ from sathach.exams.formats.aiken import read_aiken
 from sathach.exams.formats.base import Issue, ParsedQuestion, ParseResult
 from sathach.exams.formats.gift import read_gift
 from sathach.exams.formats.gift_write import write_gift
-from sathach.exams.formats.moodle_xml import read_moodle_xml, write_moodle_xml
+from sathach.exams.formats.moodle_xml import read_moodle_xml
+from sathach.exams.formats.moodle_xml_write import write_moodle_xml
 from sathach.exams.formats.xlsx import read_xlsx
 from sathach.exams.formats.xlsx_write import template_xlsx, write_xlsx
 

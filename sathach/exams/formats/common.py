@@ -22,9 +22,21 @@ ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 # Moodle stores weights with seven decimals (0.3333333); so do we when we compute them.
 WEIGHT_QUANTUM = Decimal("0.0000001")
-# Moodle accepts the weights of a multiple-answer question when they add up to 100% give or
-# take this much, so that three answers of 33.33333% pass.
-WEIGHT_SUM_SLACK = Decimal("0.01")
+# Moodle accepts the weights of a multiple-answer question when their sum rounded to two
+# decimals is 1 (qtype_multichoice: round($totalfraction, 2) == 1), that is from 99.5% up to,
+# not including, 100.5%; three answers of 33.33333% pass.
+WEIGHT_SUM_SLACK = Decimal("0.005")
+# The weights Moodle's question bank can hold (question_bank::fraction_options_full()), and
+# how far a file's weight may be from one of them to count as it (match_grade_options()).
+_MOODLE_WEIGHTS = (
+    "1 0.9 0.8333333 0.8 0.75 0.7 0.6666667 0.6 0.5 0.4 0.3333333 0.3 0.25 0.2 0.1666667 "
+    "0.1428571 0.125 0.1111111 0.1 0.05"
+)
+ALLOWED_WEIGHTS = (
+    *(sign * Decimal(text) for text in _MOODLE_WEIGHTS.split() for sign in (1, -1)),
+    Decimal(0),
+)
+WEIGHT_MATCH = Decimal("0.00001")
 
 # Moodle prefixes a category path with its context ($course$, $system$, $module$,
 # $coursecategory$) and, since 3.5, with the context's "top" category.
@@ -92,6 +104,28 @@ def split_difficulty(tags: list[str]) -> tuple[str | None, list[str]]:
     return difficulty, others
 
 
+def nearest_weight(fraction: Decimal) -> Decimal:
+    return min(ALLOWED_WEIGHTS, key=lambda weight: abs(weight - fraction))
+
+
+def allowed_weight(fraction: Decimal) -> Decimal | None:
+    """The weight of Moodle's list that `fraction` stands for (Decimal("0.333333") is
+    Decimal("0.3333333")), or None when it is none of them."""
+    nearest = nearest_weight(fraction)
+    return nearest if abs(nearest - fraction) < WEIGHT_MATCH else None
+
+
+def text_label(text: str) -> str:
+    """A text cut to fit in a message: one line, at most 60 characters."""
+    label = " ".join(nfc(text).split())
+    return label if len(label) <= 60 else label[:59] + "…"
+
+
+def question_label(question: ParsedQuestion) -> str:
+    """How a message names a question: its title, else the start of its text."""
+    return text_label(question.title or question.text)
+
+
 def _text(value: str) -> str:
     return nfc_text(value).strip()
 
@@ -130,6 +164,9 @@ def check_question(question: ParsedQuestion) -> list[str]:
     if question.default_mark < 0:
         problems.append(_("The mark %(mark)s is negative.") % {"mark": question.default_mark})
     kind = question.type
+    problems += _match_weights(question)
+    if problems:
+        return problems
     if kind in ("single", "multiple"):
         problems += _check_choices(question)
     elif kind == "truefalse":
@@ -143,6 +180,37 @@ def check_question(question: ParsedQuestion) -> list[str]:
         problems += _check_pairs(question)
     elif kind == "numerical":
         problems += _check_numerical(question)
+    return problems
+
+
+def _match_weights(question: ParsedQuestion) -> list[str]:
+    """Every weight replaced by the one of Moodle's list it stands for, as Moodle's import
+    does; a weight that stands for none is an error, as in Moodle, so that whatever the
+    bank holds can go back to Moodle."""
+    problems = []
+    weighted: list[Answer | NumericalAnswer] = [*question.answers, *question.numerical]
+    for number, answer in enumerate(weighted, 1):
+        if not -ONE <= answer.fraction <= ONE:
+            continue  # reported as out of range by the type's own checks
+        allowed = allowed_weight(answer.fraction)
+        if allowed is not None:
+            answer.fraction = allowed
+            continue
+        problems.append(
+            _(
+                "The weight %(weight)s%% of answer %(number)s of the question '%(question)s' is "
+                "not one that Moodle allows; the nearest allowed weight is %(nearest)s%%. "
+                "Allowed: 100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, "
+                "25, 20, 16.66667, 14.28571, 12.5, 11.11111, 10, 5 and 0 percent, and the "
+                "same below zero."
+            )
+            % {
+                "weight": percent_text(answer.fraction),
+                "number": number,
+                "question": question_label(question),
+                "nearest": percent_text(nearest_weight(answer.fraction)),
+            }
+        )
     return problems
 
 
@@ -185,7 +253,7 @@ def _check_choices(question: ParsedQuestion) -> list[str]:
         positive = sum((a.fraction for a in answers if a.fraction > 0), ZERO)
         if positive == 0:
             problems.append(_("No option is right: give the right options positive weights."))
-        elif abs(positive - ONE) > WEIGHT_SUM_SLACK:
+        elif not ONE - WEIGHT_SUM_SLACK <= positive < ONE + WEIGHT_SUM_SLACK:
             problems.append(
                 _(
                     "The weights of the right options add up to %(total)s%%; "

@@ -146,7 +146,8 @@ def _blocks(text: str) -> list[_Block]:
             if not current.lines:
                 current.comments.append(line)
         else:
-            current.lines.append(line)
+            # As in Moodle, a line keeps its indentation: a <pre> listing needs it.
+            current.lines.append(raw.rstrip())
             current.numbers.append(number)
     if current.lines or current.comments:
         blocks.append(current)
@@ -196,7 +197,7 @@ def read_gift(text: str) -> ParseResult:
 
 
 def _read_question(block: _Block) -> ParsedQuestion:
-    full = _protect("\n".join(block.lines))
+    full = _protect("\n".join(block.lines).lstrip())
     start = 0
     title = ""
     if full.startswith("::"):
@@ -298,8 +299,9 @@ def _answer_block(
 
 def _refuse_aiken(block: _Block) -> None:
     """An Aiken question read as GIFT would silently become a description."""
-    if any(_AIKEN_ANSWER.match(line) for line in block.lines) and any(
-        _AIKEN_OPTION.match(line) for line in block.lines
+    lines = [line.strip() for line in block.lines]
+    if any(_AIKEN_ANSWER.match(line) for line in lines) and any(
+        _AIKEN_OPTION.match(line) for line in lines
     ):
         raise _Invalid(
             [

@@ -12,21 +12,16 @@ entities without the defusedxml package.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from typing import Any
 from xml.parsers import expat
-from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy
 
 from sathach.exams.formats.base import (
     Answer,
-    Image,
     Issue,
     MatchPair,
     NumericalAnswer,
@@ -40,11 +35,11 @@ from sathach.exams.formats.common import (
     ZERO,
     check_question,
     clean_category,
-    decimal_text,
     normalize_question,
     parse_decimal,
-    percent_text,
+    text_label,
 )
+from sathach.exams.formats.moodle_pictures import read_pictures
 
 _FORMAT_NAMES: dict[str, TextFormat] = {
     "html": "html",
@@ -52,19 +47,29 @@ _FORMAT_NAMES: dict[str, TextFormat] = {
     "plain_text": "plain",
     "markdown": "markdown",
 }
-_FORMAT_ATTRIBUTES = {fmt: name for name, fmt in _FORMAT_NAMES.items()}
+FORMAT_ATTRIBUTES = {fmt: name for name, fmt in _FORMAT_NAMES.items()}
+# Moodle writes a matching question as "matching" and reads "match" too.
 _SUPPORTED = {
     "multichoice",
     "truefalse",
     "shortanswer",
+    "matching",
     "match",
     "numerical",
     "essay",
     "description",
 }
 _TRUE_WORDS = {"true", "1", "yes"}
-# Characters that XML 1.0 cannot hold at all; a question text should never have them.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_UNSUPPORTED_NAMES = {
+    "cloze": gettext_lazy("embedded answers (cloze)"),
+    "multianswer": gettext_lazy("embedded answers (cloze)"),
+    "ddwtos": gettext_lazy("drag and drop into text"),
+    "gapselect": gettext_lazy("select missing words"),
+    "calculated": gettext_lazy("calculated"),
+    "calculatedsimple": gettext_lazy("simple calculated"),
+    "calculatedmulti": gettext_lazy("calculated multichoice"),
+    "randomsamatch": gettext_lazy("random short-answer matching"),
+}
 
 
 class _Refused(Exception):
@@ -144,13 +149,18 @@ def read_moodle_xml(data: bytes) -> ParseResult:
             category = clean_category(element.findtext("category/text", ""))
             continue
         if kind not in _SUPPORTED:
+            name = element.findtext("name/text") or element.findtext("questiontext/text") or ""
             result.warnings.append(
                 Issue(
                     _(
-                        "Questions of type '%(type)s' are not supported by the question bank; "
-                        "the question was skipped."
+                        "The question '%(name)s' is of type '%(type)s' (%(what)s), which the "
+                        "question bank does not support; it was skipped."
                     )
-                    % {"type": kind or "?"},
+                    % {
+                        "name": text_label(name),
+                        "type": kind or "?",
+                        "what": _UNSUPPORTED_NAMES.get(kind, _("a type of its own")),
+                    },
                     line=line,
                 )
             )
@@ -192,36 +202,6 @@ def _flag(element: ET.Element, tag: str, default: bool) -> bool:
     return text.strip().lower() in _TRUE_WORDS
 
 
-def _images(element: ET.Element, problems: list[str], warnings: list[str]) -> list[Image]:
-    images = []
-    text_element = element.find("questiontext")
-    own = text_element.findall("file") if text_element is not None else []
-    for file in own:
-        name = (file.get("name") or "").strip()
-        if not name:
-            problems.append(_("A picture of the question text has no name."))
-            continue
-        try:
-            content = base64.b64decode("".join((file.text or "").split()), validate=True)
-        except (binascii.Error, ValueError):
-            problems.append(_("The picture '%(name)s' is not valid base64 data.") % {"name": name})
-            continue
-        images.append(Image(name, content))
-    others = len(list(element.iter("file"))) - len(own)
-    if others:
-        warnings.append(
-            ngettext(
-                "%(count)s picture in an answer or feedback was left out; only pictures of "
-                "the question text are kept.",
-                "%(count)s pictures in answers or feedback were left out; only pictures of "
-                "the question text are kept.",
-                others,
-            )
-            % {"count": others}
-        )
-    return images
-
-
 def _answers(element: ET.Element, problems: list[str]) -> list[Answer]:
     answers = []
     for answer in element.findall("answer"):
@@ -246,16 +226,19 @@ def _read_question(element: ET.Element, kind: str, warnings: list[str]) -> Parse
     text_element = element.find("questiontext")
     if text_element is None:
         raise _Invalid([_("The question has no <questiontext>.")])
+    # First, as renaming a picture rewrites the texts that show it.
+    images = read_pictures(element, problems, warnings)
     question = ParsedQuestion(
         type="description",
         text=text_element.findtext("text", ""),
         title=element.findtext("name/text", ""),
         text_format=_FORMAT_NAMES.get(text_element.get("format", ""), "html"),
         general_feedback=element.findtext("generalfeedback/text", ""),
-        shuffle=_flag(element, "shuffleanswers", True),
+        # Moodle's default: a multichoice question without the setting keeps its order.
+        shuffle=_flag(element, "shuffleanswers", kind != "multichoice"),
         tags=[tag.findtext("text", "") for tag in element.findall("tags/tag")],
+        images=images,
     )
-    question.images = _images(element, problems, warnings)
     default_mark = ZERO if kind == "description" else ONE
     question.default_mark = _number(
         element.findtext("defaultgrade"),
@@ -272,10 +255,17 @@ def _read_question(element: ET.Element, kind: str, warnings: list[str]) -> Parse
     elif kind == "shortanswer":
         question.type = "shortanswer"
         question.answers = _answers(element, problems)
+        if _flag(element, "usecase", False):
+            warnings.append(
+                _(
+                    "The question asks for answers in the right case (usecase); the question "
+                    "bank compares short answers without regard to case."
+                )
+            )
     elif kind == "numerical":
         question.type = "numerical"
         question.numerical = _numerical(element, problems, warnings)
-    elif kind == "match":
+    elif kind in ("matching", "match"):
         question.type = "matching"
         question.pairs = [
             MatchPair(sub.findtext("text", ""), sub.findtext("answer/text", ""))
@@ -334,147 +324,24 @@ def _numerical(
                     problems,
                     ZERO,
                 ),
-                _number(
-                    answer.get("fraction"),
-                    _("The weight '%(text)s' is not a number."),
-                    problems,
-                    ZERO,
-                )
-                / HUNDRED,
+                _fraction(answer, problems),
                 answer.findtext("feedback/text", ""),
+            )
+        )
+    if element.findall("units/unit"):
+        warnings.append(
+            _(
+                "The units of the numerical question were left out: the question bank "
+                "grades the number alone."
             )
         )
     return values
 
 
-# Writing.
-
-
-def _cdata(text: str) -> str:
-    text = _NOT_XML.sub("", text)
-    if not re.search(r"[<>&]", text):
-        return text
-    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
-
-
-def _text(tag: str, text: str, fmt: TextFormat | None = None, inner: str = "") -> str:
-    attribute = f" format={quoteattr(_FORMAT_ATTRIBUTES[fmt])}" if fmt else ""
-    return f"<{tag}{attribute}><text>{_cdata(text)}</text>{inner}</{tag}>"
-
-
-def _answer(fraction: Decimal, text: str, feedback: str, fmt: TextFormat, extra: str = "") -> str:
-    return (
-        f'    <answer fraction="{percent_text(fraction)}" format="{_FORMAT_ATTRIBUTES[fmt]}">'
-        f"<text>{_cdata(text)}</text>{extra}{_text('feedback', feedback, fmt)}</answer>"
-    )
-
-
-def _files(question: ParsedQuestion) -> str:
-    return "".join(
-        f'<file name={quoteattr(_NOT_XML.sub("", image.name))} path="/" encoding="base64">'
-        f"{base64.b64encode(image.content).decode('ascii')}</file>"
-        for image in question.images
-    )
-
-
-def _body(question: ParsedQuestion) -> list[str]:
-    # Answers are plain text in the bank; in an HTML question they are HTML like the text.
-    fmt: TextFormat = "html" if question.text_format == "html" else "plain"
-    shuffle = "true" if question.shuffle else "false"
-    lines = []
-    kind = question.type
-    if kind in ("single", "multiple"):
-        lines.append(f"    <single>{'true' if kind == 'single' else 'false'}</single>")
-        lines.append(f"    <shuffleanswers>{shuffle}</shuffleanswers>")
-        lines.append("    <answernumbering>abc</answernumbering>")
-        lines += [_answer(a.fraction, a.text, a.feedback, fmt) for a in question.answers]
-    elif kind == "truefalse":
-        wrong, right = question.truefalse_feedback
-        value = bool(question.truefalse)
-        lines.append(_answer(ONE if value else ZERO, "true", right if value else wrong, fmt))
-        lines.append(_answer(ZERO if value else ONE, "false", wrong if value else right, fmt))
-    elif kind == "shortanswer":
-        lines.append("    <usecase>0</usecase>")
-        lines += [_answer(a.fraction, a.text, a.feedback, fmt) for a in question.answers]
-    elif kind == "numerical":
-        lines += [
-            _answer(
-                n.fraction,
-                decimal_text(n.value),
-                n.feedback,
-                fmt,
-                f"<tolerance>{decimal_text(n.tolerance)}</tolerance>",
-            )
-            for n in question.numerical
-        ]
-    elif kind == "matching":
-        lines.append(f"    <shuffleanswers>{shuffle}</shuffleanswers>")
-        lines += [
-            "    "
-            + _text(
-                "subquestion", p.prompt, fmt, f"<answer><text>{_cdata(p.answer)}</text></answer>"
-            )
-            for p in question.pairs
-        ]
-    elif kind == "essay":
-        lines += [
-            "    <responseformat>editor</responseformat>",
-            "    <responserequired>1</responserequired>",
-            "    <responsefieldlines>15</responsefieldlines>",
-            "    <attachments>0</attachments>",
-            "    <attachmentsrequired>0</attachmentsrequired>",
-            '    <graderinfo format="html"><text></text></graderinfo>',
-            '    <responsetemplate format="html"><text></text></responsetemplate>',
-        ]
-    return lines
-
-
-_MOODLE_TYPES = {
-    "single": "multichoice",
-    "multiple": "multichoice",
-    "truefalse": "truefalse",
-    "shortanswer": "shortanswer",
-    "matching": "match",
-    "numerical": "numerical",
-    "essay": "essay",
-    "description": "description",
-}
-
-
-def _question(question: ParsedQuestion) -> list[str]:
-    fmt = question.text_format
-    lines = [
-        f'  <question type="{_MOODLE_TYPES[question.type]}">',
-        "    " + _text("name", question.title),
-        "    " + _text("questiontext", question.text, fmt, _files(question)),
-        "    " + _text("generalfeedback", question.general_feedback, fmt),
-        f"    <defaultgrade>{decimal_text(question.default_mark)}</defaultgrade>",
-        f"    <penalty>{'1' if question.type == 'truefalse' else '0.3333333'}</penalty>",
-        "    <hidden>0</hidden>",
-        "    <idnumber></idnumber>",
-        *_body(question),
-    ]
-    if question.tags:
-        tags = "".join(f"<tag><text>{_cdata(tag)}</text></tag>" for tag in question.tags)
-        lines.append(f"    <tags>{tags}</tags>")
-    lines.append("  </question>")
-    return lines
-
-
-def write_moodle_xml(questions: list[ParsedQuestion]) -> bytes:
-    """A Moodle XML file of the questions, with a category entry whenever the category
-    changes (as `$course$/top/<path>`, where Moodle 3.5 and later put it)."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
-    category: str | None = None
-    for question in questions:
-        if question.category != category:
-            category = question.category
-            path = "$course$/top" + (f"/{category}" if category else "")
-            lines += [
-                '  <question type="category">',
-                f"    <category><text>{escape(path)}</text></category>",
-                "  </question>",
-            ]
-        lines += _question(question)
-    lines.append("</quiz>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+def _fraction(answer: ET.Element, problems: list[str]) -> Decimal:
+    """The weight as a fraction: `fraction="50"`, or Moodle's old `<fraction>0.5</fraction>`."""
+    message = _("The weight '%(text)s' is not a number.")
+    old = answer.findtext("fraction")
+    if old is not None and old.strip():
+        return _number(old, message, problems, ZERO)
+    return _number(answer.get("fraction"), message, problems, ZERO) / HUNDRED

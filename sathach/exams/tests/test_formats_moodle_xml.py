@@ -19,7 +19,8 @@ from sathach.exams.formats.base import (
     ParseResult,
 )
 from sathach.exams.formats.gift import read_gift
-from sathach.exams.formats.moodle_xml import read_moodle_xml, write_moodle_xml
+from sathach.exams.formats.moodle_xml import read_moodle_xml
+from sathach.exams.formats.moodle_xml_write import write_moodle_xml
 
 DATA = Path(__file__).parent / "data"
 PNG = base64.b64decode(
@@ -161,13 +162,13 @@ class MoodleXmlReadTests(SimpleTestCase):
                 ),
                 (
                     line_of(data, 'type="multianswer"'),
-                    "Questions of type 'multianswer' are not supported by the question bank; "
-                    "the question was skipped.",
+                    "The question 'IU03-16 Cloze' is of type 'multianswer' (embedded answers "
+                    "(cloze)), which the question bank does not support; it was skipped.",
                 ),
                 (
                     line_of(data, 'type="ddwtos"'),
-                    "Questions of type 'ddwtos' are not supported by the question bank; "
-                    "the question was skipped.",
+                    "The question 'IU03-17 Kéo thả' is of type 'ddwtos' (drag and drop into "
+                    "text), which the question bank does not support; it was skipped.",
                 ),
             ],
         )
@@ -226,27 +227,6 @@ class MoodleXmlErrorTests(SimpleTestCase):
         self.assertEqual(
             [(e.line, e.message) for e in result.errors],
             [(3, "The question has no <questiontext>.")],
-        )
-
-    def test_it_warns_that_pictures_outside_the_question_text_are_left_out(self) -> None:
-        picture = '<file name="a.png" encoding="base64">iVBORw0KGgo=</file>'
-        result = read_moodle_xml(
-            quiz(
-                '<question type="truefalse"><questiontext><text>Câu</text></questiontext>'
-                f'<answer fraction="100"><text>true</text><feedback><text>x</text>{picture}</feedback></answer>'
-                '<answer fraction="0"><text>false</text></answer></question>'
-            )
-        )
-        self.assertEqual(len(result.questions), 1)
-        self.assertEqual(
-            [(w.line, w.message) for w in result.warnings],
-            [
-                (
-                    3,
-                    "1 picture in an answer or feedback was left out; only pictures of the "
-                    "question text are kept.",
-                )
-            ],
         )
 
     def test_it_reads_answers_of_old_files_without_true_and_false_texts(self) -> None:

@@ -1,0 +1,56 @@
+"""Pictures of a Moodle question on the exam page: the question text's and the options'."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import tempfile
+
+from django.test import TestCase, override_settings
+
+from sathach.exams.formats.moodle_xml import read_moodle_xml
+from sathach.exams.models import QuestionVersion
+from sathach.exams.selectors import question_body
+from sathach.exams.services.bank import questions_import
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGO4pSoLAAL5AR37PQ3VAAAAAElFTkSuQmCC"
+)
+
+
+def picture(name: str) -> str:
+    return f'<file name="{name}" path="/" encoding="base64">{base64.b64encode(PNG).decode()}</file>'
+
+
+class OptionPictureTests(TestCase):
+    def setUp(self) -> None:
+        media = tempfile.mkdtemp(prefix="sathach-media-")
+        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
+        self.enterContext(override_settings(MEDIA_ROOT=media, MEDIA_URL="/media/"))
+
+    def test_the_options_of_a_moodle_question_show_their_pictures(self) -> None:
+        data = (
+            '<?xml version="1.0" encoding="UTF-8"?><quiz><question type="multichoice">'
+            '<name><text>Biểu tượng Lưu</text></name><questiontext format="html">'
+            "<text><![CDATA[<p>Biểu tượng nào là <b>Lưu</b>? "
+            '<img src="@@PLUGINFILE@@/hoi%20lưu.png"></p>]]></text>'
+            f"{picture('hoi lưu.png')}</questiontext><single>true</single>"
+            '<answer fraction="100" format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/dia.png" '
+            f'alt="Đĩa" onerror="alert(1)">]]></text>{picture("dia.png")}</answer>'
+            '<answer fraction="0" format="html"><text><![CDATA[<i>In</i>]]></text></answer>'
+            "</question></quiz>"
+        ).encode()
+        result = read_moodle_xml(data)
+        self.assertEqual(result.errors, [])
+        questions_import(actor=None, result=result)
+        version = QuestionVersion.objects.get()
+        images = {image.name: image.file.url for image in version.images.all()}
+        self.assertEqual(set(images), {"hoi lưu.png", "dia.png"})
+        body = question_body(
+            version.pk, version.type, version.text, version.text_format, version.data, [0, 1]
+        )
+        self.assertIn(f'<img src="{images["hoi lưu.png"]}">', body)
+        self.assertIn(f'<img src="{images["dia.png"]}" alt="Đĩa">', body)
+        self.assertIn("<i>In</i>", body)
+        self.assertNotIn("@@PLUGINFILE@@", body)
+        self.assertNotIn("onerror", body)
