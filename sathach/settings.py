@@ -195,6 +195,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A refused request (403, 400) is one warning line with its user and path, no traceback.
+    "filters": {"client_error": {"()": "sathach.core.log_filters.ClientErrorOneLine"}},
+    "loggers": {"django.request": {"filters": ["client_error"]}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
