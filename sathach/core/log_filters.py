@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 
 class ClientErrorOneLine(logging.Filter):
@@ -18,7 +19,7 @@ class ClientErrorOneLine(logging.Filter):
             return True
         request = getattr(record, "request", None)
         error = record.exc_info[1]
-        user = getattr(request, "user", None)
+        user: Any = getattr(request, "user", None)
         name = user.get_username() if getattr(user, "is_authenticated", False) else "anonymous"
         record.msg = "Refused %s: %s %s by %s%s"
         record.args = (
