@@ -199,6 +199,8 @@
     document.querySelectorAll("#answers input, #answers select, #submit-open").forEach(function (i) { i.disabled = true; });
   }
 
+  // The answers are sent by the autosave, never by submitting this form (Enter in a text box).
+  document.getElementById("answers").addEventListener("submit", function (event) { event.preventDefault(); });
   document.getElementById("answers").addEventListener("change", function (event) {
     var fs = event.target.closest("fieldset.q");
     if (fs) record(fs);
