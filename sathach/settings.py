@@ -147,6 +147,9 @@ AXES_CLIENT_IP_CALLABLE = "sathach.core.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Every failure kept (AccessFailureLog) for the administrators' page of failed sign-ins
+# (organization/lockouts.py); django-axes keeps at most 1000 per user name.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

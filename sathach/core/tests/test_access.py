@@ -99,6 +99,8 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "person-template": (NO_ARGS, expect(403, **PEOPLE_MANAGERS)),
     "person-export": (NO_ARGS, expect(403, **VIEWERS)),
     "account-list": (NO_ARGS, expect(403, **ACCOUNT_MANAGERS)),
+    "account-lockouts": (NO_ARGS, expect(403, **ACCOUNT_MANAGERS)),
+    "account-unlock": (lambda world: {"pk": world.leader.pk}, POST_ONLY),
     "account-create": (NO_ARGS, expect(403, **ACCOUNT_MANAGERS)),
     "account-detail": (
         lambda world: {"pk": world.leader.pk},
