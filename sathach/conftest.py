@@ -103,12 +103,23 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A fresh browser context per test (no cookies carried over), desktop-sized and
-    Vietnamese; a failed test leaves a screenshot in var/test-artifacts/."""
+    Vietnamese; a failed test leaves a screenshot in var/test-artifacts/. Every test fails
+    when the browser reports a violation of the Content-Security-Policy (an inline script,
+    handler or style that the policy blocked, so that part of the page silently did nothing)."""
     context = browser.new_context(viewport=DESKTOP, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     page = context.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     reports = request.node.stash.get(_REPORT, {})
     if any(report.failed for report in reports.values()):
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)[-150:]
         page.screenshot(path=str(artifacts_dir() / f"failed-{name}.png"), full_page=True)
     context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before XFrameOptionsMiddleware, so that it sees the X-Frame-Options it follows.
+    "sathach.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sathach.core.middleware.LanguageMiddleware",
@@ -145,6 +147,9 @@ AXES_CLIENT_IP_CALLABLE = "sathach.core.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Every failure kept (AccessFailureLog) for the administrators' page of failed sign-ins
+# (organization/lockouts.py); django-axes keeps at most 1000 per user name.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -178,12 +183,29 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Only the e-office pages frame their own PDFs (xframe_options_sameorigin on those views).
 X_FRAME_OPTIONS = "DENY"
+# sathach.core.middleware.ContentSecurityPolicyMiddleware. No inline script or style
+# anywhere: every script is a static file (values reach it through data-* attributes), every
+# style is in site.css, so 'unsafe-inline' is needed for neither. img-src allows data: for
+# the page pictures of the signature verification.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+    CONTENT_SECURITY_POLICY["upgrade-insecure-requests"] = ""
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Threads of each server process for the pages (sathach.core.threaded_wsgi), each with its
@@ -195,6 +217,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A refused request (403, 400) is one warning line with its user and path, no traceback.
+    "filters": {"client_error": {"()": "sathach.core.log_filters.ClientErrorOneLine"}},
+    "loggers": {"django.request": {"filters": ["client_error"]}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

@@ -31,6 +31,7 @@ class AuditAction(models.TextChoices):
     ROLE_GRANTED = "user.role_granted", _("Role granted")
     ROLE_REVOKED = "user.role_revoked", _("Role revoked")
     EXAMINEE_CREDENTIALS_ISSUED = "user.examinee_credentials", _("Examinee credentials issued")
+    ACCOUNT_UNLOCKED = "user.unlocked", _("Sign-in lock lifted")
     DEMO_LOADED = "demo.loaded", _("Demo data loaded")
     DEMO_RESET = "demo.reset", _("Demo campaign reset")
     QUESTIONS_IMPORTED = "exam.questions_imported", _("Questions imported")

@@ -25,6 +25,7 @@ NAVIGATION = [
     ("unit-list", _("Units"), Perm.VIEW_ORGANIZATION),
     ("person-list", _("People"), Perm.VIEW_ORGANIZATION),
     ("account-list", _("Accounts"), Perm.MANAGE_ACCOUNTS),
+    ("account-lockouts", _("Failed sign-ins"), Perm.MANAGE_ACCOUNTS),
     ("audit-list", _("Audit log"), Perm.VIEW_AUDIT),
 ]
 

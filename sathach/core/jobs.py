@@ -159,13 +159,12 @@ def user_can_see_job(user: Any, job: Job) -> bool:
 
 def get_job_for_user(user: Any, pk: int) -> Job:
     """The job for its creator or a holder of its permission over its unit. Users without
-    the permission anywhere get 403, others 404 (a job of another unit stays unknown)."""
-    job = Job.objects.select_related("unit", "campaign", "created_by").filter(pk=pk).first()
-    perm = JOB_PERMS.get(job.kind, Perm.MANAGE_EXAMS) if job else None
-    if job is None or perm is None:
-        raise Http404
-    if not user_can(user, perm):
+    the permission of any job get 403 before the job is looked up, others 404 for a job they
+    may not see, as for one that does not exist: job numbers are sequential, and which of
+    them exist, and of what kind, is not told to those who may not see them."""
+    if not any(user_can(user, perm) for perm in set(JOB_PERMS.values())):
         raise PermissionDenied
-    if not user_can_see_job(user, job):
+    job = Job.objects.select_related("unit", "campaign", "created_by").filter(pk=pk).first()
+    if job is None or job.kind not in JOB_PERMS or not user_can_see_job(user, job):
         raise Http404
     return job

@@ -19,6 +19,8 @@ urlpatterns = [
     path("people/template.xlsx", transfer.person_template, name="person-template"),
     path("people/export.xlsx", transfer.person_export, name="person-export"),
     path("accounts/list/", accounts.account_list, name="account-list"),
+    path("accounts/lockouts/", accounts.account_lockouts, name="account-lockouts"),
+    path("accounts/<int:pk>/unlock/", accounts.account_unlock_view, name="account-unlock"),
     path("accounts/new/", accounts.account_create_view, name="account-create"),
     path("accounts/<int:pk>/", accounts.account_detail, name="account-detail"),
     path(

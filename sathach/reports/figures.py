@@ -400,7 +400,6 @@ def svg(chart: Chart) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {_n(figure.width)} {_n(figure.height)}" width="{_n(figure.width)}" '
         f'height="{_n(figure.height)}" aria-labelledby="{ident}-title {ident}-desc" '
-        'style="max-width:100%;height:auto" '
         f"font-family={quoteattr(FONT_FAMILY)}>",
         f'<title id="{ident}-title">{escape(nfc(figure.title))}</title>',
         f'<desc id="{ident}-desc">{escape(nfc(figure.description))}</desc>',

@@ -99,6 +99,8 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "person-template": (NO_ARGS, expect(403, **PEOPLE_MANAGERS)),
     "person-export": (NO_ARGS, expect(403, **VIEWERS)),
     "account-list": (NO_ARGS, expect(403, **ACCOUNT_MANAGERS)),
+    "account-lockouts": (NO_ARGS, expect(403, **ACCOUNT_MANAGERS)),
+    "account-unlock": (lambda world: {"pk": world.leader.pk}, POST_ONLY),
     "account-create": (NO_ARGS, expect(403, **ACCOUNT_MANAGERS)),
     "account-detail": (
         lambda world: {"pk": world.leader.pk},
@@ -340,67 +342,71 @@ def walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, str]]:
             yield namespace, pattern.name or f"<unnamed {pattern.pattern}>"
 
 
+def build_access_world(world: Any) -> None:
+    """The objects of Cù Lao Dung that the URLs of ACCESS name, added to the personas."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sathach.campaigns.models import Campaign
+    from sathach.campaigns.readiness import facility_declare, facility_item_save
+    from sathach.campaigns.tests.factories import make_campaign
+
+    world.campaign = make_campaign(world, status=Campaign.Status.PREPARING)
+    world.facility_item = facility_item_save(
+        actor=world.district_admin,
+        campaign=world.campaign,
+        title="Phòng máy",
+        weight=Decimal(1),
+    )
+    world.declaration = facility_declare(
+        actor=world.district_admin,
+        campaign=world.campaign,
+        unit=world.dai_an_1,
+        item=world.facility_item,
+        files=[SimpleUploadedFile("phong-may.pdf", b"%PDF-1.4 evidence")],
+    )
+    world.evidence = world.declaration.evidence.get()
+    from sathach.reports.models import Job
+
+    world.certificate_job = Job.objects.create(
+        kind=Job.Kind.CERTIFICATES, campaign=world.campaign, unit=world.district
+    )
+
+    from sathach.exams.models import Question
+    from sathach.exams.tests.factories import make_exam
+
+    world.session = make_exam(world, code="76/KH-UBND")
+    world.attempt = world.session.attempts.get(person=world.leader_person)
+    world.question = Question.objects.first()
+
+    from sathach.eoffice.services.draw import task_prepare
+    from sathach.eoffice.tests.factories import load_bank, make_servants
+
+    load_bank()
+    make_servants(world)
+    world.eoffice_task = task_prepare(
+        actor=world.district_admin,
+        campaign=world.session.campaign,
+        person=world.leader_person,
+        seed=1,
+    )
+    from sathach.eoffice.services.sessions import office_session_create
+
+    world.office_session = office_session_create(
+        actor=world.district_admin,
+        campaign=world.session.campaign,
+        name="Ca văn phòng điện tử",
+        opens_at=world.session.opens_at,
+        closes_at=world.session.closes_at,
+        proctor=world.proctor,
+        examinees=[],
+    )
+
+
 class AccessTestCase(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        from sathach.campaigns.models import Campaign
-        from sathach.campaigns.readiness import facility_declare, facility_item_save
-        from sathach.campaigns.tests.factories import make_campaign
-
-        world: Any = cls.world
-        world.campaign = make_campaign(world, status=Campaign.Status.PREPARING)
-        world.facility_item = facility_item_save(
-            actor=world.district_admin,
-            campaign=world.campaign,
-            title="Phòng máy",
-            weight=Decimal(1),
-        )
-        world.declaration = facility_declare(
-            actor=world.district_admin,
-            campaign=world.campaign,
-            unit=world.dai_an_1,
-            item=world.facility_item,
-            files=[SimpleUploadedFile("phong-may.pdf", b"%PDF-1.4 evidence")],
-        )
-        world.evidence = world.declaration.evidence.get()
-        from sathach.reports.models import Job
-
-        world.certificate_job = Job.objects.create(
-            kind=Job.Kind.CERTIFICATES, campaign=world.campaign, unit=world.district
-        )
-
-        from sathach.exams.models import Question
-        from sathach.exams.tests.factories import make_exam
-
-        world.session = make_exam(world, code="76/KH-UBND")
-        world.attempt = world.session.attempts.get(person=world.leader_person)
-        world.question = Question.objects.first()
-
-        from sathach.eoffice.services.draw import task_prepare
-        from sathach.eoffice.tests.factories import load_bank, make_servants
-
-        load_bank()
-        make_servants(world)
-        world.eoffice_task = task_prepare(
-            actor=world.district_admin,
-            campaign=world.session.campaign,
-            person=world.leader_person,
-            seed=1,
-        )
-        from sathach.eoffice.services.sessions import office_session_create
-
-        world.office_session = office_session_create(
-            actor=world.district_admin,
-            campaign=world.session.campaign,
-            name="Ca văn phòng điện tử",
-            opens_at=world.session.opens_at,
-            closes_at=world.session.closes_at,
-            proctor=world.proctor,
-            examinees=[],
-        )
+        build_access_world(cls.world)
 
     def user_for(self, role: str) -> Any:
         if role == ANON:

@@ -46,14 +46,30 @@ class JobPageTestCase(BaseTestCase):
     def test_holders_of_the_permission_over_the_unit_see_the_job_others_do_not(self) -> None:
         for user, status in (
             (self.world.province_admin, 200),
-            (self.world.council, 403),  # no exam management right
-            (self.world.commune_officer, 403),
+            # Holders of another job's right: not theirs, as if it did not exist.
+            (self.world.council, 404),
+            (self.world.commune_officer, 404),
             (self.world.outsider, 404),  # another district's administrator
             (self.world.nobody, 403),
         ):
             with self.subTest(user=user.username):
                 self.login(user)
                 self.assertEqual(self.client.get(self.url).status_code, status)
+
+    def test_a_job_out_of_reach_answers_as_a_job_that_does_not_exist(self) -> None:
+        # Job numbers are sequential: whether one exists is not told to those who may not see it.
+        missing = reverse("job-detail", args=[987654321])
+        for user, status in (
+            (self.world.council, 404),
+            (self.world.outsider, 404),
+            (self.world.proctor, 403),  # no right over any job: refused before any lookup
+            (self.world.leader, 403),
+            (self.world.nobody, 403),
+        ):
+            with self.subTest(user=user.username):
+                self.login(user)
+                self.assertEqual(self.client.get(self.url).status_code, status)
+                self.assertEqual(self.client.get(missing).status_code, status)
 
     def test_the_creator_sees_a_job_of_a_unit_outside_their_own(self) -> None:
         job = job_create(actor=self.world.outsider, kind=Job.Kind.REGRADE, unit=self.world.district)

@@ -3,14 +3,16 @@ a refused action says why, and after the test nothing is stored."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.urls import reverse
 
-from sathach.core.testing import BaseTestCase
+from sathach.core.testing import BaseTestCase, make_user
 from sathach.eoffice.models import Kind, Task, TaskDocument
 from sathach.eoffice.services.tasks import task_start, task_submit
 from sathach.eoffice.tests.factories import make_servants, make_task
+from sathach.organization.models import Role
 
 INSTRUCTION = "Giao đồng chí chủ trì tham mưu, báo cáo kết quả đúng thời hạn."
 
@@ -61,3 +63,20 @@ class ActionTests(BaseTestCase):
     def test_another_leaders_task_is_not_found(self) -> None:
         self.client.force_login(self.world.commune_officer)
         self.assertIn(self.send(500).status_code, (403, 404))
+
+    def test_another_examinees_task_is_answered_as_a_task_that_does_not_exist(self) -> None:
+        # Open or over, a task of someone else reveals neither that it exists nor its state.
+        self.client.force_login(make_user("anthanh1.chutich", Role.EXAMINEE, self.world.an_thanh_1))
+
+        def page(pk: int, seq: int) -> tuple[int, str]:
+            self.url = reverse("eoffice-action", args=[pk])
+            answer = self.send(seq)
+            text = answer.content.decode().replace(self.url, "URL")
+            return answer.status_code, re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", text)
+
+        missing = page(987654321, 500)
+        self.assertEqual(missing[0], 404)
+        self.assertEqual(page(self.task.pk, 501), missing)
+        task_submit(actor=self.world.leader, task=self.task, by=Task.SubmittedBy.EXAMINEE)
+        self.assertEqual(page(self.task.pk, 502), missing)
+        self.assertIsNone(TaskDocument.objects.get(pk=self.document.pk).forwarded_at)

@@ -118,6 +118,10 @@ def attempt_take_over(*, user: Any, attempt: Attempt) -> Attempt:
     return attempt
 
 
+# What a save answers for an attempt that does not exist or whose token is not the one sent.
+UNKNOWN = "unknown"
+
+
 @dataclass
 class SaveOutcome:
     """What the autosave endpoint answers: the state and each position acknowledged with
@@ -282,14 +286,18 @@ def _save_sqlite(
 
 
 def _row_state(row: Any, token: str, now: datetime) -> tuple[str, datetime | None]:
-    """The state a save answers from the attempt's row, and the attempt's deadline."""
+    """The state a save answers from the attempt's row, and the attempt's deadline. A token
+    that is not the attempt's is "unknown" without a deadline, as an attempt that does not
+    exist: another examinee's attempt reveals neither its existence nor its time, and the
+    browser replaced by another computer stops on it as well."""
     status, stored_token, deadline, session_status = row
+    # Bytes: compare_digest refuses str with non-ASCII characters, which anyone may send.
+    if not hmac.compare_digest(stored_token.encode(), token.encode()):
+        return UNKNOWN, None
     if isinstance(deadline, str):  # SQLite without a column type to convert it
         deadline = datetime.fromisoformat(deadline)
     if deadline is not None and timezone.is_naive(deadline):  # SQLite stores UTC
         deadline = timezone.make_aware(deadline, UTC)
-    if not hmac.compare_digest(stored_token, token):
-        return "taken_over", deadline
     return _state(status, session_status, deadline, now), deadline
 
 
@@ -323,7 +331,7 @@ def save_outcome(row: Any, token: str, now: datetime, parsed: dict[int, Answer])
     ("overdue" for the caller to submit the attempt), the seconds left and, when the
     answers were written, each position with the sequence number sent."""
     if row is None:
-        return SaveOutcome(state="unknown")
+        return SaveOutcome(state=UNKNOWN)
     state, deadline = _row_state(row, token, now)
     return SaveOutcome(
         state=state,

@@ -132,12 +132,30 @@ class AutosaveApplicationTestCase(TransactionTestCase):
         item = self.attempt.items.get(position=2)
         self.assertEqual((item.seq, item.response, item.flagged), (4, {"choice": 1}, True))
 
-    def test_a_forged_token_is_told_and_saves_nothing(self) -> None:
-        reply = self.run_app(self.save([{"p": 1, "s": 1, "r": {"choice": 0}}], token="forged"))
+    def test_a_foreign_token_is_answered_as_an_attempt_that_does_not_exist(self) -> None:
+        # Another examinee's open attempt must reveal neither that it exists nor its time.
+        other = self.attempts[1]
+        answers = [{"p": 1, "s": 1, "r": {"choice": 0}}]
+
+        async def scenario(app: AutosaveApplication) -> list[Reply]:
+            return [
+                await call(app, "POST", reverse("attempt-save", args=[pk]), body)
+                for pk, body in [
+                    (other.pk, self.body(other, answers, token=self.attempt.token)),
+                    (other.pk, self.body(other, answers, token="forged")),
+                    (other.pk, self.body(other, answers, token="giả mạo")),
+                    (987654321, self.body(other, answers, token=self.attempt.token)),
+                ]
+            ]
+
+        replies = self.run_app(scenario)
+        missing = replies[-1]
         self.assertEqual(
-            reply.json(), {"state": "taken_over", "left": reply.json()["left"], "ack": {}}
+            (missing.status, missing.json()), (200, {"state": "unknown", "left": 0, "ack": {}})
         )
-        self.assertIsNone(self.attempt.items.get(position=1).response)
+        for reply in replies[:-1]:
+            self.assertEqual((reply.status, reply.body), (missing.status, missing.body))
+        self.assertIsNone(other.items.get(position=1).response)
 
     def test_bad_bodies_get_a_status_and_change_nothing(self) -> None:
         url = reverse("attempt-save", args=[self.attempt.pk])
@@ -303,7 +321,7 @@ class AutosaveApplicationTestCase(TransactionTestCase):
                 (200, "open", {"1": 1}),
                 (200, "open", {"1": 2}),
                 (200, "open", {"3": 7}),
-                (200, "taken_over", {}),
+                (200, "unknown", {}),
             ],
         )
         # The first write took one save of each attempt; the others waited for the next.

@@ -94,13 +94,24 @@ class ExamineeFlowTestCase(BaseTestCase):
         first = self.attempt.token
         self.client.get(reverse("attempt", args=[self.attempt.pk]))
         self.assertEqual(
-            self.save(first, [{"p": 1, "s": 1, "r": {"choice": 0}}])["state"], "taken_over"
+            self.save(first, [{"p": 1, "s": 1, "r": {"choice": 0}}])["state"], "unknown"
         )
 
-    def test_a_forged_token_saves_nothing(self) -> None:
+    def test_a_foreign_token_is_answered_as_an_attempt_that_does_not_exist(self) -> None:
         self.begin()
-        reply = self.save("forged", [{"p": 1, "s": 1, "r": {"choice": 0}}])
-        self.assertEqual(reply["state"], "taken_over")
+        answers = [{"p": 1, "s": 1, "r": {"choice": 0}}]
+        url = reverse("attempt-save", args=[987654321])
+        missing = self.client.post(url, json.dumps({"t": "x", "a": answers}), "application/json")
+        self.assertEqual(missing.json(), {"state": "unknown", "left": 0, "ack": {}})
+        for token in ["forged", "giả mạo", ""]:
+            reply = self.client.post(
+                reverse("attempt-save", args=[self.attempt.pk]),
+                json.dumps({"t": token, "a": answers}),
+                content_type="application/json",
+            )
+            self.assertEqual(
+                (reply.status_code, reply.content), (missing.status_code, missing.content)
+            )
         self.assertIsNone(self.attempt.items.get(position=1).response)
 
     def test_malformed_saves_get_a_clear_status_not_a_crash(self) -> None:

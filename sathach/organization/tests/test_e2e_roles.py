@@ -45,6 +45,7 @@ ADMIN_MENU = menu(
     "unit-list",
     "person-list",
     "account-list",
+    "account-lockouts",
     "audit-list",
 )
 READER_MENU = menu(

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from sathach.core.errors import DomainError
 from sathach.core.permissions import (
@@ -19,6 +20,13 @@ from sathach.core.permissions import (
 )
 from sathach.organization.credentials import credentials_pdf
 from sathach.organization.forms import AccountForm, RoleGrantForm
+from sathach.organization.lockouts import (
+    REASON_MIN_LENGTH,
+    RECENT_DAYS,
+    account_unlock,
+    locked_accounts_for_user,
+    recent_failures_for_user,
+)
 from sathach.organization.models import LEADER_POSITIONS, Membership
 from sathach.organization.services import (
     examinee_credentials_issue,
@@ -43,6 +51,35 @@ def account_list(request: HttpRequest) -> HttpResponse:
         )
     page = Paginator(accounts, 100).get_page(request.GET.get("page"))
     return render(request, "organization/account_list.html", {"page": page, "query": query})
+
+
+@require_GET
+@require_perm(Perm.MANAGE_ACCOUNTS)
+def account_lockouts(request: HttpRequest) -> HttpResponse:
+    """Locked accounts and recent failed sign-ins of the accounts in the user's units."""
+    return render(
+        request,
+        "organization/account_lockouts.html",
+        {
+            "locked": locked_accounts_for_user(request.user),
+            "failures": recent_failures_for_user(request.user),
+            "days": RECENT_DAYS,
+            "reason_min": REASON_MIN_LENGTH,
+        },
+    )
+
+
+@require_POST
+@require_perm(Perm.MANAGE_ACCOUNTS)
+def account_unlock_view(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_user_for_user(request.user, Perm.MANAGE_ACCOUNTS, pk)
+    try:
+        account_unlock(actor=request.user, user=account, reason=request.POST.get("reason", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s can sign in again.") % {"name": account.username})
+    return redirect("account-lockouts")
 
 
 @require_perm(Perm.MANAGE_ACCOUNTS)

@@ -186,7 +186,9 @@
       deadline = Date.now() + skew + data.left * 1000;
     }
     if (data.state === "paused") { banner("paused"); schedule(10000); return; }
-    if (data.state === "taken_over") { stop("taken"); return; }
+    // "unknown": the token of this page is no longer the attempt's (the server says no more,
+    // as it would for an attempt that does not exist); another computer took the test over.
+    if (data.state === "unknown") { stop("taken"); return; }
     if (data.state === "submitted") { stop("submitted"); window.location.href = reviewUrl; return; }
     banner(null);
   }
@@ -197,6 +199,8 @@
     document.querySelectorAll("#answers input, #answers select, #submit-open").forEach(function (i) { i.disabled = true; });
   }
 
+  // The answers are sent by the autosave, never by submitting this form (Enter in a text box).
+  document.getElementById("answers").addEventListener("submit", function (event) { event.preventDefault(); });
   document.getElementById("answers").addEventListener("change", function (event) {
     var fs = event.target.closest("fieldset.q");
     if (fs) record(fs);
