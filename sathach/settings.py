@@ -84,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sathach.core.context_processors.navigation",
+                "sathach.organization.context_processors.navigation",
             ],
         },
     },

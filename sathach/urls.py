@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sathach.core import views as core_views
+from sathach.organization.views import site as site_views
 from sathach.reports import urls as reports_urls
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("accounts/", include("sathach.organization.urls_auth")),
     path("", include("sathach.organization.urls")),
     path("campaigns/", include("sathach.campaigns.urls")),
@@ -16,8 +17,8 @@ urlpatterns = [
     path("", include("sathach.exams.urls")),
     path("", include("sathach.signatures.urls")),
     path("", include("sathach.eoffice.urls")),
-    path("audit/", core_views.audit_list, name="audit-list"),
-    path("jobs/<int:pk>/", core_views.job_detail, name="job-detail"),
+    path("audit/", site_views.audit_list, name="audit-list"),
+    path("jobs/<int:pk>/", site_views.job_detail, name="job-detail"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -18,9 +18,9 @@ from sathach.campaigns.models import Appeal, Campaign, Result
 from sathach.campaigns.services import result_override
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, units_for_user, user_can
 from sathach.core.text import nfc_text
 from sathach.organization.models import Person
+from sathach.organization.permissions import Perm, units_for_user, user_can
 
 # Appeals are about published results that can still change.
 OPEN_STATUSES = (Campaign.Status.RESULTS, Campaign.Status.APPROVED)

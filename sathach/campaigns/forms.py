@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from sathach.campaigns.models import Campaign, FacilityItem, Result, SigningDevice
 from sathach.core.forms import DATE_INPUT_FORMATS
-from sathach.core.permissions import Perm, units_for_user
 from sathach.organization.forms import UnitChoiceField
 from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person, Position
+from sathach.organization.permissions import Perm, units_for_user
 from sathach.signatures.uploads import looks_like_pdf, pdf_upload_error
 
 TIE_BREAKER_CHOICES = [

@@ -22,8 +22,8 @@ from sathach.campaigns.models import (
 )
 from sathach.campaigns.roster import campaign_leaders
 from sathach.core.errors import DomainError
-from sathach.core.permissions import units_for_user
 from sathach.organization.models import AdministrativeUnit, Person
+from sathach.organization.permissions import units_for_user
 
 # A certificate that ends within this many days of the test is flagged.
 EXPIRY_WARNING_DAYS = 30

@@ -150,14 +150,11 @@ def audit_log(
 
 
 def _unit_of(obj: models.Model) -> Any:
-    """The unit an entry about `obj` is filed under, so that its admins can read it."""
-    from sathach.organization.models import AdministrativeUnit, User
-
-    if isinstance(obj, AdministrativeUnit):
-        return obj
-    if isinstance(obj, User):
-        membership = obj.memberships.select_related("unit").first()
-        return membership.unit if membership else None
+    """The unit an entry about `obj` is filed under, so that its admins can read it: the
+    object's `audit_unit` where its model defines one (a unit is its own, an account its
+    first role's), else its `unit`. (core knows no app's models: each says it itself.)"""
+    if hasattr(type(obj), "audit_unit"):
+        return obj.audit_unit  # type: ignore[attr-defined]
     return getattr(obj, "unit", None)
 
 

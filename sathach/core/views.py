@@ -1,57 +1,9 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
-
-from sathach.core.audit import AuditAction
-from sathach.core.forms import AuditFilterForm
-from sathach.core.jobs import get_job_for_user
-from sathach.core.permissions import Perm, require_perm
-from sathach.core.selectors import audit_entries_for_user
-from sathach.organization.selectors import home_context
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", home_context(request.user))
-
-
-@require_perm(Perm.VIEW_AUDIT)
-def audit_list(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
-    entries = audit_entries_for_user(request.user)
-    if form.is_valid():
-        entries = form.apply(entries)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    labels = dict(AuditAction.choices)
-    for entry in page.object_list:
-        entry.action_label = labels.get(entry.action, entry.action)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "core/audit_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
-    )
-
-
-@login_required
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A background job's progress, errors and where to go next; live.js fetches the part
-    again every two seconds (X-Requested-With: fetch) until the job is finished."""
-    job = get_job_for_user(request.user, pk)
-    next_url = job.next_url
-    if next_url and not url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
-        next_url = ""
-    context = {"job": job, "next_url": next_url}
-    if request.headers.get("X-Requested-With") == "fetch":
-        return render(request, "core/_job_progress.html", context)
-    return render(request, "core/job.html", context)
 
 
 @require_POST

@@ -9,9 +9,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from sathach.campaigns.models import Campaign
-from sathach.core.permissions import Perm, units_for_user, user_can
 from sathach.eoffice.models import OfficeSession, Task, TaskDocument
 from sathach.organization.models import HANDLER_POSITIONS, Person
+from sathach.organization.permissions import Perm, units_for_user, user_can
 
 
 def tasks_for_examinee(user: Any) -> QuerySet[Task]:

@@ -14,8 +14,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from sathach.core.permissions import Perm, memberships, units_for_user, user_can
 from sathach.exams.models import Question, QuestionBank
+from sathach.organization.permissions import Perm, memberships, units_for_user, user_can
 
 
 def _ids(path: str) -> list[int]:

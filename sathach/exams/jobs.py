@@ -25,7 +25,6 @@ from sathach.core.jobs import (
     job_set_total,
 )
 from sathach.core.models import Job
-from sathach.core.permissions import Perm, units_for_user
 from sathach.exams import formats
 from sathach.exams.models import ExamSession
 from sathach.exams.services.attempts import (
@@ -37,6 +36,7 @@ from sathach.exams.services.attempts import (
 from sathach.exams.services.bank import questions_import
 from sathach.exams.services.sessions import session_statistics_store
 from sathach.organization.models import AdministrativeUnit
+from sathach.organization.permissions import Perm, units_for_user
 
 
 def session_regrade_start(*, actor: Any, session: ExamSession) -> Job:

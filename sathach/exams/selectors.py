@@ -24,7 +24,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from sathach.campaigns.models import Campaign
 from sathach.campaigns.pass_rules import failed_modules
-from sathach.core.permissions import Perm, user_can
 from sathach.core.text import fold
 from sathach.exams.grading import is_answered
 from sathach.exams.models import (
@@ -35,6 +34,7 @@ from sathach.exams.models import (
     QuestionVersion,
     ReviewWhen,
 )
+from sathach.organization.permissions import Perm, user_can
 
 ALLOWED_TAGS = {
     "p", "br", "b", "strong", "i", "em", "u", "sub", "sup", "ul", "ol", "li", "table", "thead",

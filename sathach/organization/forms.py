@@ -5,9 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sathach.core.permissions import Perm, units_for_user
 from sathach.core.text import nfc
 from sathach.organization.models import AdministrativeUnit, Person, Position, Role
+from sathach.organization.permissions import Perm, units_for_user
 
 
 class UnitChoiceField(forms.ModelChoiceField):

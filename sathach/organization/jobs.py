@@ -26,8 +26,8 @@ from sathach.core.jobs import (
     job_finish,
 )
 from sathach.core.models import Job
-from sathach.core.permissions import Perm, units_for_user
 from sathach.organization import transfer as excel
+from sathach.organization.permissions import Perm, units_for_user
 
 KINDS = {
     "units": (Job.Kind.UNITS_IMPORT, Perm.MANAGE_UNITS, "unit-list", "unit-import"),

@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, users_for_user
 from sathach.core.text import nfc
 from sathach.organization.models import User
+from sathach.organization.permissions import Perm, users_for_user
 
 RECENT_DAYS = 7
 RECENT_LIMIT = 200

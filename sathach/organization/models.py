@@ -98,6 +98,11 @@ class AdministrativeUnit(models.Model):
     def is_commune_level(self) -> bool:
         return self.level == self.Level.COMMUNE
 
+    @property
+    def audit_unit(self) -> AdministrativeUnit:
+        """An audit entry about a unit is filed under the unit itself."""
+        return self
+
     def ancestors(self) -> list[AdministrativeUnit]:
         ids = [int(part) for part in self.path.strip("/").split("/") if part][:-1]
         by_id = {unit.pk: unit for unit in type(self).objects.filter(pk__in=ids)}
@@ -194,6 +199,12 @@ class Person(models.Model):
 
 class User(AbstractUser):
     """An account. Its roles, each over a unit and its subtree, are `Membership` rows."""
+
+    @property
+    def audit_unit(self) -> AdministrativeUnit | None:
+        """An audit entry about an account is filed under the unit of its first role."""
+        membership = self.memberships.select_related("unit").first()
+        return membership.unit if membership else None
 
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     must_change_password = models.BooleanField(_("must change password"), default=False)

@@ -6,19 +6,19 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from sathach.core.permissions import (
-    Perm,
-    memberships,
-    people_for_user,
-    units_for_user,
-    user_can,
-)
 from sathach.core.text import fold
 from sathach.organization.models import (
     LEADER_POSITIONS,
     AdministrativeUnit,
     Person,
     Role,
+)
+from sathach.organization.permissions import (
+    Perm,
+    memberships,
+    people_for_user,
+    units_for_user,
+    user_can,
 )
 
 

@@ -24,8 +24,8 @@ from sathach.campaigns.selectors import (
     results_by_leader,
 )
 from sathach.campaigns.services import snapshot_award_codes
-from sathach.core.permissions import Perm, user_can
 from sathach.organization.models import AdministrativeUnit, Person
+from sathach.organization.permissions import Perm, user_can
 
 # Statuses in which the council's approved ranking, not the live one, is the ranking.
 APPROVED_STATUSES = (

@@ -56,8 +56,8 @@ def trust_roots_for(units: Iterable[Any]) -> list[bytes]:
 def trust_units_of(user: Any) -> list[Any]:
     """The units whose roots count for what `user` checks: those of their roles and the
     unit of the person they are."""
-    from sathach.core.permissions import memberships
     from sathach.organization.models import Person
+    from sathach.organization.permissions import memberships
 
     units = [membership.unit for membership in memberships(user)]
     person = Person.objects.filter(user_id=getattr(user, "pk", None) or 0).first()
@@ -90,7 +90,7 @@ def _folder_roots() -> list[bytes]:
 def anchors_for_user(user: Any) -> QuerySet[TrustAnchor]:
     """The roots that count in the user's PKI units: the installation's, those of the units
     above them and those of the units inside them."""
-    from sathach.core.permissions import Perm, units_for_user
+    from sathach.organization.permissions import Perm, units_for_user
     from sathach.signatures.models import TrustAnchor
 
     inside = units_for_user(user, Perm.MANAGE_PKI)
@@ -104,7 +104,7 @@ def anchors_for_user(user: Any) -> QuerySet[TrustAnchor]:
 
 def anchor_removable_by(user: Any, anchor: TrustAnchor) -> bool:
     """An admin removes the roots of their own units; the installation's, a superuser."""
-    from sathach.core.permissions import Perm, units_for_user
+    from sathach.organization.permissions import Perm, units_for_user
 
     if anchor.unit_id is None:
         return bool(getattr(user, "is_superuser", False))
@@ -114,6 +114,6 @@ def anchor_removable_by(user: Any, anchor: TrustAnchor) -> bool:
 def anchor_units_for_user(user: Any) -> list[Any]:
     """The units for which the user may add a root: those of their PKI roles (a province's
     admin adds for the province, a district's for the district)."""
-    from sathach.core.permissions import Perm, memberships, user_can
+    from sathach.organization.permissions import Perm, memberships, user_can
 
     return [m.unit for m in memberships(user) if user_can(user, Perm.MANAGE_PKI, m.unit)]

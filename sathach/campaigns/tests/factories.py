@@ -12,7 +12,7 @@ from cryptography.x509.oid import NameOID
 
 from sathach.campaigns.models import Campaign
 from sathach.campaigns.services import campaign_create
-from sathach.core.testing import World
+from sathach.organization.testing import World
 
 
 def make_campaign(world: World, status: str = Campaign.Status.DRAFT, **settings: Any) -> Campaign:

@@ -16,8 +16,8 @@ from sathach.campaigns.models import Appeal, Campaign, Result
 from sathach.campaigns.selectors import campaign_ranking
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
 from sathach.organization.models import Person
+from sathach.organization.testing import BaseTestCase
 from sathach.reports.tests.factories import approve, campaign_with_results, grant
 
 

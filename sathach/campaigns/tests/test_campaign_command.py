@@ -12,7 +12,7 @@ from sathach.campaigns.selectors import campaign_by_code
 from sathach.campaigns.services import campaign_create, result_record
 from sathach.campaigns.tests.factories import make_campaign
 from sathach.campaigns.tests.test_rank_command import run_rank
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 
 
 class CampaignRankCommandTestCase(BaseTestCase):

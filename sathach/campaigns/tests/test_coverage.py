@@ -11,7 +11,7 @@ from sathach.campaigns.models import Campaign, SigningDevice
 from sathach.campaigns.readiness import device_register
 from sathach.campaigns.selectors import coverage_by_kind, readiness
 from sathach.campaigns.tests.factories import make_campaign, make_certificate
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 from sathach.reports.selectors import district_scope
 from sathach.reports.services import report_export
 from sathach.reports.tests.helpers import open_workbook

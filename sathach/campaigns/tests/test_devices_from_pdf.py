@@ -14,7 +14,7 @@ from sathach.campaigns.readiness import device_register_from_pdf
 from sathach.campaigns.tests.factories import make_campaign
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 from sathach.signatures.services import trust_anchor_add
 from sathach.signatures.tests import pdfs
 from sathach.signatures.tests.pki import exam_pki

@@ -14,7 +14,7 @@ from sathach.campaigns.models import Award, Campaign, RankingSnapshot
 from sathach.campaigns.tests.factories import make_campaign
 from sathach.campaigns.tests.test_views import HEADER, workbook_bytes
 from sathach.conftest import artifacts_dir
-from sathach.core.testing import World
+from sathach.organization.testing import World
 from sathach.organization.tests.test_e2e_roles import sign_in_home
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -12,13 +12,13 @@ from sathach.campaigns.models import Campaign, Result
 from sathach.campaigns.pass_rules import campaign_set_pass_rules
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
 from sathach.eoffice.models import Kind, Task
 from sathach.eoffice.services.tasks import document_forward, task_start, task_submit
 from sathach.eoffice.tests.factories import make_servants, make_task
 from sathach.exams.models import Attempt
 from sathach.exams.services.attempts import attempt_save_answers, attempt_start, attempt_submit
 from sathach.exams.tests.factories import make_exam
+from sathach.organization.testing import BaseTestCase
 from sathach.reports import charts
 from sathach.reports.selectors import campaign_figures, district_scope
 from sathach.reports.services import report_export

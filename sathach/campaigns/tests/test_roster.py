@@ -15,9 +15,9 @@ from sathach.campaigns.services import campaign_transition
 from sathach.campaigns.tests.factories import make_campaign
 from sathach.core.errors import DomainError, ImportErrors
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase, make_person
 from sathach.organization.models import Person, Position
 from sathach.organization.services import person_save
+from sathach.organization.testing import BaseTestCase, make_person
 from sathach.organization.tests.test_transfer import xlsx
 from sathach.organization.transfer.people import people_import
 from sathach.reports.selectors import district_scope

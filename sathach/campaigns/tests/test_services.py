@@ -23,7 +23,7 @@ from sathach.campaigns.services import (
 from sathach.campaigns.tests.factories import make_campaign, make_certificate
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 
 S = Campaign.Status
 ALL_STATUSES = [value for value, _label in Campaign.Status.choices]

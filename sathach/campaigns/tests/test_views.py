@@ -12,8 +12,8 @@ from sathach.campaigns.models import Campaign, Result, SigningDevice
 from sathach.campaigns.readiness import facility_item_save
 from sathach.campaigns.tests.factories import make_campaign, make_certificate
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase, make_person
 from sathach.organization.models import Position
+from sathach.organization.testing import BaseTestCase, make_person
 
 
 def workbook_bytes(rows: Sequence[Sequence[object]], sheet: str = "leaders") -> bytes:

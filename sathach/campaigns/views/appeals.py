@@ -23,8 +23,8 @@ from sathach.campaigns.forms import AppealDeadlineForm, AppealDecisionForm, Appe
 from sathach.campaigns.models import Appeal, Campaign, Result
 from sathach.campaigns.selectors import get_campaign_for_user
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, people_for_user, require_perm, user_can
 from sathach.organization.models import LEADER_POSITIONS, Person
+from sathach.organization.permissions import Perm, people_for_user, require_perm, user_can
 
 
 def _form_problems(form: Any) -> str:

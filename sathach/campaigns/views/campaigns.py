@@ -13,8 +13,8 @@ from sathach.campaigns.pass_rules import OPEN_STATUSES
 from sathach.campaigns.selectors import campaigns_for_user, get_campaign_for_user
 from sathach.campaigns.services import campaign_create, campaign_transition, campaign_update
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, require_perm, user_can
 from sathach.organization.models import AdministrativeUnit
+from sathach.organization.permissions import Perm, require_perm, user_can
 
 STATUS_LABELS = dict(Campaign.Status.choices)
 

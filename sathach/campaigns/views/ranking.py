@@ -15,7 +15,7 @@ from sathach.campaigns.selectors import campaign_ranking, get_campaign_for_user,
 from sathach.campaigns.services import awards_grant, ranking_approve, snapshot_award_codes
 from sathach.core.errors import DomainError
 from sathach.core.forms import DATE_INPUT_FORMATS
-from sathach.core.permissions import Perm, require_perm, user_can
+from sathach.organization.permissions import Perm, require_perm, user_can
 
 REASONS = {
     "participation_below_target": gettext_lazy("participation below target"),

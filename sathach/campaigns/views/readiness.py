@@ -27,8 +27,8 @@ from sathach.campaigns.selectors import (
     readiness,
 )
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, require_perm, user_can
 from sathach.organization.models import LEADER_POSITIONS, Person
+from sathach.organization.permissions import Perm, require_perm, user_can
 
 
 @require_perm(Perm.VIEW_CAMPAIGN)

@@ -16,9 +16,9 @@ from sathach.campaigns.selectors import (
 )
 from sathach.campaigns.services import result_override
 from sathach.core.errors import DomainError, ImportErrors
-from sathach.core.permissions import Perm, require_perm, user_can
 from sathach.organization.forms import ImportForm
 from sathach.organization.models import LEADER_POSITIONS, Person
+from sathach.organization.permissions import Perm, require_perm, user_can
 
 
 @require_perm(Perm.VIEW_CAMPAIGN)

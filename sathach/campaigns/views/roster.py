@@ -13,7 +13,7 @@ from sathach.campaigns.models import RosterEntry
 from sathach.campaigns.roster import CORRECTABLE, roster_correct, roster_for_page
 from sathach.campaigns.selectors import campaign_units_for_user, get_campaign_for_user
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, require_perm, user_can
+from sathach.organization.permissions import Perm, require_perm, user_can
 
 
 @require_perm(Perm.VIEW_CAMPAIGN)

@@ -13,7 +13,7 @@ from sathach.campaigns.forms import PassRulesForm
 from sathach.campaigns.pass_rules import campaign_set_pass_rules
 from sathach.campaigns.selectors import get_campaign_for_user
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, require_perm, user_can
+from sathach.organization.permissions import Perm, require_perm, user_can
 
 
 @require_perm(Perm.MANAGE_CAMPAIGN)

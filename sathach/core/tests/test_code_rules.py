@@ -1,5 +1,6 @@
-"""The code stays easy to carry: no module past 600 lines, and no circle among the modules'
-own imports (an import inside a function, made to break one, is not counted)."""
+"""The code stays easy to carry: no module past 600 lines, no circle among the modules' own
+imports (an import inside a function, made to break one, is not counted), and `core` imports
+no app at all, not even inside a function: what the apps share lies below them."""
 
 from __future__ import annotations
 
@@ -62,3 +63,22 @@ class CodeRulesTests(SimpleTestCase):
             if name not in state:
                 visit(name, [name])
         self.assertEqual(circles, [])
+
+    def test_core_imports_no_app(self) -> None:
+        core = PACKAGE / "core"
+        apps = {
+            path.parent.name for path in PACKAGE.glob("*/apps.py") if path.parent.name != "core"
+        }
+        found = []
+        for path in core.rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                names = []
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                elif isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                for name in names:
+                    parts = name.split(".")
+                    if parts[0] == "sathach" and len(parts) > 1 and parts[1] in apps:
+                        found.append(f"{path.relative_to(PACKAGE.parent)}: {name}")
+        self.assertEqual(found, [], "move what core needs down into core, or turn it around")

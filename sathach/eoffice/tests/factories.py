@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sathach.campaigns.models import Campaign
 from sathach.campaigns.tests.factories import make_campaign
-from sathach.core.testing import World, make_person
 from sathach.eoffice.models import Scenario, Task
 from sathach.eoffice.services.bank import scenarios_load
 from sathach.eoffice.services.draw import task_prepare
 from sathach.organization.models import HANDLER_POSITIONS, Person
+from sathach.organization.testing import World, make_person
 
 PIN = "250720"
 

@@ -8,11 +8,11 @@ from typing import Any
 
 from django.urls import reverse
 
-from sathach.core.testing import BaseTestCase, make_user
 from sathach.eoffice.models import Kind, Task, TaskDocument
 from sathach.eoffice.services.tasks import task_start, task_submit
 from sathach.eoffice.tests.factories import make_servants, make_task
 from sathach.organization.models import Role
+from sathach.organization.testing import BaseTestCase, make_user
 
 INSTRUCTION = "Giao đồng chí chủ trì tham mưu, báo cáo kết quả đúng thời hạn."
 

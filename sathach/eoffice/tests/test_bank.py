@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
 from sathach.eoffice import grading
 from sathach.eoffice.models import Kind, Scenario, Task, TaskDocument
 from sathach.eoffice.services.bank import (
@@ -25,6 +24,7 @@ from sathach.eoffice.services.tasks import (
     task_submit,
 )
 from sathach.eoffice.tests.factories import load_bank, make_servants, make_task
+from sathach.organization.testing import BaseTestCase
 
 INSTRUCTION = "Giao đồng chí chủ trì tham mưu, báo cáo kết quả đúng thời hạn."
 OPINION = "Thống nhất; bộ phận văn hóa sẽ cử hai đoàn viên mỗi ấp tham gia tổ công nghệ số."

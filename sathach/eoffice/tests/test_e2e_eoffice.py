@@ -12,9 +12,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from sathach.campaigns.models import Result
 from sathach.conftest import artifacts_dir
-from sathach.core.testing import World
 from sathach.eoffice.models import Kind, Task, TaskDocument
 from sathach.eoffice.tests.factories import PIN, make_servants, make_task
+from sathach.organization.testing import World
 from sathach.organization.tests.test_e2e_roles import sign_in_home
 from sathach.signatures.services import certificate_issue, pki_init, token_set_pin
 

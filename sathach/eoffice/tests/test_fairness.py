@@ -17,13 +17,13 @@ from sathach.campaigns.services import campaign_transition
 from sathach.campaigns.tests.factories import make_campaign
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
 from sathach.eoffice import grading
 from sathach.eoffice.models import ExtraCoordinators, Kind, Scenario, Task, TaskDocument
 from sathach.eoffice.services.draw import task_prepare
 from sathach.eoffice.services.tasks import document_forward, task_start, task_submit
 from sathach.eoffice.tests.factories import load_bank, make_servants, make_task
 from sathach.organization.models import HANDLER_POSITIONS, Person, Position
+from sathach.organization.testing import BaseTestCase
 from sathach.reports.tests.helpers import pdf_text
 
 INSTRUCTION = "Giao đồng chí chủ trì tham mưu, báo cáo kết quả đúng thời hạn."

@@ -12,11 +12,11 @@ from django.urls import reverse
 from sathach.campaigns.models import Campaign, Result
 from sathach.campaigns.pass_rules import campaign_set_pass_rules
 from sathach.core.errors import DomainError
-from sathach.core.testing import BaseTestCase
 from sathach.eoffice.models import Kind, Task
 from sathach.eoffice.services.draw import task_prepare_retake
 from sathach.eoffice.services.tasks import document_forward, task_start, task_submit
 from sathach.eoffice.tests.factories import make_servants, make_task
+from sathach.organization.testing import BaseTestCase
 
 INSTRUCTION = "Giao đồng chí chủ trì tham mưu, báo cáo kết quả đúng thời hạn."
 

@@ -8,7 +8,6 @@ from django.utils import timezone
 from sathach.campaigns.models import Result
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase, make_person
 from sathach.eoffice import grading
 from sathach.eoffice.models import Event, Kind, Scenario, Task, TaskDocument
 from sathach.eoffice.services.tasks import (
@@ -23,6 +22,7 @@ from sathach.eoffice.services.tasks import (
 )
 from sathach.eoffice.tests.factories import PIN, make_servants, make_task
 from sathach.organization.models import Position
+from sathach.organization.testing import BaseTestCase, make_person
 from sathach.signatures.services import (
     certificate_issue,
     document_sign,

@@ -14,7 +14,6 @@ from django.utils import timezone
 from sathach.campaigns.models import Result
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
 from sathach.eoffice.models import Event, Kind, OfficeSession, Task
 from sathach.eoffice.services.sessions import (
     office_session_close,
@@ -28,6 +27,7 @@ from sathach.eoffice.services.sessions import (
 )
 from sathach.eoffice.services.tasks import document_forward, task_start, task_submit
 from sathach.eoffice.tests.factories import make_servants, make_task
+from sathach.organization.testing import BaseTestCase
 
 INSTRUCTION = "Giao đồng chí chủ trì tham mưu, báo cáo kết quả đúng thời hạn."
 

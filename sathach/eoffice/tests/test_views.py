@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from sathach.core.testing import BaseTestCase, make_user
 from sathach.eoffice.models import Kind, Task, TaskDocument
 from sathach.eoffice.tests.factories import make_servants, make_task
 from sathach.organization.models import Role
+from sathach.organization.testing import BaseTestCase, make_user
 
 
 class ExamineeViewTests(BaseTestCase):

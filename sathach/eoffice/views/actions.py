@@ -13,7 +13,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, require_perm
 from sathach.eoffice.forms import ForwardForm, OpinionForm
 from sathach.eoffice.models import Kind, Task
 from sathach.eoffice.selectors import (
@@ -27,6 +26,7 @@ from sathach.eoffice.services.tasks import (
     task_state,
     task_submit,
 )
+from sathach.organization.permissions import Perm, require_perm
 
 
 def _refused(message: str, status: int = 400, goto: str = "") -> JsonResponse:

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sathach.campaigns.selectors import get_campaign_for_user
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, require_perm
 from sathach.eoffice.documents import render_scenario
 from sathach.eoffice.forms import ScenarioForm, ScenarioSetForm, scenario_initial
 from sathach.eoffice.models import Kind, Scenario
@@ -30,6 +29,7 @@ from sathach.eoffice.services.bank import (
     scenario_warnings,
 )
 from sathach.eoffice.services.draw import scenario_set_of
+from sathach.organization.permissions import Perm, require_perm
 
 
 @require_GET

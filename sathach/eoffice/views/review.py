@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from sathach.campaigns.selectors import get_campaign_for_user
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, require_perm, user_can
 from sathach.eoffice.forms import OfficeSessionForm, OverrideForm
 from sathach.eoffice.models import Scenario
 from sathach.eoffice.selectors import (
@@ -22,6 +21,7 @@ from sathach.eoffice.services.bank import scenarios_load
 from sathach.eoffice.services.draw import scenario_set_of, tasks_prepare, tasks_prepare_retakes
 from sathach.eoffice.services.tasks import task_override
 from sathach.eoffice.views.take import graded_rows
+from sathach.organization.permissions import Perm, require_perm, user_can
 
 
 @require_perm(Perm.RUN_SESSIONS)

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from sathach.campaigns.selectors import get_campaign_for_user
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, require_perm, user_can
 from sathach.eoffice.forms import OfficeSessionForm
 from sathach.eoffice.models import Event, OfficeSession, Task
 from sathach.eoffice.selectors import get_office_session_for_user, office_session_rows
@@ -26,6 +25,7 @@ from sathach.eoffice.services.sessions import (
     task_extra_time,
     task_reopen,
 )
+from sathach.organization.permissions import Perm, require_perm, user_can
 
 
 @require_POST

@@ -15,7 +15,6 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, require_perm
 from sathach.eoffice.forms import ForwardForm, OpinionForm
 from sathach.eoffice.grading import reason_message
 from sathach.eoffice.models import Event, Kind, Task, TaskDocument
@@ -35,6 +34,7 @@ from sathach.eoffice.services.tasks import (
     task_submit,
 )
 from sathach.organization.models import Position
+from sathach.organization.permissions import Perm, require_perm
 
 TABS = TaskDocument.State.choices
 

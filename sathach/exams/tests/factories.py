@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from sathach.campaigns.models import Campaign
 from sathach.campaigns.tests.factories import make_campaign
-from sathach.core.testing import World, make_user
 from sathach.exams.formats.base import (
     Answer,
     MatchPair,
@@ -27,6 +26,7 @@ from sathach.exams.services.sessions import (
     session_prepare,
 )
 from sathach.organization.models import AdministrativeUnit, Role
+from sathach.organization.testing import World, make_user
 
 TOPICS = ("Chủ đề một", "Chủ đề hai")
 

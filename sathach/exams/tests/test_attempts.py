@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from sathach.campaigns.models import Result
 from sathach.core.errors import DomainError
-from sathach.core.testing import BaseTestCase
 from sathach.exams.models import Attempt, AttemptItem, ExamSession, Incident
 from sathach.exams.services.attempts import (
     GRACE,
@@ -31,6 +30,7 @@ from sathach.exams.services.sessions import (
     session_resume,
 )
 from sathach.exams.tests.factories import make_exam
+from sathach.organization.testing import BaseTestCase
 
 # The autosave reads and writes in one statement on PostgreSQL; on SQLite in two, inside a
 # transaction of their own (a savepoint here, inside the test's transaction).

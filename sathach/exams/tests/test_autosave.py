@@ -17,13 +17,13 @@ from django.test import TransactionTestCase
 from django.urls import reverse
 
 from sathach.asgi import django_application
-from sathach.core.testing import World
 from sathach.core.threaded_wsgi import ThreadedWSGI
 from sathach.exams.autosave import MAX_BODY, AutosaveApplication
 from sathach.exams.models import Attempt
 from sathach.exams.services import save_batches
 from sathach.exams.services.attempts import attempt_start
 from sathach.exams.tests.factories import make_exam
+from sathach.organization.testing import World
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the batches are PostgreSQL's path"

@@ -11,12 +11,12 @@ from django.urls import reverse
 from sathach.campaigns.tests.factories import make_campaign
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry
-from sathach.core.selectors import audit_entries_for_user
-from sathach.core.testing import BaseTestCase
 from sathach.exams.formats.gift import read_gift
 from sathach.exams.models import QuestionBank
 from sathach.exams.services.sessions import RuleSpec, blueprint_save
 from sathach.exams.tests.factories import make_bank
+from sathach.organization.audit_access import audit_entries_for_user
+from sathach.organization.testing import BaseTestCase
 
 
 class BankPerUnitTests(BaseTestCase):

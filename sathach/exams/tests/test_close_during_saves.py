@@ -12,12 +12,12 @@ import pytest
 from django.db import connection, connections
 from django.test import TransactionTestCase
 
-from sathach.core.testing import World, make_person, make_user
 from sathach.exams.models import Attempt, ExamSession
 from sathach.exams.services.attempts import attempt_save_answers, attempt_start
 from sathach.exams.services.sessions import session_close, session_prepare
 from sathach.exams.tests.factories import make_exam
 from sathach.organization.models import Position, Role
+from sathach.organization.testing import World, make_person, make_user
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks between connections: PostgreSQL's"

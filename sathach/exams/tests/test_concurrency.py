@@ -9,10 +9,10 @@ import pytest
 from django.db import connection, connections
 from django.test import TransactionTestCase
 
-from sathach.core.testing import World
 from sathach.exams.models import Attempt
 from sathach.exams.services.attempts import attempt_save_answers, attempt_start
 from sathach.exams.tests.factories import make_exam
+from sathach.organization.testing import World
 
 
 @pytest.mark.skipif(

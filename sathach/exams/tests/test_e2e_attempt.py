@@ -17,11 +17,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from sathach.campaigns.models import Result
 from sathach.conftest import artifacts_dir
-from sathach.core.testing import PASSWORD, World
 from sathach.exams.bench.exam_day import Server, production_server
 from sathach.exams.models import Attempt, ExamSession
 from sathach.exams.services.sessions import session_open
 from sathach.exams.tests.factories import make_exam
+from sathach.organization.testing import PASSWORD, World
 from sathach.organization.tests.test_e2e_roles import sign_in_home
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -9,12 +9,12 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from sathach.core.testing import BaseTestCase
 from sathach.exams.models import Attempt, ExamSession, QuestionBank
 from sathach.exams.services.attempts import attempt_save_answers, attempt_start, attempt_submit
 from sathach.exams.services.scheduling import session_move_examinee
 from sathach.exams.services.sessions import session_close, session_create, session_prepare
 from sathach.exams.tests.factories import make_exam
+from sathach.organization.testing import BaseTestCase
 
 
 class KeyExposureTests(BaseTestCase):

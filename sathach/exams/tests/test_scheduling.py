@@ -14,7 +14,6 @@ from django.utils import timezone
 from sathach.campaigns.models import Campaign, Result
 from sathach.campaigns.pass_rules import campaign_set_pass_rules
 from sathach.core.errors import DomainError
-from sathach.core.testing import BaseTestCase
 from sathach.exams.models import Attempt, ExamSession
 from sathach.exams.services.attempts import attempt_save_answers, attempt_start, attempt_submit
 from sathach.exams.services.scheduling import (
@@ -29,6 +28,7 @@ from sathach.exams.services.sessions import (
     session_prepare,
 )
 from sathach.exams.tests.factories import make_exam
+from sathach.organization.testing import BaseTestCase
 
 
 def later(minutes: int) -> datetime.datetime:

@@ -9,13 +9,13 @@ from django.urls import reverse
 
 from sathach.campaigns.models import Result
 from sathach.core.models import AuditEntry, Job
-from sathach.core.testing import BaseTestCase, World, run_task_worker
 from sathach.exams.formats.base import Answer
 from sathach.exams.models import Attempt
 from sathach.exams.services.attempts import attempt_save_answers, attempt_start, attempt_submit
 from sathach.exams.services.bank import question_revise, version_to_parsed
 from sathach.exams.statistics import _flags, correlation, cronbach_alpha, session_statistics
 from sathach.exams.tests.factories import make_exam
+from sathach.organization.testing import BaseTestCase, World, run_task_worker
 
 
 class FormulaTestCase(SimpleTestCase):

@@ -10,10 +10,10 @@ from django.urls import reverse
 from sathach.campaigns.models import Result
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry, Job
-from sathach.core.testing import BaseTestCase, World
 from sathach.exams.models import Attempt, ExamSession, Incident
 from sathach.exams.services.attempts import attempt_start
 from sathach.exams.tests.factories import make_exam
+from sathach.organization.testing import BaseTestCase, World
 
 
 class ExamineeFlowTestCase(BaseTestCase):

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from sathach.core.errors import DomainError
 from sathach.core.jobs import job_files_dir
-from sathach.core.permissions import Perm, require_perm
 from sathach.exams import formats
 from sathach.exams.banks import (
     bank_homes,
@@ -37,6 +36,7 @@ from sathach.exams.services.bank import (
     questions_export,
     version_to_parsed,
 )
+from sathach.organization.permissions import Perm, require_perm
 
 MAX_IMPORT = 20 * 1024 * 1024
 EXPORTS = {

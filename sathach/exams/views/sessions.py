@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from sathach.campaigns.selectors import get_campaign_for_user
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, require_perm, user_can
 from sathach.exams.forms import (
     BlueprintForm,
     ReasonForm,
@@ -29,6 +28,7 @@ from sathach.exams.services import scheduling
 from sathach.exams.services import sessions as services
 from sathach.exams.services.sessions import RuleSpec
 from sathach.exams.statistics import statistics_from_json
+from sathach.organization.permissions import Perm, require_perm, user_can
 
 
 def _managed_campaign(request: HttpRequest, pk: int) -> Any:

@@ -12,7 +12,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, require_perm
 from sathach.exams.autosave import autosave_reply
 from sathach.exams.models import Attempt, ExamSession, blueprint_of
 from sathach.exams.selectors import (
@@ -29,6 +28,7 @@ from sathach.exams.services.attempts import (
     attempt_submit,
     attempt_take_over,
 )
+from sathach.organization.permissions import Perm, require_perm
 
 
 @never_cache

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from sathach.core.models import AuditEntry
-from sathach.core.testing import PASSWORD, BaseTestCase
+from sathach.organization.testing import PASSWORD, BaseTestCase
 
 
 class LoginTestCase(BaseTestCase):

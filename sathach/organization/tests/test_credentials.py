@@ -17,10 +17,10 @@ from django.utils import translation
 from django.utils.translation import gettext
 from reportlab.pdfbase.ttfonts import TTFont
 
-from sathach.core.testing import BaseTestCase, make_person
 from sathach.organization.credentials import FONTS, credentials_pdf
 from sathach.organization.models import Person, Position, User
 from sathach.organization.services import IssuedCredential, examinee_credentials_issue
+from sathach.organization.testing import BaseTestCase, make_person
 
 LOGIN_URL = "http://testserver/accounts/login/"
 # Every letter of Vietnamese, upper and lower case: the base letters with each tone mark.

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, Response, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from sathach.conftest import DESKTOP, artifacts_dir
-from sathach.core.testing import PASSWORD, World
+from sathach.organization.testing import PASSWORD, World
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,8 @@ from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
 
 from sathach.core.models import Job
-from sathach.core.testing import World, run_task_worker
 from sathach.organization.models import Person
+from sathach.organization.testing import World, run_task_worker
 from sathach.organization.tests.test_transfer import GOOD_PERSON, xlsx
 from sathach.organization.tests.test_transfer_views import upload
 

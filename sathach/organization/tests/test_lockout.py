@@ -10,7 +10,7 @@ from django.test import RequestFactory, SimpleTestCase, override_settings
 from django.urls import reverse
 
 from sathach.core.client_ip import client_ip
-from sathach.core.testing import PASSWORD, BaseTestCase
+from sathach.organization.testing import PASSWORD, BaseTestCase
 
 PROXY = ["127.0.0.1"]
 

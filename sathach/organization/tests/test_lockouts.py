@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sathach.core.models import AuditEntry
-from sathach.core.testing import PASSWORD, BaseTestCase
+from sathach.organization.testing import PASSWORD, BaseTestCase
 
 
 class LockoutPageTests(BaseTestCase):

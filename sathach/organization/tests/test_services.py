@@ -4,7 +4,6 @@ import unicodedata
 
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase, make_person
 from sathach.organization.models import AdministrativeUnit, Person, Position, Role, User
 from sathach.organization.services import (
     examinee_credentials_issue,
@@ -13,6 +12,7 @@ from sathach.organization.services import (
     unit_create,
     user_create,
 )
+from sathach.organization.testing import BaseTestCase, make_person
 
 
 class UnitServiceTestCase(BaseTestCase):

@@ -14,9 +14,9 @@ from openpyxl import Workbook, load_workbook
 
 from sathach.core.errors import ImportErrors
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase, make_unit
 from sathach.organization.models import AdministrativeUnit, Person, Position
 from sathach.organization.selectors import people_list
+from sathach.organization.testing import BaseTestCase, make_unit
 from sathach.organization.transfer import (
     CLI_ACTOR,
     PEOPLE_SHEET,

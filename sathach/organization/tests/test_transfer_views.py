@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
 from sathach.organization.models import AdministrativeUnit, Person, Position
+from sathach.organization.testing import BaseTestCase
 from sathach.organization.tests.test_transfer import (
     GOOD_PERSON,
     PEOPLE_HEADERS,

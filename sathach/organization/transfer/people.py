@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from sathach.core.audit import AuditAction, audit_log
-from sathach.core.permissions import Perm
 from sathach.organization.models import AdministrativeUnit, Person, Position
+from sathach.organization.permissions import Perm
 from sathach.organization.transfer.sheets import (
     MAX_ROWS,
     Column,

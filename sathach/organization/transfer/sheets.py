@@ -24,9 +24,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from sathach.core.errors import ImportErrors
-from sathach.core.permissions import units_for_user
 from sathach.core.text import fold, nfc
 from sathach.organization.models import AdministrativeUnit
+from sathach.organization.permissions import units_for_user
 
 Problem = tuple[int, str, str]
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm
 from sathach.organization.models import AdministrativeUnit
+from sathach.organization.permissions import Perm
 from sathach.organization.transfer.sheets import (
     CODE_WIDTH,
     MAX_ROWS,

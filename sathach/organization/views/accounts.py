@@ -9,15 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sathach.core.errors import DomainError
-from sathach.core.permissions import (
-    Perm,
-    get_unit_for_user,
-    get_user_for_user,
-    require_perm,
-    units_for_user,
-    user_can,
-    users_for_user,
-)
 from sathach.organization.credentials import credentials_pdf
 from sathach.organization.forms import AccountForm, RoleGrantForm
 from sathach.organization.lockouts import (
@@ -28,6 +19,15 @@ from sathach.organization.lockouts import (
     recent_failures_for_user,
 )
 from sathach.organization.models import LEADER_POSITIONS, Membership
+from sathach.organization.permissions import (
+    Perm,
+    get_unit_for_user,
+    get_user_for_user,
+    require_perm,
+    units_for_user,
+    user_can,
+    users_for_user,
+)
 from sathach.organization.services import (
     examinee_credentials_issue,
     role_grant,

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, get_person_for_user, require_perm, user_can
 from sathach.organization.forms import PeopleFilterForm, PersonForm
+from sathach.organization.permissions import Perm, get_person_for_user, require_perm, user_can
 from sathach.organization.selectors import people_list
 from sathach.organization.services import person_save
 

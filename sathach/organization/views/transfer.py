@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sathach.core.errors import DomainError, ImportErrors
-from sathach.core.permissions import Perm, require_perm
 from sathach.organization import transfer as excel
 from sathach.organization.forms import ImportForm, PeopleFilterForm
 from sathach.organization.jobs import organization_import_start
 from sathach.organization.models import AdministrativeUnit
+from sathach.organization.permissions import Perm, require_perm
 from sathach.organization.selectors import people_list
 
 

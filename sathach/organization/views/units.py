@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, get_unit_for_user, require_perm, user_can
 from sathach.organization.forms import UnitEditForm, UnitForm
+from sathach.organization.permissions import Perm, get_unit_for_user, require_perm, user_can
 from sathach.organization.selectors import people_list, unit_rows
 from sathach.organization.services import unit_create, unit_update
 

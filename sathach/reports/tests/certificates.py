@@ -10,8 +10,8 @@ from typing import Any
 from django.test import override_settings
 
 from sathach.campaigns.models import Campaign
-from sathach.core.testing import World, make_person
 from sathach.organization.models import Position
+from sathach.organization.testing import World, make_person
 from sathach.reports.tests.factories import approve, campaign_with_results, grant
 from sathach.signatures.models import LeaderCertificate
 from sathach.signatures.services import certificate_issue, pki_init, token_set_pin

@@ -28,8 +28,8 @@ from sathach.campaigns.services import (
     result_record,
 )
 from sathach.campaigns.tests.factories import make_campaign, make_certificate
-from sathach.core.testing import World, make_person, make_unit
 from sathach.organization.models import AdministrativeUnit, Position
+from sathach.organization.testing import World, make_person, make_unit
 
 
 def campaign_with_results(world: World, *, awards: int = 3) -> Campaign:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from sathach.core.models import Job
-from sathach.core.testing import World, run_task_worker
+from sathach.organization.testing import World, run_task_worker
 from sathach.reports.models import CertificateFile
 from sathach.reports.tests.certificates import PIN, TemporaryMedia, awarded_campaign
 from sathach.signatures.services import certificate_chain

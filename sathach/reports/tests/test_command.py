@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management import CommandError, call_command
 
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 from sathach.reports.tests.factories import approve, campaign_with_results
 from sathach.reports.tests.helpers import open_docx, open_workbook
 

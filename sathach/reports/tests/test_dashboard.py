@@ -8,10 +8,10 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
-from sathach.core.testing import BaseTestCase
 from sathach.exams.models import Attempt
 from sathach.exams.services.attempts import attempt_save_answers, attempt_start, attempt_submit
 from sathach.exams.tests.factories import make_exam
+from sathach.organization.testing import BaseTestCase
 from sathach.reports.exporters.report import ResultsReport
 from sathach.reports.selectors import campaign_figures, district_scope
 from sathach.reports.tests.factories import campaign_with_results

@@ -11,7 +11,7 @@ from docx.shared import Pt
 from sathach.campaigns.selectors import campaign_ranking
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 from sathach.reports.documents import FONT_NAME, QUOC_HIEU, TIEU_NGU, date_line
 from sathach.reports.exporters.base import BLANK_NUMBER
 from sathach.reports.selectors import district_scope, report_scope_for_user

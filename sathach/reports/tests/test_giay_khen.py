@@ -10,7 +10,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 from sathach.reports.awards import (
     award_certificates_write,
     certificates_prepare,

@@ -5,7 +5,7 @@ from typing import Any
 from django.urls import reverse
 
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 from sathach.reports.tests.factories import approve, campaign_with_results
 from sathach.reports.tests.helpers import open_docx, open_workbook
 

@@ -14,7 +14,7 @@ from sathach.campaigns.models import Campaign
 from sathach.campaigns.selectors import get_campaign_for_user
 from sathach.core.errors import DomainError
 from sathach.core.models import Job
-from sathach.core.permissions import Perm, require_perm, user_can
+from sathach.organization.permissions import Perm, require_perm, user_can
 from sathach.reports.awards import (
     award_decision,
     certificate_filename,

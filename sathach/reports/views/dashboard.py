@@ -24,9 +24,9 @@ from sathach.campaigns.selectors import (
     coverage_by_kind,
     get_campaign_for_user,
 )
-from sathach.core.permissions import Perm, require_perm, user_can
 from sathach.exams.models import Attempt, ExamSession
 from sathach.exams.statistics import session_statistics, statistics_from_json
+from sathach.organization.permissions import Perm, require_perm, user_can
 from sathach.reports import charts
 from sathach.reports.selectors import ReportScope, campaign_figures, district_scope
 

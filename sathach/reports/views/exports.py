@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 
 from sathach.campaigns.selectors import campaigns_for_user, get_campaign_for_user
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, require_perm
+from sathach.organization.permissions import Perm, require_perm
 from sathach.reports.exporters import EXPORTERS
 from sathach.reports.selectors import campaign_figures, report_scope_for_user
 from sathach.reports.services import report_export

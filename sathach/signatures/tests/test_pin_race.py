@@ -11,7 +11,7 @@ from django.db import connection, connections
 from django.test import TransactionTestCase
 
 from sathach.core.errors import DomainError
-from sathach.core.testing import World
+from sathach.organization.testing import World
 from sathach.signatures import pki
 from sathach.signatures.models import LeaderCertificate
 from sathach.signatures.services import (

@@ -12,7 +12,7 @@ from django.test import override_settings
 from sathach.campaigns.models import SigningDevice
 from sathach.core.audit import audit_verify
 from sathach.core.errors import DomainError
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 from sathach.signatures import pki
 from sathach.signatures.models import Authority, LeaderCertificate, TrustAnchor
 from sathach.signatures.services import (

@@ -23,8 +23,8 @@ from sathach.campaigns.models import SigningDevice
 from sathach.campaigns.readiness import device_register
 from sathach.core.audit import AuditAction
 from sathach.core.models import AuditEntry
-from sathach.core.testing import PASSWORD, BaseTestCase, World, make_user
 from sathach.organization.models import Role
+from sathach.organization.testing import PASSWORD, BaseTestCase, World, make_user
 from sathach.signatures.management.commands.token_sign import token_sign_bytes
 from sathach.signatures.models import PendingSignature
 from sathach.signatures.services import pki_init

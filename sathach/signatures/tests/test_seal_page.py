@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
 from sathach.organization.models import AdministrativeUnit, Person
+from sathach.organization.testing import BaseTestCase
 from sathach.signatures.models import LeaderCertificate
 from sathach.signatures.services import (
     certificate_issue,

@@ -12,7 +12,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from sathach.core.errors import DomainError
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 from sathach.signatures.models import Authority, SignatureImage
 from sathach.signatures.services import (
     certificate_issue,

@@ -10,7 +10,7 @@ from sathach.campaigns.readiness import device_register, device_retire
 from sathach.core.audit import AuditAction
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 from sathach.signatures import pki
 from sathach.signatures.models import Authority
 from sathach.signatures.services import pki_init

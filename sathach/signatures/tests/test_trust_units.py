@@ -19,8 +19,8 @@ from django.urls import reverse
 
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry
-from sathach.core.selectors import audit_entries_for_user
-from sathach.core.testing import BaseTestCase, make_user
+from sathach.organization.audit_access import audit_entries_for_user
+from sathach.organization.testing import BaseTestCase, make_user
 from sathach.signatures.models import TrustAnchor
 from sathach.signatures.services import trust_anchor_add
 from sathach.signatures.tests import pdfs

@@ -8,7 +8,7 @@ from django.test import SimpleTestCase
 from sathach.campaigns.readiness import device_register
 from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 from sathach.signatures.services import (
     certificate_issue,
     document_sign,

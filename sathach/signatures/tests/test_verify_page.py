@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from sathach.campaigns.readiness import device_register
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 from sathach.signatures.services import (
     certificate_issue,
     certificate_revoke,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 from sathach.signatures.models import Authority, LeaderCertificate, SealCertificate
 from sathach.signatures.services import pki_init
 from sathach.signatures.signing import signature_image

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, people_for_user, require_perm, units_for_user
 from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person
+from sathach.organization.permissions import Perm, people_for_user, require_perm, units_for_user
 from sathach.signatures.models import Authority, LeaderCertificate
 from sathach.signatures.services import (
     certificate_issue,

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, require_perm, units_for_user
 from sathach.organization.models import AdministrativeUnit
+from sathach.organization.permissions import Perm, require_perm, units_for_user
 from sathach.signatures.models import SealCertificate
 from sathach.signatures.uploads import PdfFileField, document_seal_leader_signed
 from sathach.signatures.views.verify import verdict_view

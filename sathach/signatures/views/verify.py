@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from sathach.campaigns.models import SigningDevice
 from sathach.core.errors import DomainError
-from sathach.core.permissions import Perm, units_for_user
 from sathach.organization.models import LEADER_POSITIONS, Person
+from sathach.organization.permissions import Perm, units_for_user
 from sathach.signatures.models import LeaderCertificate, SealCertificate
 from sathach.signatures.trust import trust_units_of
 from sathach.signatures.uploads import (

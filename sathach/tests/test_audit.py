@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from sathach.core.audit import AuditAction, audit_log, audit_verify
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 
 
 class AuditChainTestCase(BaseTestCase):

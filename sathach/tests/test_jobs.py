@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from sathach.core.jobs import job_advance, job_begin, job_create, job_fail, job_finish
 from sathach.core.models import Job
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 
 
 class JobPageTestCase(BaseTestCase):

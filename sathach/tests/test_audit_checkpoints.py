@@ -16,7 +16,7 @@ from django.test import override_settings
 from sathach.core.audit import AuditAction, audit_log, audit_verify
 from sathach.core.audit_checkpoints import checkpoints_verify
 from sathach.core.models import AuditEntry
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 
 
 class CheckpointTests(BaseTestCase):

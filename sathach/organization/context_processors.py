@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sathach.core.permissions import Perm, roles, user_can
+from sathach.organization.permissions import Perm, roles, user_can
 
 # (url name, label, permission or None for every signed-in user)
 NAVIGATION = [

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 
 
 class HomePageTestCase(BaseTestCase):

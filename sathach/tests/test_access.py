@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from sathach.core.testing import BaseTestCase
+from sathach.organization.testing import BaseTestCase
 
 ANON = "anonymous"
 ROLES = [

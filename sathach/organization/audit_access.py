@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from sathach.core.audit import AuditAction
 from sathach.core.models import AuditEntry
-from sathach.core.permissions import Perm, memberships, user_can
+from sathach.organization.permissions import Perm, memberships, user_can
 
 # Changes that apply below the unit they are filed under: the roots that validation trusts.
 # An admin reads them when they count in the admin's units: the installation's and those of

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.test import SimpleTestCase
 from django.urls import reverse
 
-from sathach.core.testing import BaseTestCase
-from sathach.core.tests.test_access import ACCESS, ANON, ROLES, build_access_world
+from sathach.organization.testing import BaseTestCase
+from sathach.tests.test_access import ACCESS, ANON, ROLES, build_access_world
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
