@@ -342,17 +342,24 @@ def attempt_review_items(attempt: Attempt, *, with_key: bool) -> list[ReviewItem
     )
     rows = []
     for item in items:
-        shown = with_key and item.version.question_id not in withheld
+        version = item.version
+        shown = with_key and version.question_id not in withheld
+        # The options and feedback of an HTML question are HTML, pictures and all.
+        as_html: Any = (
+            (lambda text, v=version: question_html(v, text) if text else "")
+            if version.text_format == "html"
+            else str
+        )
         rows.append(
             ReviewItem(
                 position=item.position,
-                text=question_html(item.version),
-                type=item.version.type,
+                text=question_html(version),
+                type=version.type,
                 fraction=item.fraction,
                 mark=item.mark,
-                given=_describe(item.version, item.response),
-                right=_key(item.version) if shown else "",
-                feedback=item.version.data.get("general_feedback", "") if shown else "",
+                given=as_html(_describe(version, item.response)),
+                right=as_html(_key(version)) if shown else "",
+                feedback=as_html(version.data.get("general_feedback", "")) if shown else "",
                 withheld=with_key and not shown,
             )
         )

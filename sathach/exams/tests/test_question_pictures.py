@@ -5,12 +5,14 @@ from __future__ import annotations
 import base64
 import shutil
 import tempfile
+from unittest import mock
 
+from django.template import Context, Template
 from django.test import TestCase, override_settings
 
 from sathach.exams.formats.moodle_xml import read_moodle_xml
-from sathach.exams.models import QuestionVersion
-from sathach.exams.selectors import question_body
+from sathach.exams.models import AttemptItem, QuestionVersion
+from sathach.exams.selectors import attempt_review_items, question_body
 from sathach.exams.services.bank import questions_import
 
 PNG = base64.b64decode(
@@ -54,3 +56,25 @@ class OptionPictureTests(TestCase):
         self.assertIn("<i>In</i>", body)
         self.assertNotIn("@@PLUGINFILE@@", body)
         self.assertNotIn("onerror", body)
+
+    def test_the_review_shows_an_html_options_answer_and_key_with_their_pictures(self) -> None:
+        data = (
+            '<?xml version="1.0" encoding="UTF-8"?><quiz><question type="multichoice">'
+            '<name><text>Biểu tượng</text></name><questiontext format="html">'
+            "<text><![CDATA[<p>Biểu tượng nào là <b>Lưu</b>?</p>]]></text></questiontext>"
+            '<single>true</single><answer fraction="100" format="html"><text><![CDATA['
+            f'<img src="@@PLUGINFILE@@/dia.png" alt="Đĩa">]]></text>{picture("dia.png")}</answer>'
+            '<answer fraction="0" format="html"><text><![CDATA[<i>In</i>]]></text></answer>'
+            "</question></quiz>"
+        ).encode()
+        questions_import(actor=None, result=read_moodle_xml(data))
+        version = QuestionVersion.objects.get()
+        url = version.images.get().file.url
+        item = AttemptItem(version=version, position=1, response={"choice": 1})
+        attempt = mock.Mock()
+        attempt.items.select_related.return_value.prefetch_related.return_value = [item]
+        (row,) = attempt_review_items(attempt, with_key=True)
+        self.assertEqual(str(row.given), "<i>In</i>")
+        self.assertEqual(str(row.right), f'<img src="{url}" alt="Đĩa">')
+        page = Template("{{ row.given }} {{ row.right }}").render(Context({"row": row}))
+        self.assertNotIn("&lt;", page)
