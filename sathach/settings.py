@@ -191,6 +191,10 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SERVER_THREADS = env_int("SERVER_THREADS", 2)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# An uploaded PDF is read in a child process with this address-space cap and time limit
+# (sathach.signatures.sandbox); a file that needs more is "too complex to check".
+PDF_CHECK_MEMORY_MB = env_int("PDF_CHECK_MEMORY_MB", 1024)
+PDF_CHECK_SECONDS = env_int("PDF_CHECK_SECONDS", 20)
 
 LOGGING = {
     "version": 1,
