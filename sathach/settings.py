@@ -195,6 +195,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # (sathach.signatures.sandbox); a file that needs more is "too complex to check".
 PDF_CHECK_MEMORY_MB = env_int("PDF_CHECK_MEMORY_MB", 1024)
 PDF_CHECK_SECONDS = env_int("PDF_CHECK_SECONDS", 20)
+# An uploaded Excel workbook is refused unread past this unpacked size, and read no further
+# than this many rows of a sheet (sathach.core.spreadsheets).
+XLSX_MAX_UNPACKED_MB = env_int("XLSX_MAX_UNPACKED_MB", 64)
+XLSX_MAX_ROWS = env_int("XLSX_MAX_ROWS", 20000)
 
 LOGGING = {
     "version": 1,
