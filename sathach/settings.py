@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known and before any view (or the CSRF check) reads the body.
+    "sathach.core.middleware.RequestBodyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sathach.organization.middleware.ForcePasswordChangeMiddleware",
@@ -213,6 +215,19 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SERVER_THREADS = env_int("SERVER_THREADS", 2)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# A request body is refused from its Content-Length alone, unread, past these sizes: any
+# (a question file of 20 MB and its form), and one from nobody signed in (a sign-in form;
+# the autosave's own bound is as large).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 21 * 1024 * 1024)
+ANONYMOUS_MAX_BYTES = env_int("ANONYMOUS_MAX_BYTES", 256 * 1024)
+# An uploaded PDF is read in a child process with this address-space cap and time limit
+# (sathach.signatures.sandbox); a file that needs more is "too complex to check".
+PDF_CHECK_MEMORY_MB = env_int("PDF_CHECK_MEMORY_MB", 1024)
+PDF_CHECK_SECONDS = env_int("PDF_CHECK_SECONDS", 20)
+# An uploaded Excel workbook is refused unread past this unpacked size, and read no further
+# than this many rows of a sheet (sathach.core.spreadsheets).
+XLSX_MAX_UNPACKED_MB = env_int("XLSX_MAX_UNPACKED_MB", 64)
+XLSX_MAX_ROWS = env_int("XLSX_MAX_ROWS", 20000)
 
 LOGGING = {
     "version": 1,

@@ -11,13 +11,10 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from io import BytesIO
 from pathlib import Path
 from typing import Any
-from zipfile import BadZipFile
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from sathach.campaigns.ranking import (
@@ -28,6 +25,7 @@ from sathach.campaigns.ranking import (
     RankingRules,
     UnitInput,
 )
+from sathach.core.spreadsheets import SpreadsheetRefused, open_workbook, sheet_rows
 from sathach.core.text import nfc
 
 LEADER_COLUMNS = (
@@ -361,15 +359,13 @@ def _cell_value(value: Any) -> Any:
 
 def raw_from_workbook(content: bytes) -> RawInput:
     try:
-        workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError):
-        return RawInput(
-            {}, [], "leaders!A1", [f"$: {_('the file is not an Excel workbook (.xlsx)')}"]
-        )
+        workbook = open_workbook(content)
+    except SpreadsheetRefused as refused:
+        return RawInput({}, [], "leaders!A1", [f"$: {refused.message}"])
     problems: list[str] = []
     campaign: dict[str, Value] = {}
     if "campaign" in workbook.sheetnames:
-        for number, row in enumerate(workbook["campaign"].iter_rows(values_only=True), start=1):
+        for number, row in enumerate(sheet_rows(workbook["campaign"]), start=1):
             key = _cell_value(row[0]) if row else None
             if isinstance(key, str) and key.lower() in CAMPAIGN_KEYS:
                 given = _cell_value(row[1]) if len(row) > 1 else None
@@ -383,7 +379,7 @@ def raw_from_workbook(content: bytes) -> RawInput:
             "leaders!A1",
             [f"leaders!A1: {_('the workbook has no sheet named leaders')}"],
         )
-    rows = workbook["leaders"].iter_rows(values_only=True)
+    rows = sheet_rows(workbook["leaders"])
     header = [str(_cell_value(v) or "").lower() for v in next(rows, ())]
     columns = {name: header.index(name) for name in LEADER_COLUMNS if name in header}
     missing = [name for name in LEADER_COLUMNS if name not in columns]
@@ -466,5 +462,8 @@ def read_rank_input(path: str | Path) -> tuple[RankingRules, list[UnitInput]]:
             raise RankInputError([f"$: {message}"]) from None
         return parse_document(document)
     if suffix == ".xlsx":
-        return validate(raw_from_workbook(content))
+        try:
+            return validate(raw_from_workbook(content))
+        except SpreadsheetRefused as refused:  # a sheet past XLSX_MAX_ROWS rows
+            raise RankInputError([f"$: {refused.message}"]) from None
     raise RankInputError([f"{path}: {_('expected a .json or .xlsx file')}"])

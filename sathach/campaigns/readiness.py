@@ -24,12 +24,7 @@ from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.core.text import nfc
 from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person
-from sathach.signatures.validation import (
-    NO_SIGNATURE,
-    MalformedPdf,
-    SignatureReport,
-    read_signer_certificates,
-)
+from sathach.signatures.validation import MALFORMED_PDF, NO_SIGNATURE, SignatureReport
 
 # Readiness: signing devices -------------------------------------------------------------
 
@@ -101,18 +96,17 @@ def device_register_from_pdf(
     PDF, a PDF without a signature, a broken signature.
     """
     from sathach.signatures.models import SealCertificate
-    from sathach.signatures.uploads import check_pdf, signature_facts
+    from sathach.signatures.uploads import inspect_upload
 
-    try:
-        read_signer_certificates(data)
-    except MalformedPdf:
-        raise DomainError(_("The file is not a PDF that can be read.")) from None
-    verdict = check_pdf(data, units=[person.unit])
+    inspection = inspect_upload(data, units=[person.unit])
+    verdict = inspection.verdict
+    if MALFORMED_PDF in verdict.reasons:
+        raise DomainError(_("The file is not a PDF that can be read."))
     if NO_SIGNATURE in verdict.reasons:
         raise DomainError(_("The PDF has no signature to read a certificate from."))
     if not verdict.signatures:
         raise DomainError(_("The file is not a PDF that can be read."))
-    facts = signature_facts(data)
+    facts = inspection.facts
     seals = set(
         SealCertificate.objects.filter(
             fingerprint__in=[s.signer_sha256 for s in verdict.signatures]

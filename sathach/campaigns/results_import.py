@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
-from zipfile import BadZipFile
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -24,6 +23,7 @@ from sathach.campaigns.models import Campaign, Result
 from sathach.campaigns.services import result_record
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError, ImportErrors
+from sathach.core.spreadsheets import SpreadsheetRefused, open_workbook, sheet_rows
 from sathach.core.text import fold, nfc
 from sathach.organization.models import LEADER_POSITIONS, Person
 
@@ -109,14 +109,15 @@ def parse_results(
 ) -> tuple[list[ImportedRow], list[tuple[int, str, str]]]:
     """Rows and problems; each problem is (row, cell such as leaders!G5, message)."""
     try:
-        workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError):
-        return [], [(1, f"{SHEET}!A1", _("The file is not an Excel workbook (.xlsx)."))]
+        workbook = open_workbook(content)
+    except SpreadsheetRefused as refused:
+        return [], [(1, f"{SHEET}!A1", refused.message)]
     if SHEET not in workbook.sheetnames:
         return [], [
             (1, f"{SHEET}!A1", _("The workbook has no sheet named %(sheet)s.") % {"sheet": SHEET})
         ]
-    rows = workbook[SHEET].iter_rows(values_only=True)
+    # Rows past MAX_ROWS are reported below; the sheet is read no further than that.
+    rows = sheet_rows(workbook[SHEET], max_rows=MAX_ROWS + 2)
     header = [fold(_text(value)) for value in next(rows, ())]
     problems: list[tuple[int, str, str]] = []
     position = {name: header.index(name) for name in COLUMNS if name in header}

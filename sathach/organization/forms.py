@@ -5,9 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sathach.core.spreadsheets import workbook_problem
 from sathach.core.text import nfc
 from sathach.organization.models import AdministrativeUnit, Person, Position, Role
 from sathach.organization.permissions import Perm, units_for_user
+from sathach.organization.transfer.sheets import MAX_FILE_BYTES as IMPORT_MAX_FILE_BYTES
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -118,4 +120,11 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Choose an .xlsx file made from the template."))
+        # Read as what it is, here, before any background job: a zip with a workbook's
+        # content types, small enough once unpacked (core.spreadsheets).
+        if upload.size <= IMPORT_MAX_FILE_BYTES:
+            problem = workbook_problem(upload.read())
+            upload.seek(0)
+            if problem is not None:
+                raise forms.ValidationError(problem.message)
         return upload

@@ -10,6 +10,7 @@ percentile in milliseconds.
 
 from __future__ import annotations
 
+import functools
 import io
 import statistics
 import time
@@ -23,6 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from sathach.signatures import pki
+from sathach.signatures.sandbox import Limits, run_bounded
 from sathach.signatures.signing import (
     SigningIdentity,
     sign_leader,
@@ -37,6 +39,8 @@ ORGANIZATION = "Ủy ban nhân dân huyện Cù Lao Dung"
 SIGNER_BOX = (340.0, 170.0, 500.0, 240.0)
 WARM_UP = 2
 PIN = "250720"
+# The web pages' default limits (settings.PDF_CHECK_MEMORY_MB, PDF_CHECK_SECONDS).
+LIMITS = Limits(memory_bytes=1024 * 2**20, seconds=20)
 
 
 def one_page_draft() -> bytes:
@@ -127,7 +131,8 @@ def signing_bench(rounds: int = 30) -> dict[str, Any]:
             raise RuntimeError(f"the bench's own signature does not validate: {verdict.reasons}")
 
     def validate(document: bytes) -> Callable[[], Any]:
-        return lambda: validate_pdf(
+        return functools.partial(
+            validate_pdf,
             document,
             trust_roots=[root.der],
             other_certs=[issuing.der],
@@ -142,6 +147,9 @@ def signing_bench(rounds: int = 30) -> dict[str, Any]:
         "sign_organization_seal": measure(lambda: sealed(signed), rounds),
         "validate_one_signature": measure(validate(signed), rounds),
         "validate_leader_and_seal": measure(validate(both), rounds),
+        "validate_in_capped_child": measure(
+            lambda: run_bounded(validate(signed), limits=LIMITS), rounds
+        ),
     }
     return {
         "rounds": rounds,

@@ -155,7 +155,7 @@ def open_pdf(data: bytes) -> PdfDocument:
         pages = pdf_pages(reader)
         for signature in signatures:
             signature.signer_cert.dump()
-    except MalformedPdf:
+    except (MalformedPdf, MemoryError):
         raise
     except Exception as error:  # any parse failure means the file is rejected
         logger.info("unreadable PDF", exc_info=True)

@@ -5,7 +5,6 @@ leader's signed document (the e-office test's signing route "signed elsewhere").
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,26 +15,31 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from pyhanko.pdf_utils.reader import PdfFileReader
 
 from sathach.campaigns.models import SigningDevice
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.organization.models import Person
+from sathach.signatures.facts import SignatureFacts, signature_facts
 from sathach.signatures.models import Authority, LeaderCertificate
+from sathach.signatures.sandbox import Inspection, inspect_pdf, refusal_error, run_bounded
 from sathach.signatures.trust import trust_roots_for
 from sathach.signatures.validation import (
     MalformedPdf,
     Verdict,
     read_signer_certificates,
-    validate_pdf,
 )
+
+__all__ = ["SignatureFacts", "signature_facts"]
 
 logger = logging.getLogger(__name__)
 
-# A PDF starts with this header within its first 1024 bytes (ISO 32000-1, 7.5.2).
+# A PDF starts with this header within its first 1024 bytes (ISO 32000-1, 7.5.2) and ends
+# with this marker within its last 1024 bytes (7.5.5); a file without it was cut off.
 PDF_HEADER = b"%PDF-"
+PDF_END = b"%%EOF"
 
 
 def upload_limit() -> int:
@@ -74,45 +78,52 @@ class PdfFileField(forms.FileField):
         content = bytes(upload.read())
         if not looks_like_pdf(content):
             raise forms.ValidationError(_("The file is not a PDF."))
-        return content
-
-
-@dataclass(frozen=True)
-class SignatureFacts:
-    """What the verdict does not carry about one signature."""
-
-    document_timestamp: bool
-    """A /DocTimeStamp: a time-stamping authority's signature, not a person's."""
-    timestamp_token: bool
-    """The signature carries a time-stamp token (a signature time-stamp)."""
-
-
-def signature_facts(data: bytes) -> list[SignatureFacts]:
-    """One entry per signature, in the verdict's order; an empty list for a file that cannot be
-    read (the verdict already says MALFORMED_PDF)."""
-    try:
-        signatures = PdfFileReader(io.BytesIO(data)).embedded_signatures
-        facts = []
-        for signature in signatures:
-            unsigned = signature.signer_info["unsigned_attrs"].native or []
-            facts.append(
-                SignatureFacts(
-                    document_timestamp=signature.sig_object_type == "/DocTimeStamp",
-                    timestamp_token=any(
-                        a["type"] == "signature_time_stamp_token" for a in unsigned
-                    ),
-                )
+        if PDF_END not in content[-1024:]:
+            raise forms.ValidationError(
+                _("The PDF is cut off (its end is missing): upload the whole file again.")
             )
-    except Exception:  # an unreadable file: the verdict says so, the facts stay unknown
-        logger.info("no signature facts", exc_info=True)
-        return []
-    return facts
+        return content
 
 
 def installed_crls() -> list[bytes]:
     """The revocation lists the platform holds: the exam CA's current CRL."""
     issuing = Authority.objects.filter(kind=Authority.Kind.ISSUING).first()
     return [bytes(issuing.crl)] if issuing is not None and issuing.crl else []
+
+
+def inspect_upload(
+    data: bytes,
+    *,
+    units: Iterable[Any],
+    signer: bytes | None = None,
+    candidates: list[bytes] | None = None,
+    require_visible: bool = False,
+    pictures: int = 0,
+) -> Inspection:
+    """Judge an uploaded PDF with the trust store of `units` (the installation's roots and
+    those of the units and the units above them) and the CRLs, now, in a child
+    with a memory cap and a time limit (sandbox.py): the verdict, the facts of each
+    signature and up to `pictures` pictures of signed pages. `candidates`: the registered
+    certificates the first signature may be made with (see expected_signer).
+
+    Raises PdfTooComplex on an overrun and PdfRefused for an encrypted PDF or one that
+    carries JavaScript; both are DomainErrors with the message the user reads."""
+    inspection = run_bounded(
+        inspect_pdf,
+        data,
+        validation={
+            "trust_roots": trust_roots_for(units),
+            "crls": installed_crls(),
+            "signer": signer,
+            "require_visible": require_visible,
+        },
+        candidates=candidates,
+        pictures=pictures,
+        at=timezone.now(),
+    )
+    if inspection.refusal is not None:
+        raise refusal_error(inspection.refusal)
+    return inspection
 
 
 def check_pdf(
@@ -122,15 +133,20 @@ def check_pdf(
     signer: bytes | None = None,
     require_visible: bool = False,
 ) -> Verdict:
-    """`validate_pdf` with the trust store of `units` (the installation's roots and those
-    of the units and the units above them) and the installation's CRLs, judged now."""
-    return validate_pdf(
-        data,
-        trust_roots=trust_roots_for(units),
-        crls=installed_crls(),
-        signer=signer,
-        require_visible=require_visible,
-    )
+    """The verdict of inspect_upload (same errors)."""
+    verdict: Verdict = inspect_upload(
+        data, units=units, signer=signer, require_visible=require_visible
+    ).verdict
+    return verdict
+
+
+def signer_certificates(data: bytes) -> list[bytes]:
+    """read_signer_certificates in the capped child; an empty list for a file that cannot
+    be read (the verdict says why). Raises PdfTooComplex."""
+    try:
+        return run_bounded(read_signer_certificates, data)
+    except MalformedPdf:
+        return []
 
 
 def registered_certificates(person: Person) -> list[bytes]:
@@ -158,26 +174,26 @@ def expected_signer(data: bytes, certificates: list[bytes]) -> bytes | None:
     """The certificate the document's first signature must be made with, out of a person's
     registered ones: the one it was made with when that is among them (a leader may hold a
     USB token and a remote-signing certificate at once), else the newest, so that the verdict
-    says WRONG_SIGNER. None when the person has none."""
+    says WRONG_SIGNER. None when the person has none. (inspect_upload's `candidates` make
+    the same choice inside the child.)"""
     if not certificates:
         return None
-    try:
-        first = read_signer_certificates(data)[:1]
-    except MalformedPdf:
-        first = []
+    first = signer_certificates(data)[:1]
     if first and first[0] in certificates:
         return first[0]
     return certificates[0]
 
 
 def document_accept_signed(
-    *, actor: Any, person: Person, data: bytes, require_visible: bool = False
-) -> Verdict:
+    *, actor: Any, person: Person, data: bytes, require_visible: bool = False, pictures: int = 0
+) -> Inspection:
     """Judge a PDF that `person` signed outside the platform (their own token, SIM PKI or a
-    remote-signing service) and return the verdict: every signature intact, trusted by the
-    installation's trust store and allowed, and the first one made with a certificate
-    registered for the person (a signing device in use or an unrevoked exam certificate).
-    `require_visible`: the first signature must be visible on a page.
+    remote-signing service) and return the inspection, its verdict saying whether every
+    signature is intact, trusted by the installation's trust store and allowed, and the first
+    one made with a certificate registered for the person (a signing device in use or an
+    unrevoked exam certificate).
+    `require_visible`: the first signature must be visible on a page. `pictures`: how many
+    pictures of signed pages to make with the verdict (inspect_upload).
 
     Raises DomainError when the person has no registered certificate: without one, nobody can
     tell whose signature it is. Every judgement is audited, valid or not, with the file's
@@ -192,9 +208,15 @@ def document_accept_signed(
             )
             % {"name": person.full_name}
         )
-    signer = expected_signer(data, certificates)
     # Judging reads only; the transaction holds the audit entry alone.
-    verdict = check_pdf(data, units=[person.unit], signer=signer, require_visible=require_visible)
+    inspection = inspect_upload(
+        data,
+        units=[person.unit],
+        candidates=certificates,
+        require_visible=require_visible,
+        pictures=pictures,
+    )
+    verdict: Verdict = inspection.verdict
     with transaction.atomic():
         first = verdict.signatures[0].signer_sha256 if verdict.signatures else None
         audit_log(
@@ -211,19 +233,26 @@ def document_accept_signed(
                 "signer": first,
             },
         )
-    return verdict
+    return inspection
 
 
 @dataclass(frozen=True)
 class SealOutcome:
     """The sealed file, or the verdict that kept the document from being sealed."""
 
-    verdict: Verdict
+    inspection: Inspection
     leader: Person | None = None
     sealed: bytes | None = None
 
+    @property
+    def verdict(self) -> Verdict:
+        verdict: Verdict = self.inspection.verdict
+        return verdict
 
-def document_seal_leader_signed(*, actor: Any, unit: Any, data: bytes) -> SealOutcome:
+
+def document_seal_leader_signed(
+    *, actor: Any, unit: Any, data: bytes, pictures: int = 0
+) -> SealOutcome:
     """The văn thư's step after a leader signs: check that the document's signatures are
     valid and that the first one is visible and made with the registered certificate of a
     Chairman or Vice-Chairman of `unit`; then add the organisation's signature over the left
@@ -232,10 +261,7 @@ def document_seal_leader_signed(*, actor: Any, unit: Any, data: bytes) -> SealOu
     from sathach.organization.models import LEADER_POSITIONS
     from sathach.signatures.services import document_seal
 
-    try:
-        first = read_signer_certificates(data)[:1]
-    except MalformedPdf:
-        first = []
+    first = signer_certificates(data)[:1]
     leader = None
     if first:
         fingerprint = hashlib.sha256(first[0]).hexdigest()
@@ -247,23 +273,25 @@ def document_seal_leader_signed(*, actor: Any, unit: Any, data: bytes) -> SealOu
             )
             .first()
         )
-    verdict = check_pdf(
+    inspection = inspect_upload(
         data,
         units=[unit],
         signer=first[0] if leader is not None else None,
         require_visible=True,
+        pictures=pictures,
     )
+    verdict: Verdict = inspection.verdict
     if leader is None and verdict.valid:
         raise DomainError(
             _("The first signature is not that of a Chairman or Vice-Chairman of %(unit)s.")
             % {"unit": unit.name}
         )
     if not verdict.valid:
-        return SealOutcome(verdict=verdict, leader=leader)
+        return SealOutcome(inspection=inspection, leader=leader)
     report = verdict.signatures[0]
     assert report.rect is not None and report.page is not None
     x1, y1, x2, y2 = report.rect
     sealed = document_seal(
         actor=actor, unit=unit, data=data, leader_box=(x1, y1, x2, y2), page=report.page - 1
     )
-    return SealOutcome(verdict=verdict, leader=leader, sealed=sealed)
+    return SealOutcome(inspection=inspection, leader=leader, sealed=sealed)

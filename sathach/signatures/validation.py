@@ -17,13 +17,9 @@ import concurrent.futures
 import dataclasses
 import datetime
 import hashlib
-import io
 import logging
-import subprocess
-import tempfile
 from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -52,7 +48,6 @@ from sathach.signatures.pdf_structure import (
     Box,
     MalformedPdf,
     PdfDocument,
-    PdfPage,
     modification_level,
     open_pdf,
     page_annotations,
@@ -135,8 +130,6 @@ _CRYPTO_FAILURES = {
 # The chain of trust is judged without key usage requirements: KEY_USAGE is ours.
 _ANY_KEY_USAGE = KeyUsageConstraints(key_usage=set())
 _HIDDEN = 2 | 32  # annotation flags Hidden and NoView
-_RENDER_DPI = 80
-_RENDER_TIMEOUT_S = 30
 
 T = TypeVar("T")
 
@@ -284,7 +277,7 @@ def _revoked_by_local_crl(
 # --- one signature --------------------------------------------------------------------------
 
 
-def _appearance(document: PdfDocument, name: str) -> tuple[int, Box] | None:
+def signature_appearance(document: PdfDocument, name: str) -> tuple[int, Box] | None:
     """The page (0-based) and rectangle of the field's first visible widget: a non-empty
     /Rect on a page's /Annots, not hidden, overlapping the page."""
     field_ = document.fields.get(name)
@@ -430,7 +423,7 @@ async def _check(
     )
     expired = at > info.not_after
     not_yet_valid = at < info.not_before
-    placed = _appearance(document, name)
+    placed = signature_appearance(document, name)
     return SignatureReport(
         field=name,
         signer_subject=_name(certificate.subject),
@@ -506,6 +499,8 @@ def validate_pdf(
 
     try:
         reports = _run(check_all())
+    except MemoryError:  # the capped child of sandbox.py says the file is too complex
+        raise
     except Exception:  # a file that breaks the checks is not a valid PDF
         logger.info("PDF that breaks validation", exc_info=True)
         return _verdict([MALFORMED_PDF], [])
@@ -536,57 +531,3 @@ def read_signer_certificates(data: bytes) -> list[bytes]:
     """The DER of each signature's signer certificate, in file order (a signed PDF's way of
     telling which certificate a device holds). Raises MalformedPdf."""
     return [s.signer_cert.dump() for s in open_pdf(data).signatures]
-
-
-# --- a picture of the signature -------------------------------------------------------------
-
-
-def _pixels(point: tuple[float, float], page: PdfPage, scale: float) -> tuple[float, float]:
-    """A PDF user-space point on the page as rendered by pdftoppm (top-left origin)."""
-    x0, y0, x1, y1 = page.box
-    u, v = point[0] - x0, point[1] - y0
-    width, height = x1 - x0, y1 - y0
-    placed = {
-        0: (u, height - v),
-        90: (v, u),
-        180: (width - u, v),
-        270: (height - v, width - u),
-    }.get(page.rotate, (u, height - v))
-    return placed[0] * scale, placed[1] * scale
-
-
-def render_signature_page(data: bytes, index: int = 0) -> bytes | None:
-    """A PNG of the page that holds signature `index`, at 80 dpi, with the signature's
-    rectangle outlined in red; None when the signature is invisible or anything fails."""
-    from PIL import Image, ImageDraw, UnidentifiedImageError
-
-    try:
-        document = open_pdf(data)
-        placed = _appearance(document, nfc(document.signatures[index].field_name))
-    except Exception:  # no picture rather than an error page: the verdict says why
-        logger.info("no signature to render", exc_info=True)
-        return None
-    if placed is None:
-        return None
-    page_index, (x1, y1, x2, y2) = placed
-    page = document.pages[page_index]
-    with tempfile.TemporaryDirectory(prefix="sathach-render-") as folder:
-        source = Path(folder) / "document.pdf"
-        source.write_bytes(data)
-        number = str(page_index + 1)
-        command = ["pdftoppm", "-png", "-r", str(_RENDER_DPI), "-f", number, "-l", number]
-        command += ["-singlefile", str(source), str(Path(folder) / "page")]
-        try:
-            subprocess.run(command, check=True, capture_output=True, timeout=_RENDER_TIMEOUT_S)  # noqa: S603
-            image = Image.open(Path(folder) / "page.png").convert("RGB")
-        except (OSError, subprocess.SubprocessError, UnidentifiedImageError):
-            logger.info("pdftoppm could not render the page", exc_info=True)
-            return None
-    scale = _RENDER_DPI / 72
-    corners = [_pixels(p, page, scale) for p in ((x1, y1), (x2, y2))]
-    left, right = sorted(c[0] for c in corners)
-    top, bottom = sorted(c[1] for c in corners)
-    ImageDraw.Draw(image).rectangle((left, top, right, bottom), outline=(220, 0, 0), width=3)
-    output = io.BytesIO()
-    image.save(output, "PNG")
-    return output.getvalue()

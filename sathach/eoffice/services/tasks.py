@@ -304,6 +304,10 @@ def document_upload_signed(*, user: Any, document: TaskDocument, data: bytes) ->
         raise DomainError(_("Only the outgoing draft is signed."))
     if len(data) > MAX_UPLOAD or not data.startswith(b"%PDF"):
         raise DomainError(_("Upload the signed PDF (at most 10 MB)."))
+    if b"%%EOF" not in data[-1024:]:
+        raise DomainError(
+            _("The PDF is cut off (its end is missing): upload the whole file again.")
+        )
     return _store_signed(user, task, document, data, Event.Kind.UPLOADED)
 
 
@@ -355,14 +359,23 @@ def _validation_inputs(unit: Any) -> dict[str, Any]:
 
 def grade_outgoing(document: TaskDocument, task: Task) -> list[str]:
     """The reasons the signed draft fails; empty when it passes."""
-    from sathach.signatures.validation import validate_pdf
+    from sathach.signatures.sandbox import PdfTooComplex, run_bounded
+    from sathach.signatures.validation import MALFORMED_PDF, validate_pdf
 
     if not document.signed_pdf:
         return [grading.NOT_SIGNED]
     data = bytes(document.signed_pdf)
-    verdict = validate_pdf(
-        data, require_visible=True, at=document.signed_at, **_validation_inputs(task.person.unit)
-    )
+    try:
+        # An uploaded file is read in the capped child, as on the verification page.
+        verdict = run_bounded(
+            validate_pdf,
+            data,
+            require_visible=True,
+            at=document.signed_at,
+            **_validation_inputs(task.person.unit),
+        )
+    except PdfTooComplex:
+        return [MALFORMED_PDF]
     reasons = list(verdict.reasons)
     if verdict.signatures:
         first = verdict.signatures[0]

@@ -9,6 +9,8 @@ each format and what it keeps.
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
 
 from sathach.exams.formats.aiken import read_aiken
@@ -91,7 +93,42 @@ def read(data: bytes, fmt: str) -> ParseResult:
     text = _decode(data)
     if isinstance(text, Issue):
         return ParseResult(errors=[text])
+    refusal = _not_this_format(text, fmt)
+    if refusal is not None:
+        return ParseResult(errors=[refusal])
     return read_gift(text) if fmt == "gift" else read_aiken(text)
+
+
+_AIKEN_ANSWER = re.compile(r"^\s*(?:ANSWER|ĐÁP\s*ÁN)\s*:", re.IGNORECASE | re.MULTILINE)
+
+
+def _not_this_format(text: str, fmt: str) -> Issue | None:
+    """Read a file only as what it is: a GIFT file has at least one answer block in braces
+    (outside its // comments), an Aiken file at least one ANSWER line. Anything else (a CSV,
+    a letter, a spreadsheet saved as text) would otherwise become questions made of its
+    lines."""
+    if "\x00" in text:
+        return Issue(_("The file is not a text file (it holds binary data)."), line=1)
+    if fmt == "gift":
+        lines = (line for line in text.splitlines() if not line.lstrip().startswith("//"))
+        if not any("{" in line for line in lines):
+            return Issue(
+                _(
+                    "The file is not a GIFT question file: no question has its answers in "
+                    "braces { }. A CSV file or plain text is not imported; use the Excel "
+                    "template (.xlsx) or write the questions in GIFT. Nothing was stored."
+                ),
+                line=1,
+            )
+    elif not _AIKEN_ANSWER.search(text):
+        return Issue(
+            _(
+                "The file is not an Aiken question file: it has no ANSWER line (for example "
+                "'ANSWER: B'). Nothing was stored."
+            ),
+            line=1,
+        )
+    return None
 
 
 def write(questions: list[ParsedQuestion], fmt: str) -> bytes:

@@ -9,17 +9,21 @@ or type without Vietnamese keys. Every error names its cell ("O7"). The layout i
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
+from sathach.core.spreadsheets import (
+    SpreadsheetRefused,
+    not_a_workbook,
+    open_workbook,
+    sheet_rows,
+)
 from sathach.core.text import fold
 from sathach.exams.formats.base import (
     Answer,
@@ -94,17 +98,17 @@ class _Row:
         self.errors.append(Issue(message, cell=self.ref(key)))
 
 
-def _columns(sheet: Worksheet, result: ParseResult) -> tuple[dict[int, str], dict[int, str]]:
+def _columns(
+    header_row: list[tuple[str, Any]], result: ParseResult
+) -> tuple[dict[int, str], dict[int, str]]:
     """The columns of the header row: {index: key} and {index: option letter}."""
     keys: dict[int, str] = {}
     letters: dict[int, str] = {}
     seen: dict[str, str] = {}
-    for cell in sheet[1]:
-        header = " ".join(fold(_cell_text(cell.value)).split())
+    for column, (ref, value) in enumerate(header_row, 1):
+        header = " ".join(fold(_cell_text(value)).split())
         if not header:
             continue
-        column = int(cell.column or 0)
-        ref = f"{get_column_letter(column)}1"
         option = OPTION_HEADER.match(header)
         key = next(
             (k for k, h in HEADERS.items() if header == fold(h) or header in HEADER_ALIASES[k]),
@@ -116,7 +120,7 @@ def _columns(sheet: Worksheet, result: ParseResult) -> tuple[dict[int, str], dic
             result.warnings.append(
                 Issue(
                     _("The column '%(header)s' is not part of the template and was ignored.")
-                    % {"header": _cell_text(cell.value)},
+                    % {"header": _cell_text(value)},
                     cell=ref,
                 )
             )
@@ -125,7 +129,7 @@ def _columns(sheet: Worksheet, result: ParseResult) -> tuple[dict[int, str], dic
             result.errors.append(
                 Issue(
                     _("The column '%(header)s' appears twice (also in %(other)s).")
-                    % {"header": _cell_text(cell.value), "other": seen[key]},
+                    % {"header": _cell_text(value), "other": seen[key]},
                     cell=ref,
                 )
             )
@@ -149,7 +153,7 @@ def _columns(sheet: Worksheet, result: ParseResult) -> tuple[dict[int, str], dic
     return keys, letters
 
 
-def _sheet(workbook: Workbook) -> Worksheet:
+def _sheet(workbook: Workbook) -> Any:
     for name in workbook.sheetnames:
         if fold(name) in (SHEET, "cau hoi"):
             return workbook[name]
@@ -158,27 +162,32 @@ def _sheet(workbook: Workbook) -> Worksheet:
 
 
 def read_xlsx(data: bytes) -> ParseResult:
-    """Every question of the workbook's "questions" sheet, with every error at its cell."""
+    """Every question of the workbook's "questions" sheet, with every error at its cell.
+    The workbook is checked and streamed (core.spreadsheets): a zip bomb or a sheet past
+    XLSX_MAX_ROWS rows is one error, read no further."""
     result = ParseResult()
     try:
-        # data_only: a formula cell gives the value Excel computed, not the formula.
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-        sheet = _sheet(workbook)
-        rows = [[(cell.coordinate, cell.value) for cell in row] for row in sheet.iter_rows()]
-    # openpyxl lets errors of zipfile, the XML parser and its own checks through on a
-    # damaged or foreign file; every one of them means the same to the person importing.
-    except Exception:
-        result.errors.append(
-            Issue(
-                _(
-                    "The file is not an Excel workbook (.xlsx) that can be read. Open it in "
-                    "Excel or LibreOffice and save it as 'Excel Workbook (.xlsx)'."
-                ),
-                cell="A1",
-            )
-        )
+        workbook = open_workbook(data)
+        try:
+            sheet = _sheet(workbook)
+            rows = [
+                [
+                    (f"{get_column_letter(column)}{number}", value)
+                    for column, value in enumerate(values, 1)
+                ]
+                for number, values in enumerate(sheet_rows(sheet), 1)
+            ]
+        finally:
+            workbook.close()
+    except SpreadsheetRefused as error:
+        result.errors.append(Issue(error.message, cell="A1"))
         return result
-    keys, letters = _columns(sheet, result)
+    # openpyxl lets errors of zipfile, the XML parser and its own checks through on a
+    # damaged file while it streams the rows; each means the same to the person importing.
+    except Exception:
+        result.errors.append(Issue(not_a_workbook().message, cell="A1"))
+        return result
+    keys, letters = _columns(rows[0] if rows else [], result)
     if result.errors:
         return result
     for number, cells in enumerate(rows[1:], 2):

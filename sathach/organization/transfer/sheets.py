@@ -17,13 +17,19 @@ from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from sathach.core.errors import ImportErrors
+from sathach.core.spreadsheets import (
+    SpreadsheetRefused,
+    open_workbook,
+    sheet_rows,
+    workbook_problem,
+)
 from sathach.core.text import fold, nfc
 from sathach.organization.models import AdministrativeUnit
 from sathach.organization.permissions import units_for_user
@@ -130,6 +136,9 @@ def read_sheet(content: bytes, spec: SheetSpec) -> tuple[list[SheetRow], list[Pr
         if content.startswith(b"PK"):
             raise ImportErrors(_(DAMAGED), [])
         raise ImportErrors(_("This file is not an Excel workbook (.xlsx)."), [])
+    problem = workbook_problem(content)
+    if problem is not None:
+        raise ImportErrors(problem.message, [])
     sheet_name, raw, truncated = _raw_rows(content, spec.name)
     if sheet_name is None:
         raise ImportErrors(_("The workbook has no sheet “%(sheet)s”.") % {"sheet": spec.name}, [])
@@ -169,10 +178,8 @@ def _raw_rows(
 ) -> tuple[str | None, list[tuple[int, tuple[Any, ...]]], bool]:
     """(sheet name, non-empty rows with their numbers, whether the row cap was passed)."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    # openpyxl reports a damaged workbook with whatever its zip and XML readers raise;
-    # the user needs one clear sentence, not the parser's exception.
-    except Exception:
+        workbook = open_workbook(content)
+    except SpreadsheetRefused:
         raise ImportErrors(_(DAMAGED), []) from None
     try:
         names = {choice_key(name): name for name in workbook.sheetnames}
@@ -182,14 +189,15 @@ def _raw_rows(
         if name is None:
             return None, [], False
         rows: list[tuple[int, tuple[Any, ...]]] = []
-        for number, values in enumerate(workbook[name].iter_rows(values_only=True), start=1):
-            if number > MAX_SCANNED_ROWS:
-                return name, rows, True
+        scanned = sheet_rows(workbook[name], max_rows=MAX_SCANNED_ROWS)
+        for number, values in enumerate(scanned, start=1):
             if any(cell_text(value) for value in values):
                 rows.append((number, tuple(values)))
                 if len(rows) > MAX_ROWS + 1:
                     return name, rows, True
         return name, rows, False
+    except SpreadsheetRefused:  # past MAX_SCANNED_ROWS
+        return name, rows, True
     except Exception:
         raise ImportErrors(_(DAMAGED), []) from None
     finally:

@@ -16,6 +16,7 @@ OPERATIONS = {
     "sign_organization_seal",
     "validate_one_signature",
     "validate_leader_and_seal",
+    "validate_in_capped_child",
 }
 
 

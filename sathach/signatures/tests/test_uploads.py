@@ -40,7 +40,7 @@ class DocumentAcceptSignedTestCase(BaseTestCase):
     def test_a_file_signed_with_the_registered_certificate_is_valid(self) -> None:
         verdict = document_accept_signed(
             actor=self.world.leader, person=self.world.leader_person, data=signed_by_a()
-        )
+        ).verdict
         self.assertTrue(verdict.valid, verdict.reasons)
         entry = AuditEntry.objects.get(action=ACTION)
         self.assertEqual(entry.unit, self.world.dai_an_1)
@@ -50,7 +50,7 @@ class DocumentAcceptSignedTestCase(BaseTestCase):
     def test_a_file_signed_with_another_leaders_certificate_is_the_wrong_signer(self) -> None:
         verdict = document_accept_signed(
             actor=self.world.leader, person=self.world.leader_person, data=signed_by_b()
-        )
+        ).verdict
         self.assertFalse(verdict.valid)
         self.assertEqual(verdict.reasons, ["WRONG_SIGNER"])
         self.assertEqual(AuditEntry.objects.get(action=ACTION).summary["reasons"], ["WRONG_SIGNER"])
@@ -63,14 +63,16 @@ class DocumentAcceptSignedTestCase(BaseTestCase):
             certificate=exam_pki().leader_b.der,
         )
         for data in (signed_by_a(), signed_by_b()):
-            verdict = document_accept_signed(actor=None, person=self.world.leader_person, data=data)
+            verdict = document_accept_signed(
+                actor=None, person=self.world.leader_person, data=data
+            ).verdict
             self.assertTrue(verdict.valid, verdict.reasons)
 
     def test_a_visible_signature_can_be_required(self) -> None:
         invisible = pdfs.sign(pdfs.draft_pdf(), exam_pki().leader_a, box=None)
         verdict = document_accept_signed(
             actor=None, person=self.world.leader_person, data=invisible, require_visible=True
-        )
+        ).verdict
         self.assertEqual(verdict.reasons, ["NOT_VISIBLE"])
 
     def test_a_tampered_or_damaged_file_is_judged_not_valid(self) -> None:
@@ -78,11 +80,11 @@ class DocumentAcceptSignedTestCase(BaseTestCase):
             actor=None,
             person=self.world.leader_person,
             data=pdfs.change_signed_byte(signed_by_a()),
-        )
+        ).verdict
         self.assertIn("BROKEN_SIGNATURE", tampered.reasons)
         damaged = document_accept_signed(
             actor=None, person=self.world.leader_person, data=b"not a pdf"
-        )
+        ).verdict
         self.assertEqual(damaged.reasons, ["MALFORMED_PDF"])
         self.assertEqual(AuditEntry.objects.filter(action=ACTION).count(), 2)
 
@@ -109,7 +111,7 @@ class AcceptPlatformSignedTestCase(BaseTestCase):
         )
         verdict = document_accept_signed(
             actor=self.world.leader, person=self.world.leader_person, data=signed
-        )
+        ).verdict
         self.assertTrue(verdict.valid, verdict.reasons)
         self.assertEqual(verdict.signatures[0].signer_sha256, token.fingerprint)
 

@@ -20,6 +20,7 @@ from django.test import SimpleTestCase, TestCase, override_settings
 from PIL import Image
 
 from sathach.signatures import signing
+from sathach.signatures.pictures import render_signature_page
 from sathach.signatures.tests import documents, pdfs
 from sathach.signatures.tests.pki import DAY, NOW, exam_pki
 from sathach.signatures.trust import installed_trust_roots
@@ -27,7 +28,6 @@ from sathach.signatures.validation import (
     MalformedPdf,
     Verdict,
     read_signer_certificates,
-    render_signature_page,
     validate_pdf,
 )
 

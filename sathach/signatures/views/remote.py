@@ -112,15 +112,26 @@ def leader_api(view: ApiView) -> ApiView:
     return wrapped
 
 
+def _json_object(request: HttpRequest) -> dict[str, Any] | None:
+    """The body as a JSON object ({} for a form post), or None for anything else: not JSON,
+    an array, a string, or nesting too deep for the parser."""
+    if request.content_type != "application/json":
+        return {}
+    try:
+        body = json.loads(request.body)
+    except (ValueError, RecursionError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
 @csrf_exempt
 @require_POST
 def api_login(request: HttpRequest) -> JsonResponse:
     """Username and password (JSON or form) for a bearer token. django-axes counts the
     failures and locks out as on the sign-in page."""
-    try:
-        body = json.loads(request.body) if request.content_type == "application/json" else {}
-    except ValueError:
-        body = {}
+    body = _json_object(request)
+    if body is None:
+        return _error(_('Send a JSON object such as {"username": "…", "password": "…"}.'))
     username = str(body.get("username") or request.POST.get("username", ""))
     password = str(body.get("password") or request.POST.get("password", ""))
     user = authenticate(request, username=username, password=password)
@@ -197,7 +208,10 @@ def finish(request: HttpRequest, person: Person, pk: uuid.UUID) -> HttpResponse:
     pending = get_object_or_404(PendingSignature, pk=pk, owner=request.user, person=person)
     try:
         if request.content_type == "application/json":
-            raw = str(json.loads(request.body).get("signature", ""))
+            body = _json_object(request)
+            if body is None:
+                raise ValueError("not a JSON object")
+            raw = str(body.get("signature", ""))
         else:
             raw = request.POST.get("signature", "")
     except (ValueError, AttributeError):

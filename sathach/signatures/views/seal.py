@@ -19,7 +19,7 @@ from sathach.organization.models import AdministrativeUnit
 from sathach.organization.permissions import Perm, require_perm, units_for_user
 from sathach.signatures.models import SealCertificate
 from sathach.signatures.uploads import PdfFileField, document_seal_leader_signed
-from sathach.signatures.views.verify import verdict_view
+from sathach.signatures.views.verify import MAX_PICTURES, verdict_view
 
 
 class SealForm(forms.Form):
@@ -55,7 +55,9 @@ def document_seal_page(request: HttpRequest) -> HttpResponse:
         file_name = _upload_name(request)
         name = Path(file_name).stem
         try:
-            outcome = document_seal_leader_signed(actor=request.user, unit=unit, data=data)
+            outcome = document_seal_leader_signed(
+                actor=request.user, unit=unit, data=data, pictures=MAX_PICTURES
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -67,7 +69,7 @@ def document_seal_page(request: HttpRequest) -> HttpResponse:
                 response["Content-Disposition"] = disposition or "attachment"
                 return response
             form.add_error(None, _("The leader's signature is not valid: nothing was signed."))
-            result = verdict_view(outcome.verdict, data, file_name=file_name)
+            result = verdict_view(outcome.inspection, file_name=file_name)
     return render(
         request,
         "signatures/seal.html",

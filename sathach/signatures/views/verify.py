@@ -26,15 +26,14 @@ from sathach.core.errors import DomainError
 from sathach.organization.models import LEADER_POSITIONS, Person
 from sathach.organization.permissions import Perm, units_for_user
 from sathach.signatures.models import LeaderCertificate, SealCertificate
+from sathach.signatures.sandbox import Inspection
 from sathach.signatures.trust import trust_units_of
 from sathach.signatures.uploads import (
     PdfFileField,
-    check_pdf,
     document_accept_signed,
-    expected_signer,
+    inspect_upload,
     people_with_certificates,
     registered_certificates,
-    signature_facts,
 )
 from sathach.signatures.validation import (
     MODIFICATION_LABELS,
@@ -43,7 +42,6 @@ from sathach.signatures.validation import (
     SignatureReport,
     Verdict,
     certificate_ders,
-    render_signature_page,
 )
 
 # Each picture runs pdftoppm once: a file with many signatures shows the first few.
@@ -161,18 +159,12 @@ def _revocation(report: SignatureReport) -> tuple[str, bool]:
     return _("not revoked"), False
 
 
-def _picture(data: bytes, index: int) -> str | None:
-    png = render_signature_page(data, index)
-    return base64.b64encode(png).decode("ascii") if png else None
-
-
-def verdict_view(
-    verdict: Verdict, data: bytes, *, file_name: str, expected: str = ""
-) -> VerdictView:
-    """The verdict in words, with a picture of the page under each visible signature."""
-    facts = signature_facts(data)
+def verdict_view(inspection: Inspection, *, file_name: str, expected: str = "") -> VerdictView:
+    """The verdict in words, with a picture of the page under each visible signature (made
+    with the verdict in the capped child: inspect_upload's `pictures`)."""
+    verdict: Verdict = inspection.verdict
+    facts = inspection.facts
     signatures = []
-    pictures = 0
     for index, report in enumerate(verdict.signatures):
         certificate = x509.load_der_x509_certificate(report.signer_der)
         subject = certificate.subject
@@ -192,10 +184,8 @@ def verdict_view(
             appearance = _("visible on page %(page)s") % {"page": report.page}
         else:
             appearance = _("invisible (no appearance on any page)")
-        picture = None
-        if report.visible and pictures < MAX_PICTURES:
-            picture = _picture(data, index)
-            pictures += picture is not None
+        png = inspection.pictures.get(index)
+        picture = base64.b64encode(png).decode("ascii") if png else None
         revocation, revoked = _revocation(report)
         units = [
             _attribute(subject, NameOID.ORGANIZATIONAL_UNIT_NAME),
@@ -249,12 +239,19 @@ def signature_verify(request: HttpRequest) -> HttpResponse:
         expected = _("the uploaded certificate") if signer else ""
         # The roots of the asker's units count, and those of the named leader's unit.
         units = trust_units_of(request.user)
+        candidates = None
         if person is not None:
-            signer = expected_signer(data, registered_certificates(person))
+            candidates = registered_certificates(person)
             expected = person.full_name
             units.append(person.unit)
-        verdict = check_pdf(data, units=units, signer=signer)
-        result = verdict_view(verdict, data, file_name=_file_name(request), expected=expected)
+        try:
+            inspection = inspect_upload(
+                data, units=units, signer=signer, candidates=candidates, pictures=MAX_PICTURES
+            )
+        except DomainError as error:
+            form.add_error("document", error.message)
+        else:
+            result = verdict_view(inspection, file_name=_file_name(request), expected=expected)
     return render(request, "signatures/verify.html", {"form": form, "result": result})
 
 
@@ -276,12 +273,14 @@ def my_signature_check(request: HttpRequest) -> HttpResponse:
     if posted and form.is_valid():
         data: bytes = form.cleaned_data["document"]
         try:
-            verdict = document_accept_signed(actor=request.user, person=person, data=data)
+            inspection = document_accept_signed(
+                actor=request.user, person=person, data=data, pictures=MAX_PICTURES
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
             result = verdict_view(
-                verdict, data, file_name=_file_name(request), expected=person.full_name
+                inspection, file_name=_file_name(request), expected=person.full_name
             )
     devices = SigningDevice.objects.filter(person=person, is_active=True).order_by("-created_at")
     return render(

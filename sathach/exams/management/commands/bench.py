@@ -158,6 +158,7 @@ class Command(BaseCommand):
             "sign_organization_seal": _("Organisation's seal signature"),
             "validate_one_signature": _("Validation, one signature"),
             "validate_leader_and_seal": _("Validation, leader and seal"),
+            "validate_in_capped_child": _("Validation, one signature, in the capped child"),
         }
         width = max(len(label) for label in labels.values())
         self.stdout.write(
