@@ -9,8 +9,24 @@ from django.utils.translation import gettext_lazy as _
 
 from sathach.core.audit import AuditAction
 from sathach.core.models import AuditEntry
+from sathach.core.text import hidden_characters
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+def hidden_characters_message(found: list[str]) -> str:
+    return str(
+        _("The text holds characters that cannot be seen (%(codes)s): type it again without them.")
+        % {"codes": ", ".join(found)}
+    )
+
+
+def validate_visible(value: str) -> None:
+    """Refuse a name holding zero-width, right-to-left or control characters: what is read
+    on the page or a certificate must be what is stored."""
+    found = hidden_characters(value)
+    if found:
+        raise forms.ValidationError(hidden_characters_message(found))
 
 
 class AuditFilterForm(forms.Form):

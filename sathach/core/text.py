@@ -13,6 +13,24 @@ _TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
 
 
+# Characters a reader cannot see that change what a text says or how it reads: zero-width
+# characters, the bidirectional controls (a right-to-left override makes "Nguyễn Văn A"
+# display as something else) and the C0/C1 controls; tab and line breaks are allowed.
+_INVISIBLE = frozenset(
+    [0x00AD, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF]
+    + list(range(0x202A, 0x202F))
+    + list(range(0x2066, 0x206A))
+    + [c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)]
+    + list(range(0x7F, 0xA0))
+)
+
+
+def hidden_characters(value: str) -> list[str]:
+    """The invisible and control characters of `value`, each once, as "U+202E"."""
+    seen = dict.fromkeys(f"U+{ord(ch):04X}" for ch in value if ord(ch) in _INVISIBLE)
+    return list(seen)
+
+
 def nfc(value: str) -> str:
     """Normalise to NFC and collapse runs of white space."""
     return " ".join(unicodedata.normalize("NFC", value).split())

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sathach.core.forms import validate_visible
 from sathach.core.spreadsheets import workbook_problem
 from sathach.core.text import nfc
 from sathach.organization.models import AdministrativeUnit, Person, Position, Role
@@ -19,7 +20,7 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 class UnitForm(forms.Form):
     code = forms.CharField(label=_("Official code"), max_length=10)
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=200, validators=[validate_visible])
     kind = forms.ChoiceField(label=_("Type"), choices=AdministrativeUnit.Kind.choices)
     parent = UnitChoiceField(label=_("Parent unit"), queryset=AdministrativeUnit.objects.none())
 
@@ -41,7 +42,7 @@ class UnitForm(forms.Form):
 
 
 class UnitEditForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=200, validators=[validate_visible])
     kind = forms.ChoiceField(label=_("Type"), choices=AdministrativeUnit.Kind.choices)
 
 
@@ -58,6 +59,7 @@ class PersonForm(forms.ModelForm):
         unit_field.queryset = units_for_user(user, Perm.MANAGE_PEOPLE)
 
     def clean_full_name(self) -> str:
+        validate_visible(self.cleaned_data["full_name"])
         name = nfc(self.cleaned_data["full_name"])
         if len(name.split()) < 2:
             raise forms.ValidationError(_("Write the full name: family name and given name."))
@@ -87,7 +89,7 @@ class PeopleFilterForm(forms.Form):
 
 class AccountForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=150, validators=[validate_visible])
     email = forms.EmailField(label=_("E-mail"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     unit = UnitChoiceField(label=_("Unit"), queryset=AdministrativeUnit.objects.none())

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sathach.core.text import hidden_characters, nfc_text
+
 MAX_TEXT = 2000
 MAX_ANSWERS_PER_SAVE = 200
 MAX_POSITION = 32767  # the column's smallint
@@ -66,9 +68,13 @@ def _clean_response(response: Any) -> Any:
         return None
     if not isinstance(response, dict) or len(response) > 4:
         raise ValueError("bad response")
-    for value in response.values():
+    for key, value in response.items():
         if isinstance(value, str) and len(value) > MAX_TEXT:
             raise ValueError("too long")
+        if isinstance(value, str):
+            if hidden_characters(value):  # zero-width, right-to-left, control characters
+                raise ValueError("hidden characters")
+            response[key] = nfc_text(value)  # typed in NFD (some keyboards), stored in NFC
         if isinstance(value, list | dict) and len(value) > 20:
             raise ValueError("too many")
     if _holds_nul(response):  # PostgreSQL's jsonb cannot store it

@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from sathach.core.audit import AuditAction, audit_log
+from sathach.core.forms import hidden_characters_message
+from sathach.core.text import hidden_characters
 from sathach.organization.models import AdministrativeUnit, Person, Position
 from sathach.organization.permissions import Perm
 from sathach.organization.transfer.sheets import (
@@ -149,6 +151,8 @@ def _read_row(
     full_name = cell_text(values[FULL_NAME])
     if not full_name:
         problems.append((number, FULL_NAME, _("The full name is required.")))
+    elif found := hidden_characters(full_name):
+        problems.append((number, FULL_NAME, hidden_characters_message(found)))
     elif len(full_name.split()) < 2:
         problems.append((number, FULL_NAME, _("Write the full name: family name and given name.")))
     elif len(full_name) > 150:

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
+from sathach.core.forms import hidden_characters_message
+from sathach.core.text import hidden_characters
 from sathach.organization.models import AdministrativeUnit
 from sathach.organization.permissions import Perm
 from sathach.organization.transfer.sheets import (
@@ -118,6 +120,8 @@ def _read_row(row: SheetRow, kinds: dict[str, str], problems: list[Problem]) -> 
         problems.append((row.number, NAME, _("The name is required.")))
     elif len(name) > 200:
         problems.append((row.number, NAME, _("The name is longer than 200 characters.")))
+    elif found := hidden_characters(name):
+        problems.append((row.number, NAME, hidden_characters_message(found)))
     parent_text = cell_text(values[PARENT])
     parent_code = cell_code(values[PARENT])
     if parent_text and parent_code is None:
