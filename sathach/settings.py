@@ -206,7 +206,7 @@ LOGGING = {
 }
 
 # Background work (certificate batches): django-tasks with its database backend, so the
-# worker (`sathach db_worker`) needs no service besides the database. TASKS_BACKEND=immediate
+# worker (`sathach worker`) needs no service besides the database. TASKS_BACKEND=immediate
 # runs each task inside the request instead (small installations, debugging).
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",

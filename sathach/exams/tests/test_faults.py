@@ -6,11 +6,14 @@ lose no acknowledged answer, show no error page, keep no examinee from saving fo
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
 from sathach.exams.bench.cluster import ClusterUnavailable
 from sathach.exams.bench.faults import drill
+
+pytestmark = pytest.mark.faults
 
 RECOVERY_LIMIT = 10.0
 
@@ -19,6 +22,8 @@ def test_a_killed_worker_and_a_database_restart_lose_nothing_and_show_no_error()
     try:
         report = drill(progress=print)
     except ClusterUnavailable as error:
+        if os.environ.get("CI"):  # .ci/run installs PostgreSQL: the drill must run there
+            raise
         pytest.skip(str(error))
     logs = report.pop("logs")
     print(json.dumps(report, indent=2, ensure_ascii=False))
