@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import OperationalError, connection
 from django.test import RequestFactory
 
@@ -44,7 +45,7 @@ def test_a_request_that_lost_the_database_is_asked_to_load_again() -> None:
 
 def test_any_other_error_keeps_the_500_page() -> None:
     request = RequestFactory().get("/")
-    request.user = None
+    request.user = AnonymousUser()
     try:
         raise ValueError("a bug")
     except ValueError:
