@@ -75,6 +75,9 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "core/error.html", {"status": 404}, status=404)
 
 
+RETRY_AFTER_SECONDS = 3  # the 503 page of a lost database loads again after this
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """An unexpected error, or a database connection lost in the middle of the request (a
     PostgreSQL restart): the latter is answered 503 with a page that loads again by itself
@@ -87,9 +90,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = str(retry)
         return response
     return render(request, "core/error.html", {"status": 500}, status=500)
-
-
-RETRY_AFTER_SECONDS = 3
 
 
 def _database_lost(error: BaseException | None) -> bool:
