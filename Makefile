@@ -12,7 +12,7 @@ WORKERS ?= 2
 run: setup system messages migrate static
 	$(BIN)/sathach load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ with the background worker (Ctrl+C stops both)"
-	$(BIN)/sathach db_worker --no-reload & worker=$$!; \
+	$(BIN)/sathach worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/gunicorn -c python:sathach.gunicorn_config --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 

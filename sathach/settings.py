@@ -107,6 +107,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A kept connection is checked before each request uses it, and a new one waits a few
+    # seconds for a restarting server (sathach.core.postgresql): after a restart of
+    # PostgreSQL the next request is served, not answered with an error.
+    DATABASES["default"]["ENGINE"] = "sathach.core.postgresql"
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organization.User"
@@ -240,7 +246,7 @@ LOGGING = {
 }
 
 # Background work (certificate batches): django-tasks with its database backend, so the
-# worker (`sathach db_worker`) needs no service besides the database. TASKS_BACKEND=immediate
+# worker (`sathach worker`) needs no service besides the database. TASKS_BACKEND=immediate
 # runs each task inside the request instead (small installations, debugging).
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",

@@ -1,6 +1,6 @@
 """What every background task shares: creating its job, taking it up in the worker,
 advancing its progress, recording errors in Vietnamese and closing it. The tasks run in the
-django-tasks database worker (`sathach db_worker`); the page `/jobs/<pk>/` shows them.
+django-tasks database worker (`sathach worker`); the page `/jobs/<pk>/` shows them.
 
 A task receives only ids as arguments (stored in clear by the task backend). Progress is
 written with `UPDATE … SET done = done + 1` outside the task's own transactions, so the

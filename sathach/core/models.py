@@ -116,7 +116,7 @@ def job_result_path(instance: Job, filename: str) -> str:
 
 
 class Job(models.Model):
-    """One long piece of work run by the task worker (`sathach db_worker`), with what a
+    """One long piece of work run by the task worker (`sathach worker`), with what a
     page shows of it: how many steps, how many done, the errors in Vietnamese, a closing
     message, the file it produced and where to go next. Helpers in `sathach.core.jobs`.
 

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import sys
+
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -23,5 +27,30 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "core/error.html", {"status": 404}, status=404)
 
 
+RETRY_AFTER_SECONDS = 3  # the 503 page of a lost database loads again after this
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    """An unexpected error, or a database connection lost in the middle of the request (a
+    PostgreSQL restart): the latter is answered 503 with a page that loads again by itself
+    (a GET) or asks to send the form again, drawn without touching the database."""
+    if _database_lost(sys.exc_info()[1]):
+        retry = RETRY_AFTER_SECONDS
+        reload = request.method in ("GET", "HEAD")
+        context = {"reload": reload, "retry_seconds": retry}
+        response = HttpResponse(render_to_string("core/unavailable.html", context), status=503)
+        response["Retry-After"] = str(retry)
+        return response
     return render(request, "core/error.html", {"status": 500}, status=500)
+
+
+def _database_lost(error: BaseException | None) -> bool:
+    """Whether `error` is a database error of a connection that is closed, broken or was
+    never opened, rather than one of the request itself (a deadlock, a constraint)."""
+    if not isinstance(error, OperationalError | InterfaceError):
+        return False
+    for connection in connections.all(initialized_only=True):
+        raw = connection.connection
+        if raw is None or getattr(raw, "closed", False) or getattr(raw, "broken", False):
+            return True
+    return False

@@ -1,5 +1,5 @@
 """Background work of the exams app, run by the django-tasks database worker
-(`sathach db_worker`) with its progress on the job page (`sathach.core.jobs`)."""
+(`sathach worker`) with its progress on the job page (`sathach.core.jobs`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Large units and people imports, run by the background worker (`sathach db_worker`)
+"""Large units and people imports, run by the background worker (`sathach worker`)
 with their progress on the job page. Small files are imported in the request, where the
 bad rows show on the form (settings.IMPORT_IN_REQUEST_BYTES decides)."""
 

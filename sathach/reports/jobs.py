@@ -1,5 +1,5 @@
 """Background jobs of the reports app, run by the django-tasks database worker
-(`sathach db_worker`).
+(`sathach worker`).
 
 The Giấy khen batch needs the Chairman's PIN in another process. The PIN never goes into
 the task's arguments (stored in clear by the task backend) nor into the database in clear:

@@ -10,6 +10,8 @@ database; each step prints one JSON document on stdout:
   attempts not submitted;
 - `baseline`: the same answer upserts straight on the database from W processes, before
   the examinees come (and undone);
+- `statistics`: the proctor asks for the session's statistics and the step waits for the
+  background worker to finish the job (the fault drill: the worker outlived the faults);
 
 Everything goes through the real services; only the accounts are written directly, with one
 PBKDF2 hash shared by all (hashing 2,000 passwords would take minutes, and signing in still
@@ -227,6 +229,25 @@ def verify(*, session_id: int, expected_path: Path) -> dict[str, Any]:
     }
 
 
+def statistics(*, session_id: int, wait_seconds: float) -> dict[str, Any]:
+    """Queue the session's statistics job and wait for the worker to finish it."""
+    from sathach.core.models import Job
+    from sathach.exams.jobs import session_statistics_start
+    from sathach.exams.models import ExamSession
+    from sathach.organization.models import User
+
+    session = ExamSession.objects.select_related("campaign__issuing_unit").get(pk=session_id)
+    actor = User.objects.get(username=ADMIN_USERNAME)
+    job = session_statistics_start(actor=actor, session=session)
+    began = time.monotonic()
+    while time.monotonic() - began < wait_seconds:
+        job.refresh_from_db()
+        if job.status in (Job.Status.DONE, Job.Status.FAILED):
+            break
+        time.sleep(0.2)
+    return {"status": job.status, "seconds": round(time.monotonic() - began, 1)}
+
+
 def _upsert_worker(
     slots: list[tuple[int, int]], ops: int, first_seq: int, start: Any, done: Any
 ) -> None:
@@ -305,6 +326,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--session", type=int, required=True)
     p.add_argument("--ops", type=int, required=True)
     p.add_argument("--workers", type=int, required=True)
+    p = sub.add_parser("statistics")
+    p.add_argument("--session", type=int, required=True)
+    p.add_argument("--wait", type=float, required=True)
     args = parser.parse_args(argv)
 
     import django
@@ -321,6 +345,8 @@ def main(argv: list[str] | None = None) -> None:
         result = open_session(session_id=args.session)
     elif args.step == "verify":
         result = verify(session_id=args.session, expected_path=args.expected)
+    elif args.step == "statistics":
+        result = statistics(session_id=args.session, wait_seconds=args.wait)
     else:
         result = baseline(session_id=args.session, ops=args.ops, workers=args.workers)
     sys.stdout.write(json.dumps(result) + "\n")

@@ -12,12 +12,20 @@ One statement never holds two saves of the same attempt (the second waits for th
 write), so that the saves of one browser are applied in the order they arrived. When a
 write fails, its saves are tried again one by one, so that one bad save fails alone; a
 save that still fails gets the exception, and the browser sends it again.
+
+When the connection is lost (PostgreSQL restarted, the connection cut), the write is tried
+again once on a new connection, which waits up to CONNECT_WAIT_SECONDS for the server to
+accept it: the browsers then get their answer a moment late instead of an error and a
+pause before they send again (issue 15, point 5). Trying again is safe: a save is applied
+only over an older sequence number, so a save that the lost write had committed changes
+nothing the second time and is acknowledged all the same.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,6 +33,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
+from sathach.core.postgresql.base import CONNECT_WAIT_SECONDS, is_restarting
 from sathach.exams.services.answers import Answer
 from sathach.exams.services.attempts import (
     SAVE_POSTGRESQL,
@@ -36,6 +45,10 @@ from sathach.exams.services.attempts import (
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 500  # saves per statement
+
+
+class _ConnectionLost(Exception):
+    """The write's connection broke (the server restarted): try it on a new one."""
 
 
 @dataclass
@@ -78,8 +91,14 @@ class SaveBatcher:
                 continue
             try:
                 await self._write(batch)
+            except _ConnectionLost:
+                logger.warning("The autosave's connection was lost; writing on a new one")
+                try:
+                    await self._write(batch)
+                except Exception as again:
+                    _fail(batch, again)
             except Exception as error:
-                if len(batch) == 1 or self._connection is None:  # or the connection is lost
+                if len(batch) == 1 or self._connection is None:  # or no connection to be had
                     _fail(batch, error)
                     continue
                 logger.warning("A write of %d saves failed; writing them one by one", len(batch))
@@ -114,9 +133,10 @@ class SaveBatcher:
         try:
             cursor = await connection.execute(SAVE_POSTGRESQL, params, prepare=True)
             rows = {row[0]: row[1:] for row in await cursor.fetchall()}
-        except Exception:
+        except Exception as error:
             if connection.broken or connection.closed:
                 self._connection = None
+                raise _ConnectionLost from error
             raise
         for save in batch:
             if not save.done.done():  # the browser may have gone meanwhile
@@ -129,7 +149,16 @@ class SaveBatcher:
             params = connections[DEFAULT_DB_ALIAS].get_connection_params()
             for django_only in ("cursor_factory", "prepare_threshold"):
                 params.pop(django_only, None)
-            self._connection = await psycopg.AsyncConnection.connect(**params, autocommit=True)
+            deadline = time.monotonic() + CONNECT_WAIT_SECONDS
+            while self._connection is None:
+                try:
+                    self._connection = await psycopg.AsyncConnection.connect(
+                        **params, autocommit=True
+                    )
+                except psycopg.OperationalError as error:
+                    if not is_restarting(error) or time.monotonic() >= deadline:
+                        raise
+                    await asyncio.sleep(0.2)
         return self._connection
 
 
