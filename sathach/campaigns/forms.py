@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from sathach.campaigns.models import Campaign, FacilityItem, Result, SigningDevice
@@ -244,6 +245,13 @@ class FacilityItemForm(forms.ModelForm):
         fields = ["title", "description", "weight"]
 
 
+def _is_evidence(head: bytes) -> bool:
+    """A JPEG, PNG or WebP picture or a PDF, by the signature of its first bytes."""
+    return head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"%PDF-")) or (
+        head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    )
+
+
 class DeclarationForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -257,6 +265,18 @@ class DeclarationForm(forms.Form):
         allowed = (".jpg", ".jpeg", ".png", ".pdf", ".webp")
         if not upload.name.lower().endswith(allowed):
             raise forms.ValidationError(_("Upload a photo (JPG, PNG) or a PDF."))
+        if upload.size > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB.")
+                % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2**20}
+            )
+        # Read as what it is, not as what its name says: a photo or a PDF by its first bytes.
+        head = bytes(upload.read(16))
+        upload.seek(0)
+        if not _is_evidence(head):
+            raise forms.ValidationError(
+                _("The file is not a photo (JPG, PNG, WebP) or a PDF, whatever its name says.")
+            )
         return upload
 
 

@@ -40,6 +40,10 @@ HEADER = [
 ]
 
 
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+
+
 class ReadinessViewTestCase(BaseTestCase):
     def setUp(self) -> None:
         self.campaign = make_campaign(self.world, status=Campaign.Status.PREPARING)
@@ -105,7 +109,7 @@ class ReadinessViewTestCase(BaseTestCase):
         self.login(self.world.commune_officer)
         self.client.post(
             reverse("facility-declare", args=[self.campaign.pk, self.world.an_thanh_1.pk, item.pk]),
-            {"note": "Có máy in", "evidence": SimpleUploadedFile("may-in.jpg", b"jpg")},
+            {"note": "Có máy in", "evidence": SimpleUploadedFile("may-in.jpg", JPEG)},
         )
         declaration = item.declarations.get()
         self.login(self.world.district_admin)
@@ -116,6 +120,29 @@ class ReadinessViewTestCase(BaseTestCase):
         self.assertEqual(declaration.status, "verified")
         response = self.client.get(reverse("readiness", args=[self.campaign.pk]))
         self.assertContains(response, "2/2")
+
+    def test_evidence_is_read_as_what_it_is_not_as_its_name_says(self) -> None:
+        item = facility_item_save(
+            actor=self.world.district_admin,
+            campaign=self.campaign,
+            title="Máy in",
+            weight=Decimal(1),
+        )
+        self.login(self.world.commune_officer)
+        url = reverse(
+            "facility-declare", args=[self.campaign.pk, self.world.an_thanh_1.pk, item.pk]
+        )
+        for name, content in (("may-in.jpg", b"Ma so,Ho ten\n1,An\n"), ("may-in.pdf", b"MZ\x90")):
+            with self.subTest(name=name):
+                response = self.client.post(
+                    url, {"note": "Có", "evidence": SimpleUploadedFile(name, content)}, follow=True
+                )
+                self.assertContains(response, "không phải ảnh (JPG, PNG, WebP) hoặc PDF")
+                self.assertFalse(item.declarations.exists())
+        for name, content in (("anh.png", PNG), ("bien-ban.pdf", b"%PDF-1.7\n")):
+            with self.subTest(name=name):
+                self.client.post(url, {"note": "Có", "evidence": SimpleUploadedFile(name, content)})
+        self.assertTrue(item.declarations.exists())
 
 
 class ResultViewTestCase(BaseTestCase):
