@@ -73,6 +73,7 @@ def _reply_data(outcome: SaveOutcome, refused: dict[int, int] | None = None) -> 
         "left": outcome.seconds_left,
         "ack": {str(k): v for k, v in outcome.acknowledged.items()},
     }
+    refused = {**(refused or {}), **outcome.unknown}
     if refused and outcome.state == "open":
         data["bad"] = {str(k): v for k, v in refused.items()}
     return data

@@ -130,6 +130,8 @@ class SaveOutcome:
     state: str
     seconds_left: int = 0
     acknowledged: dict[int, int] = field(default_factory=dict)
+    # Answers to positions the form does not have (position: sequence number): refused.
+    unknown: dict[int, int] = field(default_factory=dict)
 
 
 def attempt_state(attempt: Attempt, now: datetime) -> str:
@@ -169,6 +171,7 @@ def _seconds_left(deadline: datetime | None, now: datetime) -> int:
 SAVE_POSTGRESQL = """
 WITH a AS (
     SELECT a.id, a.status, a.token, a.deadline, s.status AS session_status,
+        (SELECT max(i.position) FROM exams_attemptitem i WHERE i.attempt_id = a.id) AS items,
         a.token = r.token AND a.status = %(in_progress)s AND s.status <> %(paused)s
             AND (a.deadline IS NULL OR a.deadline >= %(open_after)s) AS open
     FROM unnest(%(attempts)s::bigint[], %(tokens)s::text[]) AS r(id, token)
@@ -183,10 +186,11 @@ WITH a AS (
         AS v(k bigint, p integer, s integer, r jsonb, f boolean)
     WHERE a.open AND v.k = a.id AND i.attempt_id = a.id AND i.position = v.p AND i.seq < v.s
 )
-SELECT id, status, token, deadline, session_status FROM a
+SELECT id, status, token, deadline, session_status, items FROM a
 """
 SAVE_READ = (
-    "SELECT a.status, a.token, a.deadline, s.status"
+    "SELECT a.status, a.token, a.deadline, s.status,"
+    " (SELECT max(i.position) FROM exams_attemptitem i WHERE i.attempt_id = a.id)"
     " FROM exams_attempt a JOIN exams_examsession s ON s.id = a.session_id WHERE a.id = %s"
 )
 SAVE_WRITE = (
@@ -290,7 +294,7 @@ def _row_state(row: Any, token: str, now: datetime) -> tuple[str, datetime | Non
     that is not the attempt's is "unknown" without a deadline, as an attempt that does not
     exist: another examinee's attempt reveals neither its existence nor its time, and the
     browser replaced by another computer stops on it as well."""
-    status, stored_token, deadline, session_status = row
+    status, stored_token, deadline, session_status = row[:4]
     # Bytes: compare_digest refuses str with non-ASCII characters, which anyone may send.
     if not hmac.compare_digest(stored_token.encode(), token.encode()):
         return UNKNOWN, None
@@ -333,12 +337,15 @@ def save_outcome(row: Any, token: str, now: datetime, parsed: dict[int, Answer])
     if row is None:
         return SaveOutcome(state=UNKNOWN)
     state, deadline = _row_state(row, token, now)
+    if state != "open":
+        return SaveOutcome(state=state, seconds_left=_seconds_left(deadline, now))
+    # Positions run from 1 to the number of questions of the form; any other is no slot.
+    items = row[4] or 0
     return SaveOutcome(
         state=state,
         seconds_left=_seconds_left(deadline, now),
-        acknowledged=(
-            {position: answer.seq for position, answer in parsed.items()} if state == "open" else {}
-        ),
+        acknowledged={p: answer.seq for p, answer in parsed.items() if p <= items},
+        unknown={p: answer.seq for p, answer in parsed.items() if p > items},
     )
 
 

@@ -197,6 +197,21 @@ class AutosaveApplicationTestCase(TransactionTestCase):
         self.assertEqual(reply.json()["bad"], {"1": 3, "3": 2})
         self.assertIsNone(self.attempt.items.get(position=1).response)
 
+    def test_an_answer_to_a_position_the_form_does_not_have_is_refused(self) -> None:
+        count = self.attempt.items.count()
+        reply = self.run_app(
+            self.save(
+                [
+                    {"p": count + 1, "s": 4, "r": {"choice": 0}},
+                    {"p": 30000, "s": 1, "r": {"choice": 0}},
+                    {"p": count, "s": 2, "r": {"choice": 1}},
+                ]
+            )
+        )
+        self.assertEqual(reply.status, 200)
+        self.assertEqual(reply.json()["ack"], {str(count): 2})
+        self.assertEqual(reply.json()["bad"], {str(count + 1): 4, "30000": 1})
+
     def test_a_lone_surrogate_is_refused_not_a_failed_save(self) -> None:
         answers = [
             {"p": 1, "s": 1, "r": {"text": "aSURROGATEb"}},
