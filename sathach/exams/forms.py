@@ -5,7 +5,9 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sathach.core.text import nfc
 from sathach.exams.models import (
+    DEFAULT_BANK,
     MODULES,
     Blueprint,
     Category,
@@ -169,7 +171,12 @@ class ImportForm(forms.Form):
         ],
         required=False,
     )
-    bank = forms.CharField(label=_("Bank"), max_length=100, initial="default")
+    bank = forms.CharField(
+        label=_("Bank"),
+        max_length=100,
+        required=False,
+        help_text=_("Leave it empty for your unit's common bank, or name another bank."),
+    )
     unit = forms.TypedChoiceField(label=_("Bank of"), coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -185,6 +192,9 @@ class ImportForm(forms.Form):
         self.only_unit = choices[0][0] if len(choices) == 1 and choices[0][0] != "" else None
         if self.only_unit is not None:  # nothing to choose: the admin's own unit
             field.widget = forms.HiddenInput()
+
+    def clean_bank(self) -> str:
+        return nfc(self.cleaned_data.get("bank") or "") or DEFAULT_BANK
 
     def clean_unit(self) -> int | None:
         chosen = self.cleaned_data.get("unit")

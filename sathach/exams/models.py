@@ -65,6 +65,14 @@ def random_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+DEFAULT_BANK = "default"  # the command line's name of a unit's (or the installation's) bank
+
+
+def bank_label(name: str) -> str:
+    """A bank's name as people read it: the default bank has a Vietnamese name."""
+    return str(_("the common bank")) if name == DEFAULT_BANK else name
+
+
 class QuestionBank(models.Model):
     """A unit's questions. Its admins (and those of the units above) read, change and export
     them; the admins of the units below it and beside it (the same parent) read and copy
@@ -96,7 +104,7 @@ class QuestionBank(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return bank_label(self.name)
 
 
 class Category(models.Model):

@@ -24,6 +24,7 @@ from sathach.exams.formats.base import (
     ParsedQuestion,
     ParseResult,
 )
+from sathach.exams.models import DEFAULT_BANK as DEFAULT_BANK_NAME
 from sathach.exams.models import (
     AttemptItem,
     Category,
@@ -33,7 +34,7 @@ from sathach.exams.models import (
     QuestionVersion,
 )
 
-DEFAULT_BANK = "default"
+DEFAULT_BANK = DEFAULT_BANK_NAME
 
 
 def _decimal_text(value: Decimal) -> str:

@@ -25,7 +25,7 @@ from sathach.exams.banks import (
 )
 from sathach.exams.forms import ImportForm
 from sathach.exams.jobs import question_import_start
-from sathach.exams.models import MODULES, Difficulty
+from sathach.exams.models import MODULES, Difficulty, bank_label
 from sathach.exams.selectors import question_html, questions_in_open_attempts, questions_search
 from sathach.exams.services.bank import (
     bank_copy,
@@ -39,6 +39,8 @@ from sathach.exams.services.bank import (
 from sathach.organization.permissions import Perm, require_perm
 
 MAX_IMPORT = 20 * 1024 * 1024
+# What the preview calls each format (names of formats, the same in every language).
+FORMAT_LABELS = {"gift": "GIFT", "moodle-xml": "Moodle XML", "aiken": "Aiken", "xlsx": "Excel"}
 EXPORTS = {
     "gift": ("text/plain; charset=utf-8", "gift.txt"),
     "moodle-xml": ("application/xml", "xml"),
@@ -128,8 +130,8 @@ def question_import(request: HttpRequest) -> HttpResponse:
                     "summary": import_summary(result, stored=False),
                     "questions": result.questions[:200],
                     "file_name": upload.name,
-                    "format": fmt,
-                    "bank": form.cleaned_data["bank"],
+                    "format": FORMAT_LABELS.get(fmt, fmt),
+                    "bank": bank_label(form.cleaned_data["bank"]),
                 },
             )
     return render(request, "exams/question_import.html", {"form": form})
