@@ -1,6 +1,6 @@
 """Moodle's GIFT format: one question per block of lines, blocks separated by blank lines.
 
-    // tags: difficulty:easy
+    // [tag:difficulty:easy]
     ::Title::[html]Question text{
         =right answer#feedback
         ~wrong answer#feedback
@@ -12,11 +12,11 @@ The reader follows Moodle's `qformat_gift` (question/format/gift/format.php) so 
 written for Moodle read the same here, with three departures that help people who write
 the file by hand: every error of the file is reported with the line where its question
 starts, text before the first `=` or `~` of an answer block is an error rather than an
-answer, and `{true}`/`{false}` are accepted in any case. GIFT has no tags; our convention
-is a comment `// tags: difficulty:easy, other` just before the question (Moodle's own
-`// [tag:name]` is read too). GIFT cannot carry images, marks or the shuffle setting:
-the writer keeps an image's `@@PLUGINFILE@@/name` reference in the text and drops its data,
-as Moodle's own GIFT export does.
+answer, and `{true}`/`{false}` are accepted in any case. GIFT has tags only in the comments
+before a question: Moodle's `// [tag:name]` tokens, and our older `// tags: a, b` line.
+GIFT cannot carry images, marks or the shuffle setting: the writer keeps an image's
+`@@PLUGINFILE@@/name` reference in the text and drops its data, as Moodle's own GIFT export
+does.
 """
 
 from __future__ import annotations
