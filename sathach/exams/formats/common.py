@@ -42,17 +42,29 @@ WEIGHT_MATCH = Decimal("0.00001")
 # $coursecategory$) and, since 3.5, with the context's "top" category.
 _CONTEXT_PREFIX = re.compile(r"^\s*\$[a-z]+\$\s*(/|$)")
 _DIFFICULTIES = ("easy", "medium", "hard")
+# Moodle writes a slash inside a category's name twice ("Word//Writer" is one category); the
+# bank's paths join segments with "/", so such a slash is kept as a division slash.
+NAME_SLASH = "\u2215"
+# Moodle's short answers: a run of stars not after a backslash matches any text; "\*" is a
+# star (qtype_shortanswer's compare_string_with_wildcard). "*" alone is "any other answer".
+_WILDCARD = re.compile(r"(?<!\\)\*+")
+ANY_OTHER_ANSWER = "*"
 
 
 def clean_category(path: str) -> str:
     """A Moodle category path as the bank stores it: "IU03/Định dạng", without the
     `$course$/top/` head, empty segments or stray white space."""
-    path = _CONTEXT_PREFIX.sub("", path)
+    path = _CONTEXT_PREFIX.sub("", path).replace("//", NAME_SLASH)
     segments = [nfc(segment) for segment in path.split("/")]
     segments = [segment for segment in segments if segment]
     if segments and segments[0] == "top":
         segments = segments[1:]
     return "/".join(segments)
+
+
+def moodle_category(path: str) -> str:
+    """A category path as Moodle writes it: a slash inside a name doubled."""
+    return path.replace(NAME_SLASH, "//")
 
 
 def decimal_text(value: Decimal) -> str:
@@ -124,6 +136,52 @@ def text_label(text: str) -> str:
 def question_label(question: ParsedQuestion) -> str:
     """How a message names a question: its title, else the start of its text."""
     return text_label(question.title or question.text)
+
+
+def any_other_answer_left_out(question: ParsedQuestion) -> str:
+    return _(
+        "The question '%(question)s' gives feedback for any other answer (*); the question "
+        "bank has no such answer, so that feedback was left out."
+    ) % {"question": question_label(question)}
+
+
+def settle_wildcards(question: ParsedQuestion) -> tuple[list[str], str | None]:
+    """The short answers of a Moodle question as the bank compares them (as written): `\\*`
+    becomes a star; an answer with Moodle's wildcard that earns nothing (the "any other
+    answer" `*`, or `Sai*` at 0%) only carried feedback and is left out with a warning. One
+    that earns marks cannot be graded as Moodle grades it: the second value says why the
+    question is skipped. Returns (warnings, reason to skip or None); an answer left out
+    without feedback needs no warning."""
+    if question.type not in ("shortanswer", "numerical"):
+        return [], None
+    messages: list[str] = []
+    kept: list[Answer] = []
+    for answer in question.answers:
+        if not _WILDCARD.search(answer.text):
+            kept.append(Answer(answer.text.replace("\\*", "*"), answer.fraction, answer.feedback))
+            continue
+        if answer.fraction > 0:
+            return messages, _(
+                "The answer '%(answer)s' of the question '%(question)s' gives marks to any text "
+                "that Moodle's wildcard * matches; the question bank compares answers as "
+                "written, so the question was skipped. Write \\* for a star that is part of "
+                "the answer."
+            ) % {"answer": text_label(answer.text), "question": question_label(question)}
+        if not answer.feedback.strip():
+            continue
+        if answer.text.strip() == ANY_OTHER_ANSWER:
+            messages.append(any_other_answer_left_out(question))
+        else:
+            messages.append(
+                _(
+                    "The answer '%(answer)s' of the question '%(question)s' uses Moodle's "
+                    "wildcard * and earns no mark; the question bank compares answers as "
+                    "written, so it was left out with its feedback."
+                )
+                % {"answer": text_label(answer.text), "question": question_label(question)}
+            )
+    question.answers = kept
+    return messages, None
 
 
 def _text(value: str) -> str:

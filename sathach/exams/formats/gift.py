@@ -1,6 +1,6 @@
 """Moodle's GIFT format: one question per block of lines, blocks separated by blank lines.
 
-    // tags: difficulty:easy
+    // [tag:difficulty:easy]
     ::Title::[html]Question text{
         =right answer#feedback
         ~wrong answer#feedback
@@ -12,11 +12,11 @@ The reader follows Moodle's `qformat_gift` (question/format/gift/format.php) so 
 written for Moodle read the same here, with three departures that help people who write
 the file by hand: every error of the file is reported with the line where its question
 starts, text before the first `=` or `~` of an answer block is an error rather than an
-answer, and `{true}`/`{false}` are accepted in any case. GIFT has no tags; our convention
-is a comment `// tags: difficulty:easy, other` just before the question (Moodle's own
-`// [tag:name]` is read too). GIFT cannot carry images, marks or the shuffle setting:
-the writer keeps an image's `@@PLUGINFILE@@/name` reference in the text and drops its data,
-as Moodle's own GIFT export does.
+answer, and `{true}`/`{false}` are accepted in any case. GIFT has tags only in the comments
+before a question: Moodle's `// [tag:name]` tokens, and our older `// tags: a, b` line.
+GIFT cannot carry images, marks or the shuffle setting: the writer keeps an image's
+`@@PLUGINFILE@@/name` reference in the text and drops its data, as Moodle's own GIFT export
+does.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from sathach.exams.formats.common import (
     decimal_text,
     normalize_question,
     parse_decimal,
+    settle_wildcards,
 )
 
 # Escaped characters become private-use placeholders while the block is cut up, so that
@@ -69,7 +70,9 @@ FORMAT_TAG = re.compile(r"^\[(html|markdown|plain|moodle)\]", re.IGNORECASE)
 WEIGHT = re.compile(r"^%\s*(-?\d+(?:[.,]\d+)?)\s*%")
 _BROKEN_WEIGHT = re.compile(r"^%\s*-?\d")
 _TAGS_COMMENT = re.compile(r"^//\s*tags?\s*:(.*)$", re.IGNORECASE)
-_MOODLE_TAG = re.compile(r"\[tag:([^\]]+)\]")
+# Moodle's `[tag:name]` token; a `]` in the name is written `\]` (qformat_gift's
+# extract_idnumber_and_tags_from_comment). `[id:...]` is Moodle's idnumber: not kept.
+_MOODLE_TAG = re.compile(r"\[tag:((?:\\\]|[^\]\x00-\x1f])+)\]")
 CATEGORY_PREFIX = "$CATEGORY:"
 # Cloze (embedded answers): {1:MULTICHOICE:=a~b}, {:SA:=word}.
 _CLOZE = re.compile(r"\{\s*\d*\s*:\s*[A-Z_]+\s*:")
@@ -160,7 +163,7 @@ def _tags(comments: list[str]) -> list[str]:
         match = _TAGS_COMMENT.match(comment)
         if match:
             tags += [tag.strip() for tag in match.group(1).split(",")]
-        tags += [tag.strip() for tag in _MOODLE_TAG.findall(comment)]
+        tags += [tag.replace("\\]", "]").strip() for tag in _MOODLE_TAG.findall(comment)]
     return [tag for tag in tags if tag]
 
 
@@ -188,6 +191,11 @@ def read_gift(text: str) -> ParseResult:
         question.tags = _tags(block.comments)
         question.line = start
         normalize_question(question)
+        notes, skip = settle_wildcards(question)
+        if skip:
+            result.warnings.append(Issue(skip, line=start))
+            continue
+        result.warnings += [Issue(note, line=start) for note in notes]
         problems = check_question(question)
         if problems:
             result.errors += [Issue(message, line=start) for message in problems]
@@ -453,9 +461,10 @@ def _number(text: str, problems: list[str]) -> Decimal:
 
 def _numerical(answers: str) -> ParsedQuestion:
     problems: list[str] = []
-    # Moodle keeps the part after ~ as feedback for every other answer; the bank has no
-    # such answer, so the part is left out.
-    answers = answers.partition("~")[0]
+    # Moodle reads the part after ~ as the answer * (any other answer) with its feedback;
+    # it is kept as such here, and left out with a warning (settle_wildcards).
+    answers, tilde, other = answers.partition("~")
+    others = [Answer("*", ZERO, _clean(other.partition("#")[2]))] if tilde else []
     pieces = answers.split("=")
     if not pieces[0].strip():
         pieces = pieces[1:]
@@ -482,7 +491,7 @@ def _numerical(answers: str) -> ParsedQuestion:
         problems.append(_("The numerical question has no right value: write it as {#3.5}."))
     if problems:
         raise _Invalid(problems)
-    return ParsedQuestion(type="numerical", text="", numerical=values)
+    return ParsedQuestion(type="numerical", text="", numerical=values, answers=others)
 
 
 # Writing.

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sathach.exams.formats.base import NumericalAnswer, ParsedQuestion, TextFormat
-from sathach.exams.formats.common import ONE, decimal_text, percent_text
+from sathach.exams.formats.common import ONE, decimal_text, moodle_category, percent_text
 from sathach.exams.formats.gift import (
     BLANK,
     CATEGORY_PREFIX,
@@ -81,10 +81,10 @@ def _answers_block(question: ParsedQuestion) -> str:
     elif question.type == "shortanswer":
         for answer in question.answers:
             mark = "=" if answer.fraction == ONE else f"=%{percent_text(answer.fraction)}%"
+            # A star is Moodle's wildcard in a short answer; \* is a star as written.
+            text = answer.text.replace("*", "\\*")
             lines.append(
-                _with_feedback(
-                    _weighted(mark, answer.fraction, answer.text, fmt), answer.feedback, fmt
-                )
+                _with_feedback(_weighted(mark, answer.fraction, text, fmt), answer.feedback, fmt)
             )
     elif question.type == "matching":
         lines = [f"={_guarded(p.prompt, fmt)} -> {_escape(p.answer)}" for p in question.pairs]
@@ -123,19 +123,26 @@ def _question_text(question: ParsedQuestion) -> str:
     return head + escaped + block
 
 
+def _tags(tags: list[str]) -> str:
+    """Moodle's tag tokens, as its GIFT export writes them (`// [tag:name]`), with a `]` of
+    a name escaped by a backslash."""
+    return "// " + " ".join("[tag:" + tag.replace("]", "\\]") + "]" for tag in tags)
+
+
 def write_gift(questions: list[ParsedQuestion]) -> str:
     """A GIFT file of the questions: a `$CATEGORY:` line whenever the category changes,
-    the tags in a `// tags:` comment, one blank line between questions. Images stay as
-    `@@PLUGINFILE@@/name` references without their data, as in Moodle's GIFT export."""
+    the tags as Moodle's `// [tag:name]` tokens, one blank line between questions. Images
+    stay as `@@PLUGINFILE@@/name` references without their data, as in Moodle's GIFT
+    export."""
     parts: list[str] = []
     category = ""
     for question in questions:
         if question.category != category:
             category = question.category
-            parts.append(f"$CATEGORY: {category}\n")
+            parts.append(f"$CATEGORY: {moodle_category(category)}\n")
         lines = []
         if question.tags:
-            lines.append("// tags: " + ", ".join(question.tags))
+            lines.append(_tags(question.tags))
         lines.append(_question_text(question))
         parts.append("\n".join(lines) + "\n")
     return "\n".join(parts)

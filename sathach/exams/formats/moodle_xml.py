@@ -37,6 +37,8 @@ from sathach.exams.formats.common import (
     clean_category,
     normalize_question,
     parse_decimal,
+    question_label,
+    settle_wildcards,
     text_label,
 )
 from sathach.exams.formats.moodle_pictures import read_pictures
@@ -171,10 +173,14 @@ def read_moodle_xml(data: bytes) -> ParseResult:
         except _Invalid as invalid:
             result.errors += [Issue(message, line=line) for message in invalid.messages]
             continue
-        result.warnings += [Issue(message, line=line) for message in warnings]
         question.category = category
         question.line = line
         normalize_question(question)
+        notes, skip = settle_wildcards(question)
+        if skip:
+            result.warnings.append(Issue(skip, line=line))
+            continue
+        result.warnings += [Issue(message, line=line) for message in warnings + notes]
         problems = check_question(question)
         if problems:
             result.errors += [Issue(message, line=line) for message in problems]
@@ -258,13 +264,22 @@ def _read_question(element: ET.Element, kind: str, warnings: list[str]) -> Parse
         if _flag(element, "usecase", False):
             warnings.append(
                 _(
-                    "The question asks for answers in the right case (usecase); the question "
-                    "bank compares short answers without regard to case."
+                    "The question '%(question)s' asks for answers in the right case (usecase); "
+                    "the question bank compares short answers without regard to case."
                 )
+                % {"question": question_label(question)}
             )
     elif kind == "numerical":
         question.type = "numerical"
-        question.numerical = _numerical(element, problems, warnings)
+        question.numerical, question.answers = _numerical(element, problems)
+        if element.findall("units/unit"):
+            warnings.append(
+                _(
+                    "The units of the question '%(question)s' were left out: the question "
+                    "bank grades the number alone."
+                )
+                % {"question": question_label(question)}
+            )
     elif kind in ("matching", "match"):
         question.type = "matching"
         question.pairs = [
@@ -302,14 +317,18 @@ def _truefalse(question: ParsedQuestion, answers: list[Answer], problems: list[s
 
 
 def _numerical(
-    element: ET.Element, problems: list[str], warnings: list[str]
-) -> list[NumericalAnswer]:
+    element: ET.Element, problems: list[str]
+) -> tuple[list[NumericalAnswer], list[Answer]]:
+    """The values, and Moodle's "any other answer" `*` as an answer of its own, for
+    settle_wildcards to leave out (with a warning when it carries feedback)."""
     values = []
+    others = []
     for answer in element.findall("answer"):
         text = answer.findtext("text", "").strip()
         if text == "*":
-            # "Any other answer" only carries feedback; the bank has no such answer.
-            warnings.append(_("The feedback for any other answer (*) was left out."))
+            others.append(
+                Answer(text, _fraction(answer, problems), answer.findtext("feedback/text", ""))
+            )
             continue
         value = parse_decimal(text)
         if value is None:
@@ -328,14 +347,7 @@ def _numerical(
                 answer.findtext("feedback/text", ""),
             )
         )
-    if element.findall("units/unit"):
-        warnings.append(
-            _(
-                "The units of the numerical question were left out: the question bank "
-                "grades the number alone."
-            )
-        )
-    return values
+    return values, others
 
 
 def _fraction(answer: ET.Element, problems: list[str]) -> Decimal:

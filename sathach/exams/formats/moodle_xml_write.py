@@ -16,7 +16,13 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from sathach.exams.formats.base import Image, ParsedQuestion, TextFormat
-from sathach.exams.formats.common import ONE, ZERO, decimal_text, percent_text
+from sathach.exams.formats.common import (
+    ONE,
+    ZERO,
+    decimal_text,
+    moodle_category,
+    percent_text,
+)
 from sathach.exams.formats.moodle_pictures import REFERENCE
 from sathach.exams.formats.moodle_xml import FORMAT_ATTRIBUTES
 
@@ -112,7 +118,11 @@ def _body(question: ParsedQuestion) -> list[str]:
         lines.append(_answer(ZERO if value else ONE, "false", false_feedback, fmt, images))
     elif kind == "shortanswer":
         lines.append("    <usecase>0</usecase>")
-        lines += [_answer(a.fraction, a.text, a.feedback, fmt, images) for a in question.answers]
+        # A star is Moodle's wildcard in a short answer; \* is a star as written.
+        lines += [
+            _answer(a.fraction, a.text.replace("*", "\\*"), a.feedback, fmt, images)
+            for a in question.answers
+        ]
     elif kind == "numerical":
         lines += [
             _answer(
@@ -185,13 +195,14 @@ def _question(question: ParsedQuestion) -> list[str]:
 
 def write_moodle_xml(questions: list[ParsedQuestion]) -> bytes:
     """A Moodle XML file of the questions, with a category entry whenever the category
-    changes (as `$course$/top/<path>`, where Moodle 3.5 and later put it)."""
+    changes (as `$course$/top/<path>`, where Moodle 3.5 and later put it, a slash inside a
+    name doubled)."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
     category: str | None = None
     for question in questions:
         if question.category != category:
             category = question.category
-            path = "$course$/top" + (f"/{category}" if category else "")
+            path = "$course$/top" + (f"/{moodle_category(category)}" if category else "")
             lines += [
                 '  <question type="category">',
                 f"    <category><text>{escape(path)}</text></category>",

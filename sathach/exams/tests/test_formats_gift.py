@@ -432,7 +432,7 @@ class GiftWriteTests(SimpleTestCase):
             question.default_mark = Decimal(0) if question.type == "description" else Decimal(1)
         self.assertEqual(without_places(again.questions), questions)
 
-    def test_it_writes_tags_in_a_comment_and_each_category_once(self) -> None:
+    def test_it_writes_tags_as_moodles_tokens_and_each_category_once(self) -> None:
         questions = [
             ParsedQuestion(
                 type="truefalse",
@@ -447,7 +447,7 @@ class GiftWriteTests(SimpleTestCase):
         self.assertEqual(
             write_gift(questions),
             "$CATEGORY: IU01\n\n"
-            "// tags: difficulty:easy, a\nMột{TRUE}\n\n"
+            "// [tag:difficulty:easy] [tag:a]\nMột{TRUE}\n\n"
             "Hai{FALSE}\n\n"
             "$CATEGORY: IU02/Tệp\n\n"
             "Ba{}\n",

@@ -347,10 +347,10 @@ class MoodleXmlSettingTests(SimpleTestCase):
         self.assertEqual(
             [w.message for w in result.warnings],
             [
-                "The question asks for answers in the right case (usecase); the question bank "
-                "compares short answers without regard to case.",
-                "The units of the numerical question were left out: the question bank grades "
-                "the number alone.",
+                "The question 'Hệ điều hành?' asks for answers in the right case (usecase); "
+                "the question bank compares short answers without regard to case.",
+                "The units of the question 'Bao nhiêu cm?' were left out: the question bank "
+                "grades the number alone.",
             ],
         )
 

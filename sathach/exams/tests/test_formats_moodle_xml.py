@@ -158,7 +158,8 @@ class MoodleXmlReadTests(SimpleTestCase):
             [
                 (
                     line_of(data, "IU03-13 Lề trên") - 1,
-                    "The feedback for any other answer (*) was left out.",
+                    "The question 'IU03-13 Lề trên' gives feedback for any other answer (*); "
+                    "the question bank has no such answer, so that feedback was left out.",
                 ),
                 (
                     line_of(data, 'type="multianswer"'),

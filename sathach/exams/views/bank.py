@@ -23,6 +23,7 @@ from sathach.exams.banks import (
     banks_readable_by,
     get_question_for_user,
 )
+from sathach.exams.formats.base import Issue
 from sathach.exams.forms import ImportForm
 from sathach.exams.jobs import question_import_start
 from sathach.exams.models import MODULES, Difficulty, bank_label
@@ -46,6 +47,10 @@ EXPORTS = {
     "moodle-xml": ("application/xml", "xml"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
 }
+
+
+def _at_line(issue: Issue) -> str:
+    return _("Line %(line)s: %(message)s") % {"line": issue.line, "message": issue.message}
 
 
 def _pending_dir() -> Path:
@@ -195,11 +200,10 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     errors: list[str] = []
     if text is not None:
         result = read_gift(text)
-        errors = [
-            _("Line %(line)s: %(message)s") % {"line": e.line, "message": e.message}
-            for e in result.errors
-        ]
+        errors = [_at_line(e) for e in result.errors]
         if not errors and len(result.questions) != 1:
+            # A question skipped with a warning (cloze, a wildcard that earns marks) says why.
+            errors = [_at_line(w) for w in result.warnings]
             errors.append(_("Write exactly one question."))
         if not errors:
             version = question_revise(
@@ -208,6 +212,8 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("Saved as version %(number)s.") % {"number": version.number}
             )
+            for warning in result.warnings:
+                messages.warning(request, _at_line(warning))
             return redirect("question-detail", question.pk)
     else:
         text = write_gift([version_to_parsed(question.current)])
