@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,14 @@ from sathach.organization.transfer import CLI_ACTOR, error_lines, units_export, 
 
 class Command(BaseCommand):
     help = (
-        "Administrative units. 'load-official PROVINCE [--district CODE] [--source FILE]' "
-        "creates or updates a province (or one of its districts) from an official list of "
-        "the vietnam-provinces package: the installed one (divisions before 1/7/2025) by "
-        "default, or the nested-divisions.json, wheel or unpacked directory of another "
-        "version (2025 and later: the merged divisions). Safe to run again: nothing is "
-        "deleted, renamed units are renamed. 'import FILE [--era 2020|2025]' adds or updates "
+        "Administrative units. 'load-official PROVINCE [--era 2025|2020] [--district CODE] "
+        "[--json]' creates or updates a province (or, before 1/7/2025, one of its districts) "
+        "from the official list shipped with the project, with no download: the divisions "
+        "from 1/7/2025 by default, those before with --era 2020; --source FILE reads the "
+        "nested-divisions.json, wheel or unpacked directory of a vietnam-provinces version "
+        "instead. --json prints one document: era, province, created, updated and the units "
+        "per level. Safe to run again: nothing is deleted, renamed units are renamed. "
+        "'import FILE [--era 2020|2025]' adds or updates "
         "units from an .xlsx file made from the template, all or nothing: on any mistake "
         "nothing is stored, each mistake is printed on stderr with its row and column, and "
         "the exit status is 2. 'export FILE [--era 2020|2025]' writes every unit of one era "
@@ -31,10 +34,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         load = sub.add_parser("load-official", help="load a province from an official list")
-        load.add_argument("province", type=int, help="official province code, e.g. 94")
-        load.add_argument("--district", type=int, help="only this district, e.g. 945")
-        load.add_argument("--source", help="nested-divisions.json, .whl or directory")
         eras = AdministrativeUnit.Era.values
+        load.add_argument("province", type=int, help="official province code, e.g. 92")
+        load.add_argument("--era", choices=eras, help="list of divisions (default: 2025)")
+        load.add_argument("--district", type=int, help="before 1/7/2025: only this district")
+        load.add_argument("--source", help="nested-divisions.json, .whl or directory")
+        load.add_argument("--json", action="store_true", help="print one JSON document")
         default = AdministrativeUnit.Era.BEFORE_2025
         upload = sub.add_parser("import", help="import units from an .xlsx file")
         upload.add_argument("file", help="an .xlsx file made from the template")
@@ -60,9 +65,15 @@ class Command(BaseCommand):
                 province_code=options["province"],
                 district_code=options.get("district"),
                 source=options.get("source"),
+                # The list shipped by default is today's; a file's layout says its own era.
+                era=options.get("era")
+                or (None if options.get("source") else AdministrativeUnit.Era.FROM_2025),
             )
         except DomainError as error:
             raise CommandError(error.message) from None
+        if options.get("json"):
+            self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
+            return
         self.stdout.write(
             _(
                 "%(province)s (divisions of %(era)s): %(created)s units created, "
