@@ -23,6 +23,10 @@ class AuditAction(models.TextChoices):
     UNIT_UPDATED = "unit.updated", _("Unit updated")
     UNITS_IMPORTED = "unit.imported", _("Units imported")
     UNITS_LOADED_OFFICIAL = "unit.loaded_official", _("Units loaded from the official list")
+    UNITS_MIGRATED_2025 = (
+        "unit.migrated_2025",
+        _("People and accounts moved to the communes of 1/7/2025"),
+    )
     PERSON_CREATED = "person.created", _("Person added")
     PERSON_UPDATED = "person.updated", _("Person updated")
     PEOPLE_IMPORTED = "person.imported", _("People imported")

@@ -1,10 +1,11 @@
-"""Loading administrative units from the official lists of the `vietnam-provinces` package.
+"""Loading administrative units from the official lists (docs/UNITS.md).
 
-Its versions 0.6.x carry the divisions before 1/7/2025 (province > district > commune);
-its 2025 versions carry the merged divisions (province > commune). Both ship the same
-`nested-divisions.json` layout, with `districts` or `wards` under each province. The list
-installed with the project is read by default; another one is given as the JSON file, the
-package's wheel (.whl) or its unpacked directory.
+Both lists ship with the project in `organization/data/`, derived from the `vietnam-provinces`
+data: `divisions-2020.json` (before 1/7/2025: province > district > commune) and
+`divisions-2025.json` (from 1/7/2025: province > commune), each province a row
+`[code, name, type, [children…]]`. Another list can still be given in the package's own
+`nested-divisions.json` layout, as the JSON file, the package's wheel (.whl) or its unpacked
+directory; its layout (`districts` or `wards` under each province) says its era.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 import zipfile
 from dataclasses import dataclass, field
-from importlib import resources
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from sathach.core.errors import DomainError
 from sathach.organization.models import AdministrativeUnit
 
 DATA_MEMBER = "vietnam_provinces/data/nested-divisions.json"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 _KIND_BY_PREFIX = [
     ("thành phố trung ương", AdministrativeUnit.Kind.CITY),
@@ -39,33 +41,45 @@ _KIND_BY_PREFIX = [
 _CODE_WIDTH = {1: 2, 2: 3, 3: 5}
 
 
-def read_divisions(source: str | Path | None = None) -> list[dict[str, Any]]:
-    """The nested list of provinces from the installed package or from `source`."""
+def _expand(row: list[Any], *child_keys: str) -> dict[str, Any]:
+    """A compact row `[code, name, type, children]` in the package's own layout."""
+    item: dict[str, Any] = {"code": row[0], "name": row[1], "division_type": row[2]}
+    if child_keys:
+        item[child_keys[0]] = [_expand(child, *child_keys[1:]) for child in row[3]]
+    return item
+
+
+@cache
+def builtin_divisions(era: str) -> list[dict[str, Any]]:
+    """The official list of `era` shipped with the project, in the package's layout."""
+    rows = json.loads((DATA_DIR / f"divisions-{era}.json").read_bytes())["items"]
+    keys = ("districts", "wards") if era == AdministrativeUnit.Era.BEFORE_2025 else ("wards",)
+    return [_expand(row, *keys) for row in rows]
+
+
+def read_divisions(
+    source: str | Path | None = None, era: str = AdministrativeUnit.Era.BEFORE_2025
+) -> list[dict[str, Any]]:
+    """The nested list of provinces shipped for `era`, or the one read from `source`."""
+    if source is None:
+        return builtin_divisions(era)
     try:
-        if source is None:
-            raw = (
-                resources.files("vietnam_provinces")
-                .joinpath("data/nested-divisions.json")
-                .read_bytes()
-            )
+        path = Path(source)
+        if path.suffix == ".whl":
+            with zipfile.ZipFile(path) as wheel:
+                raw = wheel.read(DATA_MEMBER)
+        elif path.is_dir():
+            candidates = [path / "data/nested-divisions.json", path / DATA_MEMBER]
+            found = next((c for c in candidates if c.exists()), None)
+            if found is None:
+                raise FileNotFoundError(path)
+            raw = found.read_bytes()
         else:
-            path = Path(source)
-            if path.suffix == ".whl":
-                with zipfile.ZipFile(path) as wheel:
-                    raw = wheel.read(DATA_MEMBER)
-            elif path.is_dir():
-                candidates = [path / "data/nested-divisions.json", path / DATA_MEMBER]
-                found = next((c for c in candidates if c.exists()), None)
-                if found is None:
-                    raise FileNotFoundError(path)
-                raw = found.read_bytes()
-            else:
-                raw = path.read_bytes()
+            raw = path.read_bytes()
         data = json.loads(raw)
-    except (OSError, KeyError, zipfile.BadZipFile, json.JSONDecodeError, ModuleNotFoundError):
+    except (OSError, KeyError, zipfile.BadZipFile, json.JSONDecodeError):
         raise DomainError(
-            _("Cannot read the official list of divisions from %(source)s.")
-            % {"source": source or "vietnam-provinces"}
+            _("Cannot read the official list of divisions from %(source)s.") % {"source": source}
         ) from None
     if not isinstance(data, list) or not all(isinstance(p, dict) and "code" in p for p in data):
         raise DomainError(_("The file is not an official list of divisions."))
@@ -88,6 +102,9 @@ def _kind(name: str, division_type: str, level: int) -> str:
     raise DomainError(_("Unknown type of unit: %(name)s") % {"name": name})
 
 
+_LEVEL_NAMES = {1: "province", 2: "district", 3: "commune"}
+
+
 @dataclass
 class LoadResult:
     era: str
@@ -95,7 +112,18 @@ class LoadResult:
     updated: int = 0
     unchanged: int = 0
     province: str = ""
-    names: list[str] = field(default_factory=list)
+    province_code: str = ""
+    units: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The document of `sathach units load-official … --json` (docs/UNITS.md)."""
+        return {
+            "era": self.era,
+            "province": {"code": self.province_code, "name": self.province},
+            "created": self.created,
+            "updated": self.updated,
+            "units": self.units,
+        }
 
 
 def units_load_official(
@@ -104,30 +132,41 @@ def units_load_official(
     province_code: int,
     district_code: int | None = None,
     source: str | Path | None = None,
+    era: str | None = None,
 ) -> LoadResult:
     """Create or update one province (or one district of it) from an official list.
 
-    Safe to run again: units are matched by era, level and code, renamed when the list
-    renames them, and never deleted.
+    The list is the one shipped for `era` (before 1/7/2025 when not given), or the one read
+    from `source`, whose layout says its era. Safe to run again: units are matched by era,
+    level and code, renamed when the list renames them, and never deleted.
     """
-    provinces = read_divisions(source)
+    provinces = read_divisions(source, era or AdministrativeUnit.Era.BEFORE_2025)
     province = next((p for p in provinces if int(p["code"]) == province_code), None)
     if province is None:
         raise DomainError(
             _("Province code %(code)s is not in this official list.") % {"code": province_code}
         )
-    era = (
+    found_era = (
         AdministrativeUnit.Era.BEFORE_2025
         if "districts" in province
         else AdministrativeUnit.Era.FROM_2025
     )
-    result = LoadResult(era=era, province=province["name"])
+    if era is not None and era != found_era:
+        raise DomainError(
+            _("The file holds the divisions of %(found)s, not of %(era)s.")
+            % {"found": found_era, "era": era}
+        )
+    era = found_era
+    result = LoadResult(
+        era=era, province=province["name"], province_code=str(province["code"]).zfill(2)
+    )
 
     def upsert(
         item: dict[str, Any], level: int, parent: AdministrativeUnit | None
     ) -> AdministrativeUnit:
         code = str(item["code"]).zfill(_CODE_WIDTH[level])
         kind = _kind(item["name"], item.get("division_type", ""), level)
+        result.units[_LEVEL_NAMES[level]] = result.units.get(_LEVEL_NAMES[level], 0) + 1
         unit = AdministrativeUnit.objects.filter(era=era, level=level, code=code).first()
         if unit is None:
             unit = AdministrativeUnit(

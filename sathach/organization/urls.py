@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sathach.organization.views import accounts, people, transfer, units
+from sathach.organization.views import accounts, merger, people, transfer, units
 
 urlpatterns = [
     path("units/", units.unit_list, name="unit-list"),
     path("units/new/", units.unit_create_view, name="unit-create"),
     path("units/<int:pk>/", units.unit_detail, name="unit-detail"),
     path("units/<int:pk>/edit/", units.unit_edit, name="unit-edit"),
+    path("units/migrate-2025/", merger.units_migrate_2025_view, name="units-migrate-2025"),
     path("units/import/", transfer.unit_import, name="unit-import"),
     path("units/template.xlsx", transfer.unit_template, name="unit-template"),
     path("units/export.xlsx", transfer.unit_export, name="unit-export"),

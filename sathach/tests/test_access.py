@@ -87,6 +87,7 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
         expect(403, province_admin=200, district_admin=200, outsider=404),
     ),
     "unit-import": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
+    "units-migrate-2025": (NO_ARGS, expect(403, province_admin=200)),
     "unit-template": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
     "unit-export": (NO_ARGS, expect(403, **VIEWERS)),
     "person-list": (NO_ARGS, expect(403, **VIEWERS)),

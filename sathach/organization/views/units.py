@@ -7,7 +7,14 @@ from django.utils.translation import gettext as _
 
 from sathach.core.errors import DomainError
 from sathach.organization.forms import UnitEditForm, UnitForm
-from sathach.organization.permissions import Perm, get_unit_for_user, require_perm, user_can
+from sathach.organization.models import Role
+from sathach.organization.permissions import (
+    Perm,
+    get_unit_for_user,
+    require_perm,
+    roles,
+    user_can,
+)
 from sathach.organization.selectors import people_list, unit_rows
 from sathach.organization.services import unit_create, unit_update
 
@@ -22,6 +29,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
             "rows": unit_rows(request.user, query=query),
             "query": query,
             "can_manage": user_can(request.user, Perm.MANAGE_UNITS),
+            "can_migrate": Role.PROVINCE_ADMIN in roles(request.user),
         },
     )
 
