@@ -330,6 +330,7 @@ class AwardChoiceTestCase(BaseTestCase):
         Campaign.objects.filter(pk=campaign.pk).update(issuing_unit=self.world.province)
         campaign.refresh_from_db()
         form = CampaignForm(instance=campaign, user=self.world.province_admin)
-        choices = [value for value, _label in form.fields["award_authority"].choices]
+        field: Any = form.fields["award_authority"]
+        choices = [value for value, _label in field.choices]
         self.assertEqual(choices, ["province_chairman", "home_affairs_director"])
         self.assertIn("Bằng khen của Chủ tịch UBND tỉnh", str(form["award_authority"]))
