@@ -17,6 +17,8 @@ from sathach.reports import vietnamese as vn
 
 # Luật Thi đua, khen thưởng 06/2022/QH15 and NĐ 98/2023/NĐ-CP in force.
 LAW_2022 = datetime.date(2024, 1, 1)
+# The law of 22/11/2019 amending the laws on the Government and on local government.
+AMENDMENT_2019 = datetime.date(2020, 7, 1)
 # Luật Tổ chức chính quyền địa phương 65/2025/QH15 in force.
 LOCAL_GOVERNMENT_2025 = datetime.date(2025, 3, 1)
 # Luật Tổ chức chính quyền địa phương 72/2025/QH15 and NĐ 152/2025/NĐ-CP in force.
@@ -44,7 +46,7 @@ LOCAL_GOVERNMENT_LAWS = (
     # (in force from, the căn cứ line)
     (datetime.date.min, "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;"),
     (
-        LAW_2022,
+        AMENDMENT_2019,
         "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ "
         "sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương "
         "ngày 22 tháng 11 năm 2019;",

@@ -334,3 +334,31 @@ class AwardChoiceTestCase(BaseTestCase):
         choices = [value for value, _label in field.choices]
         self.assertEqual(choices, ["province_chairman", "home_affairs_director"])
         self.assertIn("Bằng khen của Chủ tịch UBND tỉnh", str(form["award_authority"]))
+
+
+class LegalBasesTestCase(BaseTestCase):
+    def test_a_province_cites_the_laws_in_force_on_the_documents_date(self) -> None:
+        from sathach.reports import issuer
+
+        campaign = campaign_with_results(self.world)
+        campaign.issuing_unit = self.world.province
+        cases = [
+            (datetime.date(2020, 6, 30), "ngày 19 tháng 6 năm 2015;", "91/2017"),
+            (datetime.date(2021, 3, 1), "ngày 22 tháng 11 năm 2019;", "91/2017"),
+            (datetime.date(2024, 6, 1), "ngày 22 tháng 11 năm 2019;", "98/2023"),
+            (datetime.date(2025, 4, 1), "số 65/2025/QH15", "98/2023"),
+            (datetime.date(2025, 7, 1), "số 72/2025/QH15", "152/2025"),
+        ]
+        for day, local, decree in cases:
+            with self.subTest(day=day):
+                self.assertIn(local, issuer.local_government_law(campaign, day))
+                self.assertIn(decree, issuer.emulation_laws(day)[-1])
+
+    def test_a_district_keeps_the_law_of_its_plan_and_never_passes_its_last_day(self) -> None:
+        from sathach.reports import issuer
+
+        campaign = campaign_with_results(self.world)
+        day = issuer.legal_day(campaign, datetime.date(2026, 12, 7))
+        self.assertEqual(day, datetime.date(2025, 6, 30))
+        self.assertIn("ngày 19 tháng 6 năm 2015;", issuer.local_government_law(campaign, day))
+        self.assertIn("98/2023", issuer.emulation_laws(day)[-1])
