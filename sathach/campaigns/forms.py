@@ -6,7 +6,14 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from sathach.campaigns.models import Campaign, FacilityItem, Result, SigningDevice
+from sathach.campaigns.models import (
+    AWARD_AUTHORITIES,
+    AwardAuthority,
+    Campaign,
+    FacilityItem,
+    Result,
+    SigningDevice,
+)
 from sathach.core.forms import DATE_INPUT_FORMATS
 from sathach.organization.forms import UnitChoiceField
 from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person, Position
@@ -66,6 +73,7 @@ class CampaignForm(forms.ModelForm):
             "pass_target",
             "device_target",
             "awards",
+            "award_authority",
             "preparation_deadline",
             "test_start",
             "test_end",
@@ -81,7 +89,16 @@ class CampaignForm(forms.ModelForm):
         participants.queryset = scope.filter(level=AdministrativeUnit.Level.COMMUNE).order_by(
             "code"
         )
+        award: Any = self.fields["award_authority"]
+        award.help_text = _(
+            "A province awards a Bằng khen of its Chairman or a Giấy khen of the Director of "
+            "the Department of Home Affairs; a district or a commune a Giấy khen of its "
+            "Chairman. Empty: the Chairman of the issuing unit."
+        )
         if self.instance.pk:
+            allowed = AWARD_AUTHORITIES[self.instance.issuing_unit.level]
+            award.choices = [(a, AwardAuthority(a).label) for a in allowed]
+            award.required = True
             self.fields.pop("issuing_unit")
             self.initial["participants"] = list(self.instance.participants.all())
             self.initial["tie_break_order"] = ",".join(self.instance.tie_breakers)

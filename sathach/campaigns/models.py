@@ -3,10 +3,12 @@ approved ranking and the awards."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,36 @@ from django.utils.translation import gettext_lazy as _
 from sathach.organization.models import AdministrativeUnit, Person
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
+# Luật 72/2025/QH15: two levels of local government from this day, no districts.
+TWO_LEVEL_GOVERNMENT = datetime.date(2025, 7, 1)
+
+
+class AwardAuthority(models.TextChoices):
+    """Who awards the collectives of a campaign, and so the form of the award (Luật Thi đua,
+    khen thưởng 2022, Điều 72, 75, 79 and 80; docs/REPORTS.md)."""
+
+    PROVINCE_CHAIRMAN = (
+        "province_chairman",
+        _("Certificate of merit (Bằng khen) of the province Chairman"),
+    )
+    HOME_AFFAIRS_DIRECTOR = (
+        "home_affairs_director",
+        _("Commendation (Giấy khen) of the Director of the Department of Home Affairs"),
+    )
+    DISTRICT_CHAIRMAN = "district_chairman", _("Commendation (Giấy khen) of the district Chairman")
+    COMMUNE_CHAIRMAN = "commune_chairman", _("Commendation (Giấy khen) of the commune Chairman")
+
+
+# What the law lets an issuer of each level award (AdministrativeUnit.Level), its default
+# first.
+AWARD_AUTHORITIES: dict[int, tuple[str, ...]] = {
+    AdministrativeUnit.Level.PROVINCE: (
+        AwardAuthority.PROVINCE_CHAIRMAN,
+        AwardAuthority.HOME_AFFAIRS_DIRECTOR,
+    ),
+    AdministrativeUnit.Level.DISTRICT: (AwardAuthority.DISTRICT_CHAIRMAN,),
+    AdministrativeUnit.Level.COMMUNE: (AwardAuthority.COMMUNE_CHAIRMAN,),
+}
 
 
 class Campaign(models.Model):
@@ -82,6 +114,10 @@ class Campaign(models.Model):
         validators=PERCENT,
     )
     awards = models.PositiveSmallIntegerField(_("number of awards"), default=3)
+    # Empty until the campaign is validated: then the default of the issuer's level.
+    award_authority = models.CharField(
+        _("award"), max_length=30, choices=AwardAuthority.choices, blank=True, default=""
+    )
     tie_breakers = models.JSONField(_("tie-break order"), default=list)
     content1_pass_mark = models.DecimalField(
         _("IT-skills pass mark (%)"),
@@ -146,6 +182,32 @@ class Campaign(models.Model):
     @property
     def unit(self) -> AdministrativeUnit:
         return self.issuing_unit
+
+    def clean(self) -> None:
+        if self.issuing_unit_id is None:
+            return
+        allowed = AWARD_AUTHORITIES[self.issuing_unit.level]
+        if not self.award_authority:
+            self.award_authority = allowed[0]
+        elif self.award_authority not in allowed:
+            raise ValidationError(
+                {
+                    "award_authority": _(
+                        "%(unit)s cannot give this award; the law allows: %(allowed)s."
+                    )
+                    % {
+                        "unit": self.issuing_unit.name,
+                        "allowed": "; ".join(str(AwardAuthority(a).label) for a in allowed),
+                    }
+                }
+            )
+
+    @property
+    def award(self) -> AwardAuthority:
+        """Who awards, the default of the issuer's level where none was chosen."""
+        if self.award_authority:
+            return AwardAuthority(self.award_authority)
+        return AwardAuthority(AWARD_AUTHORITIES[self.issuing_unit.level][0])
 
     def content2_required(self, documents: int) -> int:
         """How many of the `documents` an e-office task must pass."""

@@ -1,5 +1,6 @@
-"""The Giấy khen of a campaign's awards: one PDF per awarded collective, signed with the
-district Chairman's certificate, stored and audited.
+"""The certificates of a campaign's awards (a Giấy khen, or a province Chairman's Bằng
+khen): one PDF per awarded collective, signed with the awarding Chairman's certificate,
+stored and audited.
 
 `award_certificates_write` does the whole batch synchronously (the command, the demo);
 the web page runs the same steps in the background (`sathach.reports.jobs`)."""
@@ -16,11 +17,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sathach.campaigns.models import Award, AwardDecision, Campaign
+from sathach.campaigns.models import Award, AwardAuthority, AwardDecision, Campaign
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.core.models import Job
 from sathach.organization.models import AdministrativeUnit, Person, Position
+from sathach.reports import issuer
 from sathach.reports import vietnamese as vn
 from sathach.reports.documents import date_line
 from sathach.reports.giay_khen import GiayKhen, render_giay_khen
@@ -38,6 +40,17 @@ def award_decision(campaign: Campaign) -> AwardDecision:
 
 
 def district_chairman(campaign: Campaign) -> Person:
+    """The Chairman of the issuing unit, who signs the certificates. A Giấy khen of the
+    Director of the Department of Home Affairs is signed outside the product: people of a
+    department are not on record here."""
+    if campaign.award == AwardAuthority.HOME_AFFAIRS_DIRECTOR:
+        raise DomainError(
+            _(
+                "The Director of the Department of Home Affairs signs this campaign's "
+                "certificates, and the department's people are not on record here: sign them "
+                "with the department's own signing service."
+            )
+        )
     chairman = (
         Person.objects.filter(unit=campaign.issuing_unit, position=Position.CHAIRMAN)
         .order_by("pk")
@@ -122,22 +135,30 @@ def _achievement(award: Award) -> str:
 def giay_khen_for(award: Award, chairman: Person) -> GiayKhen:
     """What the certificate of one award says."""
     decision = award.decision
-    district = decision.campaign.issuing_unit
+    campaign = decision.campaign
+    district = campaign.issuing_unit
+    speaker = issuer.decider(campaign)
     return GiayKhen(
-        authority_title=f"Chủ tịch Ủy ban nhân dân {district.name}".upper(),
+        authority_title=issuer.awarder_title(campaign),
         recipient=vn.committee(award.unit),
         address=_address(award.unit),
         achievement=_achievement(award),
         decision=(f"Quyết định số {decision.number} ngày {vn.short_date(decision.signed_on)}"),
         gold_book=_gold_book(award),
         place_date=date_line(vn.place_name(district), decision.signed_on),
-        signer_title="Chủ tịch",
+        signer_title=speaker.head,
         signer_name=chairman.full_name,
+        award=issuer.award_form(campaign).upper(),
     )
 
 
 def certificate_filename(award: Award) -> str:
-    return f"giay-khen-{award.position:02d}-{award.unit.code}.pdf"
+    stem = (
+        "bang-khen"
+        if award.decision.campaign.award == AwardAuthority.PROVINCE_CHAIRMAN
+        else "giay-khen"
+    )
+    return f"{stem}-{award.position:02d}-{award.unit.code}.pdf"
 
 
 def award_certificate_sign(

@@ -1,4 +1,5 @@
-"""The Giấy khen: one A4 landscape page in the layout of Nghị định 98/2023, Điều 104.
+"""The Giấy khen and the Bằng khen: one A4 landscape page each, in the layout of Nghị
+định 98/2023, Điều 104 (the Giấy khen; NĐ 152/2025 keeps the same lines, docs/REPORTS.md).
 
 Top down, centred: the emblem, the Quốc hiệu and Tiêu ngữ (bold, black), the title of who
 awards it (upper case, bold, red), "TẶNG" (black), "GIẤY KHEN" (upper case, bold, red),
@@ -10,6 +11,10 @@ the digital signature goes, and the signer's name. A decorative border frames th
 The page is drawn with reportlab in Liberation Serif (Times New Roman metrics, every
 Vietnamese letter); the Quốc huy itself is not reproduced: a print shop's pre-printed
 sheet carries it, and the page marks its place with a plain emblem of the same size.
+
+A Bằng khen of a province Chairman reads the same lines with "BẰNG KHEN" on the fifth, and
+has what Điều 104 denies the Giấy khen: an ornament at each corner outside the border and
+a band between the emblem and the border.
 """
 
 from __future__ import annotations
@@ -55,6 +60,11 @@ class GiayKhen:
     place_date: str  # "Cù Lao Dung, ngày 15 tháng 12 năm 2020"
     signer_title: str  # "CHỦ TỊCH"
     signer_name: str  # "Nguyễn Văn A"
+    award: str = "GIẤY KHEN"  # or "BẰNG KHEN"
+
+    @property
+    def is_bang_khen(self) -> bool:
+        return self.award == "BẰNG KHEN"
 
 
 @dataclass(frozen=True)
@@ -164,15 +174,40 @@ def _emblem(canvas: Canvas, cx: float, cy: float, radius: float) -> None:
     canvas.drawPath(path, stroke=0, fill=1)
 
 
+def _bang_khen_ornaments(canvas: Canvas, emblem_y: float) -> None:
+    """The Bằng khen's own marks: a gold fan in each corner outside the inner frame, and a
+    red band under the emblem that joins it to the top border."""
+    canvas.setFillColor(GOLD)
+    for cx, cy, start in (
+        (0, 0, 0),
+        (PAGE_WIDTH, 0, 90),
+        (PAGE_WIDTH, PAGE_HEIGHT, 180),
+        (0, PAGE_HEIGHT, 270),
+    ):
+        for radius in (44.0, 36.0, 28.0):
+            canvas.setFillColor(GOLD if radius != 36.0 else RED)
+            canvas.wedge(
+                cx - radius, cy - radius, cx + radius, cy + radius, start, 90, stroke=0, fill=1
+            )
+    canvas.setFillColor(RED)
+    canvas.rect(PAGE_WIDTH / 2 - 16, emblem_y, 32, PAGE_HEIGHT - 34 - emblem_y, stroke=0, fill=1)
+    canvas.setFillColor(GOLD)
+    canvas.rect(PAGE_WIDTH / 2 - 8, emblem_y, 16, PAGE_HEIGHT - 34 - emblem_y, stroke=0, fill=1)
+
+
 def render_giay_khen(certificate: GiayKhen) -> RenderedGiayKhen:
-    """One Giấy khen as a PDF page, with the box its signer's signature goes in."""
+    """One Giấy khen (or Bằng khen) as a PDF page, with the box its signer's signature goes
+    in."""
     _register_fonts()
     output = io.BytesIO()
     canvas = Canvas(output, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
-    canvas.setTitle(nfc(f"Giấy khen - {certificate.recipient}"))
+    name = "Bằng khen" if certificate.is_bang_khen else "Giấy khen"
+    canvas.setTitle(nfc(f"{name} - {certificate.recipient}"))
     canvas.setAuthor(nfc(certificate.authority_title))
     _border(canvas)
     top = PAGE_HEIGHT - 52
+    if certificate.is_bang_khen:
+        _bang_khen_ornaments(canvas, top - 26)
     _emblem(canvas, PAGE_WIDTH / 2, top - 26, 26)
     y = top - 72
     _centred(canvas, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", y, "Serif-Bold", 14, black)
@@ -190,7 +225,7 @@ def render_giay_khen(certificate: GiayKhen) -> RenderedGiayKhen:
     y -= 6
     _centred(canvas, "TẶNG", y, "Serif", 15, black)
     y -= 44
-    _centred(canvas, "GIẤY KHEN", y, "Serif-Bold", 38, RED)
+    _centred(canvas, certificate.award, y, "Serif-Bold", 38, RED)
     y -= 38
     _centred(canvas, certificate.recipient, y, "Serif-Bold", 20, black)
     y -= 22

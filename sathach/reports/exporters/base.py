@@ -28,6 +28,7 @@ from sathach.reports.documents import (
     render_docx,
 )
 from sathach.reports.documents_pdf import render_pdf
+from sathach.reports.issuer import Speaker, reporter
 from sathach.reports.selectors import CampaignFigures
 from sathach.reports.workbook import Sheet, render_xlsx
 
@@ -37,10 +38,6 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
 }
 REPORT_TYPE = "BÁO CÁO"
-REPORT_SUBJECT = (
-    "Kết quả kiểm tra kỹ năng tin học và ứng dụng công nghệ thông tin "
-    "của lãnh đạo UBND các xã, thị trấn"
-)
 DECISION_TYPE = "QUYẾT ĐỊNH"
 # The Văn thư writes the number when the document is issued: room for it, kept by the PDF.
 BLANK_NUMBER = "\u00a0" * 8
@@ -115,17 +112,16 @@ class DocumentExporter(Exporter):
 
     # The parts every administrative document shares --------------------------------------
 
-    def issuer_lines(self) -> tuple[str, str]:
-        return "ỦY BAN NHÂN DÂN", self.campaign.issuing_unit.name.upper()
+    def speaker(self) -> Speaker:
+        """The body that issues the document (issuer.py)."""
+        return reporter(self.campaign)
 
     def header(self, number: str, day: datetime.date | None) -> Columns:
-        """Cơ quan ban hành and số ký hiệu on the left; quốc hiệu, tiêu ngữ, địa danh and
-        date on the right (Phụ lục I, boxes 1-4)."""
-        upper, lower = self.issuer_lines()
+        """Cơ quan chủ quản and cơ quan ban hành and số ký hiệu on the left; quốc hiệu,
+        tiêu ngữ, địa danh and date on the right (Phụ lục I, boxes 1-4)."""
         tight: dict[str, Any] = {"align": "center", "space_after": 0, "line_spacing": 1.0}
         left: list[Block] = [
-            para(upper, bold=True, size=13, **tight),
-            para(lower, bold=True, size=13, **tight),
+            *(para(line, bold=bold, size=13, **tight) for line, bold in self.speaker().heading),
             Rule(20),
             para(f"Số: {number}", size=13, **tight),
         ]
@@ -186,11 +182,8 @@ class DocumentExporter(Exporter):
         return Columns(END_WIDTHS, [left, right])
 
     def district(self) -> str:
+        """The issuing unit in a sentence: "huyện Cù Lao Dung", "tỉnh Sóc Trăng"."""
         return vn.lower_first(self.campaign.issuing_unit.name)
-
-    def province_line(self) -> list[str]:
-        parent = self.campaign.issuing_unit.parent
-        return [f"- {vn.committee_short(parent)} (b/c);"] if parent else []
 
 
 RETAKES = {

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sathach.reports import issuer
 from sathach.reports import vietnamese as vn
 from sathach.reports.documents import (
     Document,
@@ -18,6 +18,7 @@ from sathach.reports.documents import (
     para,
 )
 from sathach.reports.exporters.base import BLANK_NUMBER, DECISION_TYPE, DocumentExporter
+from sathach.reports.issuer import Speaker
 
 
 class AwardDecisionDraft(DocumentExporter):
@@ -41,26 +42,32 @@ class AwardDecisionDraft(DocumentExporter):
         source = figures.decision.snapshot.output if figures.decision else figures.ranking
         return {unit["code"]: unit for unit in (source or {"units": []})["units"]}
 
+    def speaker(self) -> Speaker:
+        return issuer.decider(self.campaign)
+
     def document(self) -> Document:
         figures = self.figures
         campaign = self.campaign
         decision = figures.decision
         district = self.district()
-        district_name = campaign.issuing_unit.name
-        number = decision.number if decision else BLANK_NUMBER + "/QĐ-UBND"
-        document = Document(title=self.title, author=district_name)
+        speaker = self.speaker()
+        bodies = issuer.decision_bodies(campaign)
+        form = issuer.award_form(campaign)
+        awarder = issuer.awarder(campaign)
+        number = decision.number if decision else f"{BLANK_NUMBER}/QĐ-{speaker.symbol}"
+        document = Document(title=self.title, author=campaign.issuing_unit.name)
         if decision is None:
             document.add(para("DỰ THẢO", bold=True, size=13, align="left", space_after=6))
         document.add(self.header(number, decision.signed_on if decision else None))
         subject = (
-            "Về việc tặng Giấy khen cho các tập thể có thành tích xuất sắc trong thực hiện "
+            f"Về việc tặng {form} cho các tập thể có thành tích xuất sắc trong thực hiện "
             f"Kế hoạch số {campaign.code} ngày {vn.short_date(campaign.issued_on)} của "
             f"Ủy ban nhân dân {district}"
         )
         document.add(*self.heading(DECISION_TYPE, subject))
         document.add(
             para(
-                f"CHỦ TỊCH ỦY BAN NHÂN DÂN {district_name.upper()}",
+                issuer.awarder_title(campaign),
                 bold=True,
                 size=14,
                 align="center",
@@ -68,7 +75,7 @@ class AwardDecisionDraft(DocumentExporter):
                 space_after=12,
             )
         )
-        for line in self._grounds():
+        for line in self._grounds(bodies):
             document.add(body(line, italic=True, space_after=3))
         document.add(
             para("QUYẾT ĐỊNH:", bold=True, size=14, align="center", space_before=12, space_after=12)
@@ -80,7 +87,7 @@ class AwardDecisionDraft(DocumentExporter):
                 [
                     Run("Điều 1. ", bold=True),
                     Run(
-                        f"Tặng Giấy khen của Chủ tịch Ủy ban nhân dân {district} cho "
+                        f"Tặng {form} của {awarder} cho "
                         f"{len(awarded)} tập thể đã có thành tích xuất sắc trong thực hiện Kế "
                         f"hoạch số {campaign.code}, gồm:"
                     ),
@@ -93,13 +100,13 @@ class AwardDecisionDraft(DocumentExporter):
             name = vn.committee(unit.unit) if unit else code
             document.add(body(f"{index}. {name}: {self._achievement(rows.get(code))}"))
         document.add(
-            body("Mỗi tập thể được tặng Giấy khen kèm theo tiền thưởng theo quy định hiện hành."),
+            body(f"Mỗi tập thể được tặng {form} kèm theo tiền thưởng theo quy định hiện hành."),
             Para(
                 [
                     Run("Điều 2. ", bold=True),
                     Run(
                         "Kinh phí khen thưởng được chi từ Quỹ Thi đua, khen thưởng của "
-                        f"{district} theo quy định."
+                        f"{bodies.fund} theo quy định."
                     ),
                 ],
                 first_indent_mm=12.7,
@@ -108,47 +115,33 @@ class AwardDecisionDraft(DocumentExporter):
                 [
                     Run("Điều 3. ", bold=True),
                     Run(
-                        "Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện, Trưởng "
-                        "phòng Nội vụ, Trưởng phòng Tài chính - Kế hoạch, Chủ tịch Ủy ban nhân "
-                        "dân các xã, thị trấn có tên tại Điều 1 và các cơ quan, đơn vị có liên "
-                        "quan chịu trách nhiệm thi hành Quyết định này./."
+                        f"{bodies.executors} và các cơ quan, đơn vị có liên quan chịu trách "
+                        "nhiệm thi hành Quyết định này./."
                     ),
                 ],
                 first_indent_mm=12.7,
             ),
         )
-        recipients = [
-            "- Như Điều 3;",
-            *self.province_line(),
-            "- TT. Huyện ủy, TT. HĐND huyện;",
-            "- CT, các PCT UBND huyện;",
-            "- Lưu: VT, NV.",
-        ]
-        title = (decision.signer_title if decision else "Chủ tịch").strip()
-        signer = ["KT. CHỦ TỊCH", title.upper()] if "phó" in title.lower() else ["CHỦ TỊCH"]
-        document.add(self.ending(recipients, signer, decision.signer_name if decision else ""))
+        title = decision.signer_title if decision else ""
+        signer = speaker.signer(title)
+        document.add(
+            self.ending(list(bodies.recipients), signer, decision.signer_name if decision else "")
+        )
         return document
 
-    def _grounds(self) -> list[str]:
+    def _grounds(self, bodies: issuer.DecisionBodies) -> list[str]:
         """The căn cứ lines: the laws in force on the decision's date, the plan, the
         approved ranking and the proposal."""
         figures = self.figures
         campaign = self.campaign
-        day = figures.decision.signed_on if figures.decision else figures.as_of
-        lines = ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;"]
-        if day >= datetime.date(2024, 1, 1):
-            lines += [
-                "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
-                "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy "
-                "định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng;",
-            ]
-        else:
-            lines += [
-                "Căn cứ Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, bổ "
-                "sung một số điều của Luật Thi đua, khen thưởng ngày 16 tháng 11 năm 2013;",
-                "Căn cứ Nghị định số 91/2017/NĐ-CP ngày 31 tháng 7 năm 2017 của Chính phủ quy "
-                "định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng;",
-            ]
+        day = issuer.legal_day(
+            campaign, figures.decision.signed_on if figures.decision else figures.as_of
+        )
+        lines = []
+        # A department's decision rests on the law on emulation, not on local government.
+        if self.speaker().collective:
+            lines.append(issuer.local_government_law(campaign, day))
+        lines += issuer.emulation_laws(day)
         lines.append(
             f"Căn cứ Kế hoạch số {campaign.code} ngày {vn.short_date(campaign.issued_on)} của "
             f"Ủy ban nhân dân {self.district()} về {vn.lower_first(campaign.title)};"
@@ -157,10 +150,9 @@ class AwardDecisionDraft(DocumentExporter):
         if snapshot is not None:
             approved = vn.short_date(timezone.localtime(snapshot.approved_at).date())
             lines.append(
-                "Căn cứ kết quả xếp hạng đã được Hội đồng Thi đua - Khen thưởng huyện phê duyệt "
-                f"ngày {approved};"
+                f"Căn cứ kết quả xếp hạng đã được {bodies.council} phê duyệt ngày {approved};"
             )
-        lines.append("Theo đề nghị của Trưởng phòng Nội vụ huyện.")
+        lines.append(f"Theo đề nghị của {bodies.proposer}.")
         return lines
 
     @staticmethod

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from sathach.reports import charts
+from sathach.reports import charts, issuer
 from sathach.reports import vietnamese as vn
 from sathach.reports.documents import (
     TEXT_WIDTH_MM,
@@ -23,7 +23,6 @@ from sathach.reports.exporters.base import (
     BLANK_NUMBER,
     CONTENT1,
     CONTENT2,
-    REPORT_SUBJECT,
     REPORT_TYPE,
     DocumentExporter,
     pass_rules_note,
@@ -35,7 +34,11 @@ from sathach.reports.exporters.base import (
 class ResultsReport(DocumentExporter):
     identifier = "report"
     filename_stem = "bao-cao-ket-qua"
-    title = f"Báo cáo {vn.lower_first(REPORT_SUBJECT)}"
+    # The name on the reports page; each document's own title names its communes.
+    title = (
+        "Báo cáo kết quả kiểm tra kỹ năng tin học và ứng dụng công nghệ thông tin "
+        "của lãnh đạo UBND các xã, thị trấn"
+    )
     label = gettext_lazy("Report on the results (Báo cáo kết quả)")
 
     def document(self) -> Document:
@@ -47,7 +50,12 @@ class ResultsReport(DocumentExporter):
         tested = sum(1 for leader in leaders if leader.tested)
         passed_both = sum(1 for leader in leaders if leader.passed_both)
         decision = figures.decision
-        document = Document(title=self.title, author=campaign.issuing_unit.name)
+        speaker = self.speaker()
+        subject = issuer.report_subject(campaign)
+        communes = issuer.communes(campaign)
+        document = Document(
+            title=f"Báo cáo {vn.lower_first(subject)}", author=campaign.issuing_unit.name
+        )
         # The charts speak the document's language, whatever the reader's interface.
         with translation.override("vi"):
             pictures = charts.report_charts(figures)
@@ -67,15 +75,15 @@ class ResultsReport(DocumentExporter):
                 ),
             ]
 
-        document.add(self.header(BLANK_NUMBER + "/BC-UBND", figures.as_of))
-        document.add(*self.heading(REPORT_TYPE, REPORT_SUBJECT))
+        document.add(self.header(f"{BLANK_NUMBER}/BC-{speaker.symbol}", figures.as_of))
+        document.add(*self.heading(REPORT_TYPE, subject))
         district = self.district()
         document.add(
             body(
                 f"Thực hiện Kế hoạch số {campaign.code} ngày {vn.short_date(campaign.issued_on)} "
                 f"của Ủy ban nhân dân {district} về {vn.lower_first(campaign.title)}, "
-                f"Ủy ban nhân dân {district} báo cáo kết quả kiểm tra kỹ năng tin học và ứng "
-                "dụng công nghệ thông tin của lãnh đạo Ủy ban nhân dân các xã, thị trấn như sau:",
+                f"{speaker.name} báo cáo kết quả kiểm tra kỹ năng tin học và ứng "
+                f"dụng công nghệ thông tin của lãnh đạo Ủy ban nhân dân {communes} như sau:",
                 space_before=6,
             ),
             body("I. KẾT QUẢ KIỂM TRA", bold=True, keep_with_next=True),
@@ -90,7 +98,7 @@ class ResultsReport(DocumentExporter):
             )
         document.add(
             body(
-                f"Tổng số lãnh đạo Ủy ban nhân dân các xã, thị trấn thuộc diện kiểm tra: {total} "
+                f"Tổng số lãnh đạo Ủy ban nhân dân {communes} thuộc diện kiểm tra: {total} "
                 f"người ({chairmen} Chủ tịch, {total - chairmen} Phó Chủ tịch) của "
                 f"{len(units)} đơn vị. Số lãnh đạo đã tham gia kiểm tra đủ hai nội dung: "
                 f"{tested} người, đạt tỷ lệ {vn.percent(ratio(tested, total))}.{period}"
@@ -132,20 +140,15 @@ class ResultsReport(DocumentExporter):
         document.add(
             body(
                 "Trên đây là báo cáo kết quả kiểm tra kỹ năng tin học và ứng dụng công nghệ "
-                "thông tin của lãnh đạo Ủy ban nhân dân các xã, thị trấn của Ủy ban nhân dân "
-                f"{district}./."
+                f"thông tin của lãnh đạo Ủy ban nhân dân {communes} của {speaker.name}./."
             )
         )
-        recipients = [
-            *self.province_line(),
-            "- TT. Huyện ủy, TT. HĐND huyện;",
-            "- CT, các PCT UBND huyện;",
-            "- Hội đồng Thi đua - Khen thưởng huyện;",
-            "- UBND các xã, thị trấn;",
-            "- Lưu: VT, NV.",
-        ]
-        signer = decision.signer_name if decision else ""
-        document.add(self.ending(recipients, ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], signer))
+        # The report is signed by the head of its body; the decision's signer is named
+        # where the same body decided the awards.
+        signer = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"] if speaker.collective else speaker.signer()
+        same_body = issuer.decider(campaign) == speaker
+        name = decision.signer_name if decision and same_body else ""
+        document.add(self.ending(issuer.report_recipients(campaign), signer, name))
         return document
 
     def _rules_sentence(self) -> str:
@@ -240,16 +243,22 @@ class ResultsReport(DocumentExporter):
         if not figures.awarded:
             return [body("Chưa có đơn vị đạt chỉ tiêu để đề nghị khen thưởng.")]
         decision = figures.decision
+        awarder = issuer.awarder(self.campaign)
+        form = issuer.award_form(self.campaign)
         if decision is not None:
             intro = (
-                f"Chủ tịch Ủy ban nhân dân {self.district()} đã tặng Giấy khen cho "
+                f"{awarder} đã tặng {form} cho "
                 f"{len(figures.awarded)} tập thể tại Quyết định số {decision.number} ngày "
                 f"{vn.short_date(decision.signed_on)}:"
             )
         else:
+            grounds = "Căn cứ kết quả trên"
+            # A district's report reads as it did in 2020.
+            if not issuer.is_district(self.campaign) and figures.as_of >= issuer.LAW_2022:
+                grounds += f" và {issuer.award_basis(figures.as_of)}"
             intro = (
-                f"Căn cứ kết quả trên, đề nghị Chủ tịch Ủy ban nhân dân {self.district()} tặng "
-                f"Giấy khen cho {len(figures.awarded)} tập thể có thành tích xuất sắc:"
+                f"{grounds}, đề nghị {awarder} tặng "
+                f"{form} cho {len(figures.awarded)} tập thể có thành tích xuất sắc:"
             )
         paragraphs = [body(intro)]
         rows = {unit["code"]: unit for unit in (figures.ranking or {"units": []})["units"]}
