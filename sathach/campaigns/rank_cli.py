@@ -12,8 +12,8 @@ Django's management command as before.
 from __future__ import annotations
 
 import importlib
-import json
 import os
+from json.encoder import encode_basestring
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -82,6 +82,37 @@ def render_table(output: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def json_text(value: Any, level: int = 0) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=1)`, byte for byte, for the values a
+    ranking holds (dicts, lists, strings, integers, booleans, None). The standard library
+    formats an indented document in pure Python, a third of the command's time on 3,321
+    communes; strings here go through its C escaper."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    inner = "\n" + " " * (level + 1)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = (
+            f"{encode_basestring(key)}: {json_text(item, level + 1)}" for key, item in value.items()
+        )
+        return "{" + inner + ("," + inner).join(items) + "\n" + " " * level + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        items = (json_text(item, level + 1) for item in value)
+        return "[" + inner + ("," + inner).join(items) + "\n" + " " * level + "]"
+    raise TypeError(f"{type(value).__name__} is not part of a ranking")
+
+
 def _line(stream: Any, text: str) -> None:
     stream.write(text if text.endswith("\n") else text + "\n")
 
@@ -100,7 +131,7 @@ def rank_file(path: str, *, as_json: bool, stdout: Any, stderr: Any) -> int:
         return EXIT_BAD_INPUT
     output = ranking_to_json(rank_units(rules, units))
     if as_json:
-        _line(stdout, json.dumps(output, ensure_ascii=False, indent=1))
+        _line(stdout, json_text(output))
     else:
         _line(stdout, render_table(output))
     return 0

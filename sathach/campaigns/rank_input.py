@@ -259,7 +259,10 @@ def _score(
     leader: RawLeader, content: int, problems: list[str], *, needed: bool
 ) -> Fraction | None:
     """A content's score as an exact share of its maximum (100 when not given)."""
-    item = _field(leader, f"content{content}_score")
+    key = f"content{content}_score"
+    if not needed and key not in leader.fields:
+        return None
+    item = _field(leader, key)
     maximum_item = _field(leader, f"content{content}_max_score")
     if item.value is MISSING or item.value is None:
         if needed:
@@ -294,6 +297,8 @@ def _score(
 
 
 def _gender(leader: RawLeader, problems: list[str], *, needed: bool) -> str:
+    if not needed and "gender" not in leader.fields:
+        return ""
     item = _field(leader, "gender")
     if item.value is MISSING or item.value is None:
         if needed:
