@@ -382,7 +382,7 @@ def _get(obj: dict[str, Any], key: str, path: str) -> Value:
 def raw_from_document(document: Any) -> RawInput:
     problems: list[str] = []
     if not isinstance(document, dict):
-        return RawInput({}, [], "$", [f"$: {_('the document must be a JSON object')}"])
+        return RawInput({}, [], "$", ["$: " + _("the document must be a JSON object")])
     campaign_value = document.get("campaign", {})
     campaign: dict[str, Value] = {}
     if not isinstance(campaign_value, dict):
@@ -471,7 +471,7 @@ def raw_from_workbook(content: bytes) -> RawInput:
             campaign,
             [],
             "leaders!A1",
-            [f"leaders!A1: {_('the workbook has no sheet named leaders')}"],
+            ["leaders!A1: " + _("the workbook has no sheet named leaders")],
         )
     rows = sheet_rows(workbook["leaders"])
     header = [str(_cell_value(v) or "").lower() for v in next(rows, ())]
@@ -494,7 +494,7 @@ def raw_from_workbook(content: bytes) -> RawInput:
             campaign,
             [],
             "leaders!A1",
-            [f"leaders!A1: {_('missing columns: %(columns)s') % {'columns': ', '.join(missing)}}"],
+            ["leaders!A1: " + _("missing columns: %(columns)s") % {"columns": ", ".join(missing)}],
         )
 
     def value(row: tuple[Any, ...], number: int, name: str) -> Value:
@@ -553,12 +553,12 @@ def read_rank_input(path: str | Path) -> tuple[RankingRules, list[UnitInput]]:
     try:
         content = path.read_bytes()
     except OSError:
-        raise RankInputError([f"{path}: {_('the file cannot be read')}"]) from None
+        raise RankInputError([f"{path}: " + _("the file cannot be read")]) from None
     if suffix == ".json":
         try:
             document = json.loads(content.decode("utf-8-sig"), parse_float=Decimal)
         except UnicodeDecodeError:
-            raise RankInputError([f"$: {_('the file is not UTF-8 text')}"]) from None
+            raise RankInputError(["$: " + _("the file is not UTF-8 text")]) from None
         except json.JSONDecodeError as error:
             message = _("not valid JSON (line %(line)s, column %(column)s)") % {
                 "line": error.lineno,
@@ -573,4 +573,4 @@ def read_rank_input(path: str | Path) -> tuple[RankingRules, list[UnitInput]]:
             return validate(raw_from_workbook(content))
         except SpreadsheetRefused as refused:  # a sheet past XLSX_MAX_ROWS rows
             raise RankInputError([f"$: {refused.message}"]) from None
-    raise RankInputError([f"{path}: {_('expected a .json or .xlsx file')}"])
+    raise RankInputError([f"{path}: " + _("expected a .json or .xlsx file")])

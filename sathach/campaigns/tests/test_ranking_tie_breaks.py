@@ -190,6 +190,16 @@ class InputTestCase(SimpleTestCase):
             from_xlsx = read_rank_input(path)
         self.assertEqual(from_xlsx, parse_document(given))
 
+    def test_an_xlsx_without_a_needed_column_names_it_in_vietnamese(self) -> None:
+        given = deepcopy(INPUT)
+        given["campaign"]["tie_breakers"] = ["participants", "women"]
+        with TemporaryDirectory() as folder:
+            path = Path(folder) / "input.xlsx"
+            path.write_bytes(example_workbook(given))
+            with self.assertRaises(RankInputError) as raised:
+                read_rank_input(path)
+        self.assertEqual(raised.exception.problems, ["leaders!A1: thiếu các cột: gender"])
+
 
 class CommandTestCase(SimpleTestCase):
     def setUp(self) -> None:
