@@ -27,6 +27,15 @@ TIE_BREAKER_CHOICES = [
     ("facilities", _("Better facilities only")),
     ("", _("No tie-break: the council decides every tie")),
 ]
+# Objective keys a campaign may add after the order above (docs/RANKING.md).
+FURTHER_TIE_BREAKER_CHOICES = [
+    ("", _("None")),
+    ("mean_score", _("Higher mean score of the tested leaders")),
+    ("women", _("Higher share of women among the leaders")),
+    ("mean_score,women", _("Higher mean score, then higher share of women")),
+    ("women,mean_score", _("Higher share of women, then higher mean score")),
+]
+FURTHER = ("mean_score", "women")
 
 
 class DateInput(forms.DateInput):
@@ -53,6 +62,18 @@ class CampaignForm(forms.ModelForm):
     results_due = _date(_("Results due"))
     tie_break_order = forms.ChoiceField(
         label=_("Tie-break order"), choices=TIE_BREAKER_CHOICES, required=False
+    )
+    further_tie_breaks = forms.ChoiceField(
+        label=_("Then, if still tied"),
+        choices=FURTHER_TIE_BREAKER_CHOICES,
+        required=False,
+        help_text=_(
+            "Mean score: the mean percentage of both contents over the leaders who took the "
+            "test, compared exactly. Share of women: women among the commune's leaders; "
+            "clause 6 of Article 4 of Decree 152/2025/NĐ-CP gives priority to women and to "
+            "collectives with at least 70% women when several qualify equally. A tie left "
+            "after every key goes to the council."
+        ),
     )
     participants = forms.ModelMultipleChoiceField(
         label=_("Participating communes"),
@@ -101,7 +122,9 @@ class CampaignForm(forms.ModelForm):
             award.required = True
             self.fields.pop("issuing_unit")
             self.initial["participants"] = list(self.instance.participants.all())
-            self.initial["tie_break_order"] = ",".join(self.instance.tie_breakers)
+            breakers = list(self.instance.tie_breakers)
+            self.initial["tie_break_order"] = ",".join(b for b in breakers if b not in FURTHER)
+            self.initial["further_tie_breaks"] = ",".join(b for b in breakers if b in FURTHER)
         else:
             self.initial.setdefault("tie_break_order", "participants,facilities")
 
@@ -114,7 +137,8 @@ class CampaignForm(forms.ModelForm):
 
     def tie_breakers(self) -> list[str]:
         value = self.cleaned_data.get("tie_break_order") or ""
-        return [part for part in value.split(",") if part]
+        further = self.cleaned_data.get("further_tie_breaks") or ""
+        return [part for part in f"{value},{further}".split(",") if part]
 
 
 class PassRulesForm(forms.ModelForm):

@@ -15,18 +15,24 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
+from django.utils.translation import gettext_lazy
 
 from sathach.campaigns.ranking import (
+    GENDERS,
+    MEAN_SCORE,
     OUTCOMES,
     POSITIONS,
     TIE_BREAKERS,
+    WOMEN,
     LeaderResult,
     RankingRules,
     UnitInput,
+    decimal_text,
 )
-from sathach.core.spreadsheets import SpreadsheetRefused, open_workbook, sheet_rows
 from sathach.core.text import nfc
+
+# openpyxl (0.1 s to import) is imported only when an .xlsx file is read: `sathach rank`
+# on a JSON file should not pay for it.
 
 LEADER_COLUMNS = (
     "unit_code",
@@ -38,8 +44,25 @@ LEADER_COLUMNS = (
     "content1",
     "content2",
 )
+# Read when given; required by the tie-breakers that use them (docs/RANKING.md).
+OPTIONAL_LEADER_KEYS = (
+    "content1_score",
+    "content1_max_score",
+    "content2_score",
+    "content2_max_score",
+    "gender",
+)
+NEEDED_COLUMNS = {MEAN_SCORE: ("content1_score", "content2_score"), WOMEN: ("gender",)}
+LEADER_KEYS = ("id", "name", "position", "content1", "content2", *OPTIONAL_LEADER_KEYS)
 CAMPAIGN_KEYS = ("code", "participation_target", "pass_target", "awards", "tie_breakers")
 MISSING = object()
+PERCENT = Decimal(100)
+# Labels translated only when a problem is reported: a file of 10,000 leaders is checked
+# without 50,000 calls to gettext.
+UNIT_CODE = gettext_lazy("the unit code")
+UNIT_NAME = gettext_lazy("the unit name")
+LEADER_ID = gettext_lazy("the leader id")
+LEADER_NAME = gettext_lazy("the leader name")
 
 
 class RankInputError(Exception):
@@ -147,7 +170,7 @@ def _percent(item: Value, problems: list[str], default: Fraction) -> Fraction:
     return Fraction(number)
 
 
-def _text(item: Value, problems: list[str], what: str) -> str:
+def _text(item: Value, problems: list[str], what: Any) -> str:
     value = item.value
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
@@ -228,17 +251,78 @@ def _rules(campaign: dict[str, Value], problems: list[str]) -> RankingRules:
     )
 
 
+def _field(leader: RawLeader, key: str) -> Value:
+    return leader.fields.get(key) or Value(MISSING, f"{leader.location}.{key}")
+
+
+def _score(
+    leader: RawLeader, content: int, problems: list[str], *, needed: bool
+) -> Fraction | None:
+    """A content's score as an exact share of its maximum (100 when not given)."""
+    key = f"content{content}_score"
+    if not needed and key not in leader.fields:
+        return None
+    item = _field(leader, key)
+    maximum_item = _field(leader, f"content{content}_max_score")
+    if item.value is MISSING or item.value is None:
+        if needed:
+            _problem(
+                problems,
+                item.location,
+                _("a score is required for a tested leader to compare by %(key)s")
+                % {"key": MEAN_SCORE},
+            )
+        return None
+    maximum = PERCENT
+    if maximum_item.value is not MISSING and maximum_item.value is not None:
+        given = _decimal(maximum_item, problems)
+        if given is None:
+            return None
+        if given <= 0:
+            _problem(problems, maximum_item.location, _("the maximum score must be more than 0"))
+            return None
+        maximum = given
+    score = _decimal(item, problems)
+    if score is None:
+        return None
+    if not 0 <= score <= maximum:
+        _problem(
+            problems,
+            item.location,
+            _("the score must be from 0 to the maximum score (%(maximum)s)")
+            % {"maximum": decimal_text(maximum)},
+        )
+        return None
+    return Fraction(score) / Fraction(maximum)
+
+
+def _gender(leader: RawLeader, problems: list[str], *, needed: bool) -> str:
+    if not needed and "gender" not in leader.fields:
+        return ""
+    item = _field(leader, "gender")
+    if item.value is MISSING or item.value is None:
+        if needed:
+            _problem(
+                problems,
+                item.location,
+                _("the leader's gender is required to compare by %(key)s") % {"key": WOMEN},
+            )
+        return ""
+    return _choice(item, problems, GENDERS)
+
+
 def validate(raw: RawInput) -> tuple[RankingRules, list[UnitInput]]:
     """Check everything; raise RankInputError listing every problem found."""
     problems = list(raw.problems)
     rules = _rules(raw.campaign, problems)
+    breakers = rules.tie_breakers
     if not raw.units and not problems:
         _problem(problems, raw.units_location, _("at least one unit is required"))
     units: list[UnitInput] = []
     codes: set[str] = set()
     leader_ids: set[str] = set()
     for unit in raw.units:
-        code = _text(unit.code, problems, _("the unit code"))
+        code = _text(unit.code, problems, UNIT_CODE)
         if code and code in codes:
             _problem(
                 problems,
@@ -246,7 +330,7 @@ def validate(raw: RawInput) -> tuple[RankingRules, list[UnitInput]]:
                 _("the unit code %(code)s is used twice") % {"code": code},
             )
         codes.add(code)
-        name = _text(unit.name, problems, _("the unit name"))
+        name = _text(unit.name, problems, UNIT_NAME)
         score = _decimal(unit.facility_score, problems, default=Decimal(0))
         if score is not None and score < 0:
             _problem(problems, unit.facility_score.location, _("the facility score must be ≥ 0"))
@@ -255,7 +339,7 @@ def validate(raw: RawInput) -> tuple[RankingRules, list[UnitInput]]:
         leaders = []
         for leader in unit.rows:
             fields = leader.fields
-            leader_id = _text(fields["id"], problems, _("the leader id"))
+            leader_id = _text(fields["id"], problems, LEADER_ID)
             if leader_id and leader_id in leader_ids:
                 _problem(
                     problems,
@@ -263,13 +347,23 @@ def validate(raw: RawInput) -> tuple[RankingRules, list[UnitInput]]:
                     _("the leader id %(id)s is used twice") % {"id": leader_id},
                 )
             leader_ids.add(leader_id)
+            leader_name = _text(fields["name"], problems, LEADER_NAME)
+            position = _choice(fields["position"], problems, POSITIONS)
+            content1 = _choice(fields["content1"], problems, OUTCOMES)
+            content2 = _choice(fields["content2"], problems, OUTCOMES)
+            tested = "absent" not in (content1, content2) and "" not in (content1, content2)
+            score1 = _score(leader, 1, problems, needed=tested and MEAN_SCORE in breakers)
+            score2 = _score(leader, 2, problems, needed=tested and MEAN_SCORE in breakers)
             leaders.append(
                 LeaderResult(
                     id=leader_id,
-                    name=_text(fields["name"], problems, _("the leader name")),
-                    position=_choice(fields["position"], problems, POSITIONS),
-                    content1=_choice(fields["content1"], problems, OUTCOMES),
-                    content2=_choice(fields["content2"], problems, OUTCOMES),
+                    name=leader_name,
+                    position=position,
+                    content1=content1,
+                    content2=content2,
+                    gender=_gender(leader, problems, needed=WOMEN in breakers),
+                    score1=score1,
+                    score2=score2,
                 )
             )
         units.append(UnitInput(code, name, score or Decimal(0), tuple(leaders)))
@@ -288,7 +382,7 @@ def _get(obj: dict[str, Any], key: str, path: str) -> Value:
 def raw_from_document(document: Any) -> RawInput:
     problems: list[str] = []
     if not isinstance(document, dict):
-        return RawInput({}, [], "$", [f"$: {_('the document must be a JSON object')}"])
+        return RawInput({}, [], "$", ["$: " + _("the document must be a JSON object")])
     campaign_value = document.get("campaign", {})
     campaign: dict[str, Value] = {}
     if not isinstance(campaign_value, dict):
@@ -318,15 +412,11 @@ def raw_from_document(document: Any) -> RawInput:
             if not isinstance(leader, dict):
                 _problem(problems, leader_path, _("expected an object"))
                 continue
-            rows.append(
-                RawLeader(
-                    leader_path,
-                    {
-                        key: _get(leader, key, leader_path)
-                        for key in ("id", "name", "position", "content1", "content2")
-                    },
-                )
-            )
+            fields = {key: _get(leader, key, leader_path) for key in LEADER_KEYS[:5]}
+            for key in OPTIONAL_LEADER_KEYS:
+                if key in leader:
+                    fields[key] = Value(leader[key], f"{leader_path}.{key}")
+            rows.append(RawLeader(leader_path, fields))
         units.append(
             RawUnit(
                 location=path,
@@ -358,6 +448,10 @@ def _cell_value(value: Any) -> Any:
 
 
 def raw_from_workbook(content: bytes) -> RawInput:
+    from openpyxl.utils import get_column_letter
+
+    from sathach.core.spreadsheets import SpreadsheetRefused, open_workbook, sheet_rows
+
     try:
         workbook = open_workbook(content)
     except SpreadsheetRefused as refused:
@@ -377,18 +471,30 @@ def raw_from_workbook(content: bytes) -> RawInput:
             campaign,
             [],
             "leaders!A1",
-            [f"leaders!A1: {_('the workbook has no sheet named leaders')}"],
+            ["leaders!A1: " + _("the workbook has no sheet named leaders")],
         )
     rows = sheet_rows(workbook["leaders"])
     header = [str(_cell_value(v) or "").lower() for v in next(rows, ())]
-    columns = {name: header.index(name) for name in LEADER_COLUMNS if name in header}
-    missing = [name for name in LEADER_COLUMNS if name not in columns]
+    columns = {
+        name: header.index(name)
+        for name in (*LEADER_COLUMNS, *OPTIONAL_LEADER_KEYS)
+        if name in header
+    }
+    breakers = campaign.get("tie_breakers")
+    needed = [
+        column
+        for breaker, needed_columns in NEEDED_COLUMNS.items()
+        if breakers is not None
+        and breaker in [part.strip() for part in str(breakers.value).split(",")]
+        for column in needed_columns
+    ]
+    missing = [name for name in (*LEADER_COLUMNS, *needed) if name not in columns]
     if missing:
         return RawInput(
             campaign,
             [],
             "leaders!A1",
-            [f"leaders!A1: {_('missing columns: %(columns)s') % {'columns': ', '.join(missing)}}"],
+            ["leaders!A1: " + _("missing columns: %(columns)s") % {"columns": ", ".join(missing)}],
         )
 
     def value(row: tuple[Any, ...], number: int, name: str) -> Value:
@@ -423,18 +529,17 @@ def raw_from_workbook(content: bytes) -> RawInput:
                         _("differs from %(cell)s for the same unit (%(first)s)")
                         % {"cell": first.location.split("!")[1], "first": _shown(first.value)},
                     )
-        unit.rows.append(
-            RawLeader(
-                code.location,
-                {
-                    "id": value(row, number, "leader_id"),
-                    "name": value(row, number, "name"),
-                    "position": value(row, number, "position"),
-                    "content1": value(row, number, "content1"),
-                    "content2": value(row, number, "content2"),
-                },
-            )
-        )
+        fields = {
+            "id": value(row, number, "leader_id"),
+            "name": value(row, number, "name"),
+            "position": value(row, number, "position"),
+            "content1": value(row, number, "content1"),
+            "content2": value(row, number, "content2"),
+        }
+        for key in OPTIONAL_LEADER_KEYS:
+            if key in columns:
+                fields[key] = value(row, number, key)
+        unit.rows.append(RawLeader(code.location, fields))
     return RawInput(campaign, list(units.values()), "leaders!A2", problems)
 
 
@@ -448,12 +553,12 @@ def read_rank_input(path: str | Path) -> tuple[RankingRules, list[UnitInput]]:
     try:
         content = path.read_bytes()
     except OSError:
-        raise RankInputError([f"{path}: {_('the file cannot be read')}"]) from None
+        raise RankInputError([f"{path}: " + _("the file cannot be read")]) from None
     if suffix == ".json":
         try:
             document = json.loads(content.decode("utf-8-sig"), parse_float=Decimal)
         except UnicodeDecodeError:
-            raise RankInputError([f"$: {_('the file is not UTF-8 text')}"]) from None
+            raise RankInputError(["$: " + _("the file is not UTF-8 text")]) from None
         except json.JSONDecodeError as error:
             message = _("not valid JSON (line %(line)s, column %(column)s)") % {
                 "line": error.lineno,
@@ -462,8 +567,10 @@ def read_rank_input(path: str | Path) -> tuple[RankingRules, list[UnitInput]]:
             raise RankInputError([f"$: {message}"]) from None
         return parse_document(document)
     if suffix == ".xlsx":
+        from sathach.core.spreadsheets import SpreadsheetRefused
+
         try:
             return validate(raw_from_workbook(content))
         except SpreadsheetRefused as refused:  # a sheet past XLSX_MAX_ROWS rows
             raise RankInputError([f"$: {refused.message}"]) from None
-    raise RankInputError([f"{path}: {_('expected a .json or .xlsx file')}"])
+    raise RankInputError([f"{path}: " + _("expected a .json or .xlsx file")])

@@ -305,19 +305,43 @@ def results_by_leader(
 def ranking_input(campaign: Campaign) -> dict[str, Any]:
     """The campaign's data as a `sathach rank` input document (contracts/ranking.md).
 
-    A leader without a result in a content counts as absent in it.
+    A leader without a result in a content counts as absent in it. The leaders' scores
+    and genders are carried when the campaign's tie-breakers use them (`mean_score`,
+    `women`), so a campaign without them gives the same document as before them.
     """
     units = list(campaign.participants.order_by("code"))
     scores = facility_scores(campaign)
-    outcomes: dict[tuple[int, int], str] = {
-        (person_id, content): outcome
-        for person_id, content, outcome in Result.objects.filter(campaign=campaign).values_list(
-            "person_id", "content", "outcome"
-        )
-    }
+    outcomes: dict[tuple[int, int], str] = {}
+    points: dict[tuple[int, int], tuple[Decimal | None, Decimal | None]] = {}
+    for person_id, content, outcome, score, max_score in Result.objects.filter(
+        campaign=campaign
+    ).values_list("person_id", "content", "outcome", "score", "max_score"):
+        outcomes[(person_id, content)] = outcome
+        points[(person_id, content)] = (score, max_score)
     leaders_by_unit: dict[int, list[Person]] = {}
     for person in campaign_leaders(campaign, units):
         leaders_by_unit.setdefault(person.unit_id, []).append(person)
+
+    def leader(person: Person) -> dict[str, Any]:
+        row = {
+            "id": str(person.pk),
+            "name": person.full_name,
+            "position": person.position,
+            "content1": outcomes.get((person.pk, 1), "absent"),
+            "content2": outcomes.get((person.pk, 2), "absent"),
+        }
+        if "mean_score" in campaign.tie_breakers:
+            for content in (1, 2):
+                score, max_score = points.get((person.pk, content), (None, None))
+                # A result recorded without a score (a paper result imported as passed or
+                # failed only) leaves the field out: the ranking then names it.
+                if score is not None and max_score:
+                    row[f"content{content}_score"] = _decimal_text(score)
+                    row[f"content{content}_max_score"] = _decimal_text(max_score)
+        if "women" in campaign.tie_breakers:
+            row["gender"] = "female" if person.gender == Person.Gender.FEMALE else "male"
+        return row
+
     return {
         "campaign": {
             "code": campaign.code,
@@ -331,16 +355,7 @@ def ranking_input(campaign: Campaign) -> dict[str, Any]:
                 "code": unit.code,
                 "name": unit.name,
                 "facility_score": _decimal_text(scores.get(unit.pk, Decimal(0))),
-                "leaders": [
-                    {
-                        "id": str(person.pk),
-                        "name": person.full_name,
-                        "position": person.position,
-                        "content1": outcomes.get((person.pk, 1), "absent"),
-                        "content2": outcomes.get((person.pk, 2), "absent"),
-                    }
-                    for person in leaders_by_unit.get(unit.pk, [])
-                ],
+                "leaders": [leader(person) for person in leaders_by_unit.get(unit.pk, [])],
             }
             for unit in units
         ],
@@ -363,33 +378,45 @@ def campaign_ranking(campaign: Campaign) -> dict[str, Any]:
 
 
 def rank_document(document: dict[str, Any]) -> dict[str, Any]:
-    from sathach.campaigns.rank_input import parse_document
+    from sathach.campaigns.rank_input import RankInputError, parse_document
     from sathach.campaigns.ranking import rank_units, ranking_to_json
 
     empty = [unit for unit in document["units"] if not unit["leaders"]]
     rankable = {**document, "units": [unit for unit in document["units"] if unit["leaders"]]}
     if rankable["units"]:
-        rules, units = parse_document(rankable)
+        try:
+            rules, units = parse_document(rankable)
+        except RankInputError as error:
+            raise DomainError(
+                _("The ranking cannot be computed: %(problems)s")
+                % {"problems": "; ".join(error.problems)}
+            ) from None
         output = ranking_to_json(rank_units(rules, units))
     else:
         output = {"campaign": document["campaign"]["code"], "units": [], "undecided": []}
+    breakers = document["campaign"].get("tie_breakers", [])
     for unit in empty:
-        output["units"].append(
-            {
-                "code": unit["code"],
-                "name": unit["name"],
-                "leaders": 0,
-                "tested": 0,
-                "passed_both": 0,
-                "participation_rate": "0.00",
-                "pass_rate": "0.00",
-                "facility_score": unit["facility_score"],
-                "meets_targets": False,
-                "reasons": ["participation_below_target", "pass_rate_below_target"],
-                "rank": None,
-                "award": "no",
-            }
+        row: dict[str, Any] = {
+            "code": unit["code"],
+            "name": unit["name"],
+            "leaders": 0,
+            "tested": 0,
+            "passed_both": 0,
+            "participation_rate": "0.00",
+            "pass_rate": "0.00",
+            "facility_score": unit["facility_score"],
+        }
+        if "mean_score" in breakers:
+            row["mean_score"] = "0.00"
+        if "women" in breakers:
+            row.update(women=0, women_rate="0.00")
+        row.update(
+            meets_targets=False,
+            reasons=["participation_below_target", "pass_rate_below_target"],
+            rank=None,
+            award="no",
         )
+        output["units"].append(row)
     return output
 
 

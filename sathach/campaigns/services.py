@@ -19,13 +19,13 @@ from sathach.campaigns.models import (
     RankingSnapshot,
     Result,
 )
+from sathach.campaigns.ranking import TIE_BREAKERS
 from sathach.campaigns.signals import campaign_status_changed
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.core.text import nfc
 from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person
 
-TIE_BREAKERS = ("participants", "facilities")
 DEFAULT_TIE_BREAKERS = ["participants", "facilities"]
 # Settings that shape the ranking may change only before the test starts.
 EDITABLE_STATUSES = (Campaign.Status.DRAFT, Campaign.Status.PREPARING)
@@ -36,7 +36,12 @@ def _check_tie_breakers(tie_breakers: list[str]) -> None:
     if any(t not in TIE_BREAKERS for t in tie_breakers) or len(set(tie_breakers)) != len(
         tie_breakers
     ):
-        raise DomainError(_("The tie-break order may list participants and facilities once."))
+        raise DomainError(
+            _(
+                "The tie-break order may list each of participants, facilities, mean score "
+                "and women once."
+            )
+        )
 
 
 def campaign_create(

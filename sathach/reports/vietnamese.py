@@ -57,6 +57,8 @@ NO = "Không"
 TIE_BREAKERS = {
     "participants": "đơn vị có nhiều lãnh đạo tham gia kiểm tra hơn",
     "facilities": "đơn vị chuẩn bị cơ sở vật chất tốt hơn",
+    "mean_score": "đơn vị có điểm trung bình hai nội dung của lãnh đạo dự kiểm tra cao hơn",
+    "women": "đơn vị có tỷ lệ lãnh đạo nữ cao hơn (khoản 6 Điều 4 Nghị định 152/2025/NĐ-CP)",
 }
 UNIT_PREFIXES = ("Thành phố ", "Thị xã ", "Thị trấn ", "Huyện ", "Quận ", "Tỉnh ", "Xã ", "Phường ")
 

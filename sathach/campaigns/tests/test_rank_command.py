@@ -41,7 +41,8 @@ def run_rank(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def example_workbook(document: dict[str, Any]) -> bytes:
+def example_workbook(document: dict[str, Any], extra: tuple[str, ...] | list[str] = ()) -> bytes:
+    """The document as the contract's workbook, with the leaders' `extra` columns too."""
     workbook = Workbook()
     campaign = workbook.active
     assert campaign is not None
@@ -49,7 +50,7 @@ def example_workbook(document: dict[str, Any]) -> bytes:
     for key, value in document["campaign"].items():
         campaign.append([key, ",".join(value) if isinstance(value, list) else value])
     leaders = workbook.create_sheet("leaders")
-    leaders.append(COLUMNS)
+    leaders.append([*COLUMNS, *extra])
     for unit in document["units"]:
         for leader in unit["leaders"]:
             leaders.append(
@@ -62,6 +63,7 @@ def example_workbook(document: dict[str, Any]) -> bytes:
                     leader["position"],
                     leader["content1"],
                     leader["content2"],
+                    *(leader.get(column) for column in extra),
                 ]
             )
     buffer = BytesIO()

@@ -67,7 +67,7 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
         data = {
             k: v
             for k, v in form.cleaned_data.items()
-            if k not in ("participants", "tie_break_order")
+            if k not in ("participants", "tie_break_order", "further_tie_breaks")
         }
         try:
             campaign = campaign_create(
@@ -94,7 +94,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         fields = {
             k: v
             for k, v in form.cleaned_data.items()
-            if k not in ("participants", "tie_break_order", "issuing_unit")
+            if k not in ("participants", "tie_break_order", "further_tie_breaks", "issuing_unit")
         }
         fields["tie_breakers"] = form.tie_breakers()
         # None for "every commune": the service's default.

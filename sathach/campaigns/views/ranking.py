@@ -46,7 +46,13 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     """The live ranking of the current results, with each commune's leaders, and the
     approved snapshots."""
     campaign = _district_campaign(request, pk, Perm.VIEW_CAMPAIGN)
-    output = campaign_ranking(campaign)
+    problem = ""
+    try:
+        output = campaign_ranking(campaign)
+    except DomainError as error:
+        # A result without the score a tie-breaker compares: say which, rank nothing.
+        problem = error.message
+        output = {"campaign": campaign.code, "units": [], "undecided": []}
     leaders: dict[str, list] = {}
     for row in results_by_leader(campaign, campaign.participants.all()):
         leaders.setdefault(row.person.unit.code, []).append(row)
@@ -59,7 +65,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "campaigns/ranking_table.html",
-            {"campaign": campaign, "ranking": output, "live": live},
+            {"campaign": campaign, "ranking": output, "live": live, "problem": problem},
         )
     snapshots = list(campaign.snapshots.select_related("approved_by"))
     latest = snapshots[0] if snapshots else None
@@ -73,6 +79,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "ranking": output,
             "live": live,
+            "problem": problem,
             "undecided_rows": [u for u in output["units"] if u["code"] in output["undecided"]],
             "slots": slots,
             "snapshots": snapshots,
