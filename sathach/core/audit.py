@@ -111,6 +111,7 @@ class AuditAction(models.TextChoices):
         _("E-office scenario enabled or disabled"),
     )
     EOFFICE_SET_SAVED = "eoffice.set_saved", _("Campaign's e-office scenario set saved")
+    EOFFICE_SCENARIO_COPIED = "eoffice.scenario_copied", _("E-office scenario copied")
     SIGNED_DOCUMENT_ACCEPTED = (
         "pki.signed_document_accepted",
         _("Document signed elsewhere checked"),

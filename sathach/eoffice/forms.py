@@ -5,14 +5,28 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sathach.eoffice.models import DocumentType, ExtraCoordinators, Kind, Scenario, Urgency
+from sathach.eoffice.models import (
+    DocumentType,
+    ExtraCoordinators,
+    Kind,
+    Scenario,
+    Urgency,
+    campaign_era,
+    scenarios_for_unit,
+)
 from sathach.exams.forms import SessionForm
 from sathach.organization.models import (
-    HANDLER_POSITIONS,
+    HANDLER_POSITIONS_BY_ERA,
     OBSOLETE_POSITIONS,
+    AdministrativeUnit,
     Person,
     Position,
 )
+
+ERA_GROUPS = {
+    "2020": _("Commune before 1/7/2025 (civil servants by field)"),
+    "2025": _("Commune from 1/7/2025 (departments of Nghị định 150/2025)"),
+}
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -69,6 +83,12 @@ class ScenarioForm(forms.Form):
 
     code = forms.CharField(
         label=_("Code"), max_length=40, help_text=_("Lowercase letters, digits and dashes.")
+    )
+    era = forms.ChoiceField(
+        label=_("Written for"),
+        choices=[("", _("The era of the owner unit")), *AdministrativeUnit.Era.choices],
+        required=False,
+        help_text=_("Which commune the document is written for: its issuers and its posts."),
     )
     doc_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices)
     number = forms.CharField(label=_("Number and symbol"), max_length=40, required=False)
@@ -162,19 +182,32 @@ class ScenarioForm(forms.Form):
         "deadline_days",
     )
 
-    def __init__(self, *args: Any, kind: str, creating: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, kind: str, creating: bool, era: str | None = None, **kwargs: Any
+    ) -> None:
+        """`era` None (a new scenario): the posts of both eras, grouped; the service checks
+        them against the era chosen."""
         super().__init__(*args, **kwargs)
-        handlers = [
-            (p, _("%(post)s (no longer a commune post)") % {"post": label})
-            if p in OBSOLETE_POSITIONS
-            else (p, label)
-            for p, label in Position.choices
-            if p in HANDLER_POSITIONS
-        ]
+        labels = dict(Position.choices)
+
+        def posts(era_code: str) -> list[tuple[str, Any]]:
+            return [
+                (p, _("%(post)s (no longer a commune post)") % {"post": labels[p]})
+                if p in OBSOLETE_POSITIONS
+                else (p, labels[p])
+                for p in HANDLER_POSITIONS_BY_ERA[era_code]
+            ]
+
+        handlers: list[Any] = (
+            posts(era)
+            if era
+            else [(ERA_GROUPS[code], posts(code)) for code in HANDLER_POSITIONS_BY_ERA]
+        )
         self.fields["main_handler"].choices = [("", "—"), *handlers]  # type: ignore[attr-defined]
         self.fields["coordinators"].choices = handlers  # type: ignore[attr-defined]
         if not creating:
             del self.fields["code"]
+            del self.fields["era"]
         if kind == Kind.OUTGOING:
             for name in self.OUTGOING_DROPS:
                 del self.fields[name]
@@ -188,7 +221,11 @@ class ScenarioForm(forms.Form):
 
 def scenario_initial(scenario: Any) -> dict[str, Any]:
     return {
-        **{name: getattr(scenario, name) for name in ScenarioForm.base_fields if name != "code"},
+        **{
+            name: getattr(scenario, name)
+            for name in ScenarioForm.base_fields
+            if name not in ("code", "era")
+        },
         "body": "\n".join(scenario.body),
         "recipients": "\n".join(scenario.recipients),
     }
@@ -196,7 +233,10 @@ def scenario_initial(scenario: Any) -> dict[str, Any]:
 
 class ScenarioSetForm(forms.Form):
     scenarios = forms.ModelMultipleChoiceField(
-        label=_("Scenarios (none chosen: every scenario in use)"),
+        label=_(
+            "Scenarios (none chosen: every one in use of the campaign's era, from the "
+            "installation's set and your units' own)"
+        ),
         queryset=Scenario.objects.filter(is_active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -207,6 +247,15 @@ class ScenarioSetForm(forms.Form):
     )
     outgoing_count = forms.IntegerField(label=_("Outgoing drafts"), min_value=0, max_value=5)
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=240)
+
+    def __init__(self, *args: Any, campaign: Any, **kwargs: Any) -> None:
+        """Only the scenarios the campaign may draw: of its era, the installation's or its
+        unit line's."""
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["scenarios"]
+        field.queryset = scenarios_for_unit(campaign.issuing_unit).filter(
+            is_active=True, era=campaign_era(campaign)
+        )
 
 
 class OfficeSessionForm(SessionForm):

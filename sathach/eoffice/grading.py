@@ -147,6 +147,20 @@ POSITION_NAMES: dict[str, tuple[str, ...]] = {
     "chi_huy_truong_quan_su": ("quan su", "bchqs", "chqs", "chi huy truong"),
     "truong_cong_an": ("cong an", "truong ca"),
     "van_thu": ("van thu",),
+    # The departments of a commune from 1/7/2025 (NĐ 150/2025) and their fields.
+    "vp_chanh_van_phong": ("chanh van phong", "cvp", "van phong", "vp", "vp hdnd"),
+    "vp_tong_hop": ("van phong", "vp", "tong hop", "van thu", "luu tru"),
+    "vp_tu_phap": ("tu phap", "ho tich", "tpht", "tp ht"),
+    "kt_truong_phong": ("phong kinh te", "kinh te", "pkt", "kt ht dt", "ktht"),
+    "kt_tai_chinh": ("kinh te", "pkt", "tai chinh", "ke hoach", "tckh", "ngan sach"),
+    "kt_nong_nghiep_moi_truong": ("kinh te", "pkt", "nong nghiep", "dat dai", "moi truong"),
+    "kt_xay_dung_ha_tang": ("kinh te", "pkt", "xay dung", "ha tang", "cong thuong", "do thi"),
+    "vhxh_truong_phong": ("van hoa", "xa hoi", "vhxh", "vh xh"),
+    "vhxh_noi_vu": ("vhxh", "vh xh", "noi vu", "thi dua"),
+    "vhxh_van_hoa": ("vhxh", "vh xh", "van hoa", "thong tin", "giao duc"),
+    "vhxh_y_te_xa_hoi": ("vhxh", "vh xh", "y te", "lao dong", "xa hoi", "chinh sach"),
+    "hcc_giam_doc": ("trung tam", "hanh chinh cong", "hcc", "mot cua"),
+    "hcc_cong_chuc": ("trung tam", "hanh chinh cong", "hcc", "mot cua"),
 }
 # Words put before a person's given name ("Đ/c Nam", "anh Bình", "chị Lan").
 HONORIFICS = ("d c", "dc", "dong chi", "anh", "chi", "ong", "ba", "co", "em")

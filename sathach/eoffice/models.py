@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sathach.campaigns.models import Campaign
 from sathach.core.text import nfc
-from sathach.organization.models import Person, Position
+from sathach.organization.models import AdministrativeUnit, Person, Position
 
 
 class Kind(models.TextChoices):
@@ -70,12 +70,49 @@ class ExtraCoordinators(models.TextChoices):
     WRONG = "wrong", _("Counted as a mistake")
 
 
+# The day the communes of 2025 began (Luật Tổ chức chính quyền địa phương 72/2025/QH15).
+ERA_2025_FROM = datetime.date(2025, 7, 1)
+
+
+def campaign_era(campaign: Campaign) -> str:
+    """The era of the scenario set a campaign draws from: "2025" for a campaign of a unit of
+    the divisions from 1/7/2025, or issued on or after that day; "2020" otherwise. A district
+    exists only in the 2020 divisions, so a district's campaign dated later (the demo's
+    trial campaign) replays the 2020 organisation and keeps the 2020 set."""
+    unit = campaign.issuing_unit
+    if unit.era == AdministrativeUnit.Era.FROM_2025:
+        return AdministrativeUnit.Era.FROM_2025
+    if campaign.issued_on >= ERA_2025_FROM and unit.level != AdministrativeUnit.Level.DISTRICT:
+        return AdministrativeUnit.Era.FROM_2025
+    return AdministrativeUnit.Era.BEFORE_2025
+
+
 class Scenario(models.Model):
     """A document of the bank. Body paragraphs may hold {han} (the latest acceptable
-    deadline, dd/mm/yyyy), {ngay} (the issue date) and {xa} (the examinee's commune)."""
+    deadline, dd/mm/yyyy), {ngay} (the issue date) and {xa} (the examinee's commune).
+
+    `era` says which commune it is written for: one of 2020 (district issuers, civil
+    servants by field) or one from 1/7/2025 (province issuers, the departments of NĐ
+    150/2025). `owner` is the unit whose admins change and retire it; none: the
+    installation's shipped sets, changed only by a superuser or on the command line. Every
+    e-office admin reads and copies any scenario (`eoffice.access`)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    era = models.CharField(
+        _("era"),
+        max_length=4,
+        choices=AdministrativeUnit.Era.choices,
+        default=AdministrativeUnit.Era.BEFORE_2025,
+    )
+    owner = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("owner unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     doc_type = models.CharField(_("document type"), max_length=12, choices=DocumentType.choices)
     number = models.CharField(_("number and symbol"), max_length=40)
     issuer_parent = models.CharField(_("governing body"), max_length=120, blank=True)
@@ -143,6 +180,22 @@ class Scenario(models.Model):
         self.recipients = [nfc(str(r)) for r in self.recipients]
         super().save(*args, **kwargs)
 
+    @property
+    def audit_unit(self) -> AdministrativeUnit | None:
+        """An audit entry about a scenario is filed under its owner unit."""
+        return self.owner
+
+
+def scenarios_for_unit(unit: AdministrativeUnit) -> models.QuerySet[Scenario]:
+    """The scenarios a campaign of `unit` may draw: the installation's, and those owned by
+    the unit, the units above it or below it; a neighbour's scenario is copied first."""
+    above = [int(part) for part in unit.path.strip("/").split("/") if part]
+    return Scenario.objects.filter(
+        models.Q(owner__isnull=True)
+        | models.Q(owner_id__in=above)
+        | models.Q(owner__path__startswith=unit.path)
+    )
+
 
 class ScenarioSet(models.Model):
     """What a campaign's e-office test draws. How it is passed is the campaign's own rule
@@ -174,8 +227,16 @@ class ScenarioSet(models.Model):
         return self.campaign.code
 
     def pool(self, kind: str, *, coordinating: bool = False) -> models.QuerySet[Scenario]:
+        """The scenarios in use of a kind: those chosen, or, none chosen, those of the
+        campaign's era (`campaign_era`) that the campaign may draw (`scenarios_for_unit`)."""
         chosen = self.scenarios.all() if self.pk and self.scenarios.exists() else None
-        base = chosen if chosen is not None else Scenario.objects.all()
+        base = (
+            chosen
+            if chosen is not None
+            else scenarios_for_unit(self.campaign.issuing_unit).filter(
+                era=campaign_era(self.campaign)
+            )
+        )
         found = base.filter(kind=kind, is_active=True)
         return found.filter(coordinating=coordinating) if kind == Kind.INCOMING else found
 

@@ -42,4 +42,5 @@ urlpatterns = [
     path("kich-ban/<int:pk>/", bank.scenario_edit, name="eoffice-scenario-edit"),
     path("kich-ban/<int:pk>/pdf/", bank.scenario_preview, name="eoffice-scenario-preview"),
     path("kich-ban/<int:pk>/su-dung/", bank.scenario_toggle, name="eoffice-scenario-toggle"),
+    path("kich-ban/<int:pk>/sao-chep/", bank.scenario_copy_view, name="eoffice-scenario-copy"),
 ]

@@ -110,7 +110,12 @@ class AdministrativeUnit(models.Model):
 
 
 class Position(models.TextChoices):
-    """Positions held by the people of a unit (NĐ 33/2023, NĐ 34/2019 for 2020)."""
+    """Positions held by the people of a unit. Commune civil servants of 2020 by field
+    (Nghị định 34/2019/NĐ-CP, then 33/2023/NĐ-CP); from 1/7/2025 the commune's People's
+    Committee works through its departments (Nghị định 150/2025/NĐ-CP, Điều 11: Văn phòng
+    HĐND và UBND, Phòng Kinh tế, in a ward Phòng Kinh tế, Hạ tầng và Đô thị, Phòng Văn hóa -
+    Xã hội) and its Trung tâm phục vụ hành chính công (Nghị định 118/2025/NĐ-CP, Điều 10), so
+    a 2025 post is a department's head or a civil servant of one of its fields."""
 
     CHAIRMAN = "chu_tich", _("Chairman")
     VICE_CHAIRMAN = "pho_chu_tich", _("Vice-Chairman")
@@ -124,6 +129,35 @@ class Position(models.TextChoices):
     CLERK = "van_thu", _("Records clerk")
     SPECIALIST = "chuyen_vien", _("Specialist")
     OTHER = "khac", _("Other")
+    # From 1/7/2025 (NĐ 150/2025, NĐ 118/2025).
+    OFFICE_CHIEF = "vp_chanh_van_phong", _("Chief of the People's Council and Committee Office")
+    OFFICE_GENERAL = "vp_tong_hop", _("General affairs and records (Office)")
+    OFFICE_JUSTICE = "vp_tu_phap", _("Justice and civil status (Office)")
+    ECONOMY_HEAD = "kt_truong_phong", _("Head of the Economic Department")
+    ECONOMY_FINANCE = "kt_tai_chinh", _("Finance and planning (Economic Department)")
+    ECONOMY_AGRICULTURE = (
+        "kt_nong_nghiep_moi_truong",
+        _("Agriculture, land and environment (Economic Department)"),
+    )
+    ECONOMY_CONSTRUCTION = (
+        "kt_xay_dung_ha_tang",
+        _("Construction, infrastructure and trade (Economic Department)"),
+    )
+    SOCIETY_HEAD = "vhxh_truong_phong", _("Head of the Culture and Society Department")
+    SOCIETY_HOME_AFFAIRS = "vhxh_noi_vu", _("Home affairs (Culture and Society Department)")
+    SOCIETY_CULTURE = (
+        "vhxh_van_hoa",
+        _("Culture, information and education (Culture and Society Department)"),
+    )
+    SOCIETY_WELFARE = (
+        "vhxh_y_te_xa_hoi",
+        _("Health, labour and social protection (Culture and Society Department)"),
+    )
+    SERVICE_CENTRE_HEAD = "hcc_giam_doc", _("Director of the Public Administration Service Centre")
+    SERVICE_CENTRE_STAFF = (
+        "hcc_cong_chuc",
+        _("Civil servant of the Public Administration Service Centre"),
+    )
 
 
 # Posts that are no longer commune civil servants, with the text that ended them: the
@@ -134,8 +168,8 @@ OBSOLETE_POSITIONS: dict[str, str] = {
 }
 
 LEADER_POSITIONS = (Position.CHAIRMAN, Position.VICE_CHAIRMAN)
-# Civil servants a leader forwards incoming documents to.
-HANDLER_POSITIONS = (
+# Civil servants a leader of a commune before 1/7/2025 forwards incoming documents to.
+HANDLER_POSITIONS_2020 = (
     Position.OFFICE_STATISTICS,
     Position.LAND_CONSTRUCTION,
     Position.FINANCE_ACCOUNTING,
@@ -145,6 +179,29 @@ HANDLER_POSITIONS = (
     Position.POLICE_CHIEF,
     Position.CLERK,
 )
+# Those of a commune from 1/7/2025: the heads and civil servants of its departments and of
+# its Trung tâm phục vụ hành chính công.
+HANDLER_POSITIONS_2025 = (
+    Position.OFFICE_CHIEF,
+    Position.OFFICE_GENERAL,
+    Position.OFFICE_JUSTICE,
+    Position.ECONOMY_HEAD,
+    Position.ECONOMY_FINANCE,
+    Position.ECONOMY_AGRICULTURE,
+    Position.ECONOMY_CONSTRUCTION,
+    Position.SOCIETY_HEAD,
+    Position.SOCIETY_HOME_AFFAIRS,
+    Position.SOCIETY_CULTURE,
+    Position.SOCIETY_WELFARE,
+    Position.SERVICE_CENTRE_HEAD,
+    Position.SERVICE_CENTRE_STAFF,
+)
+# Civil servants a leader forwards incoming documents to, in either era.
+HANDLER_POSITIONS = HANDLER_POSITIONS_2020 + HANDLER_POSITIONS_2025
+HANDLER_POSITIONS_BY_ERA: dict[str, tuple[str, ...]] = {
+    "2020": HANDLER_POSITIONS_2020,
+    "2025": HANDLER_POSITIONS_2025,
+}
 
 
 class Person(models.Model):

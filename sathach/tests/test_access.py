@@ -289,6 +289,10 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
         lambda world: {"pk": world.eoffice_task.documents.first().scenario_id},
         POST_ONLY,
     ),
+    "eoffice-scenario-copy": (
+        lambda world: {"pk": world.eoffice_task.documents.first().scenario_id},
+        POST_ONLY,
+    ),
     # The bank is Cù Lao Dung's: the province reads it, the other district does not even
     # learn that its questions exist.
     "question-list": (NO_ARGS, expect(403, **UNIT_MANAGERS)),

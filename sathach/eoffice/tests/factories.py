@@ -7,7 +7,7 @@ from sathach.campaigns.tests.factories import make_campaign
 from sathach.eoffice.models import Scenario, Task
 from sathach.eoffice.services.bank import scenarios_load
 from sathach.eoffice.services.draw import task_prepare
-from sathach.organization.models import HANDLER_POSITIONS, Person
+from sathach.organization.models import HANDLER_POSITIONS_BY_ERA, AdministrativeUnit, Person
 from sathach.organization.testing import World, make_person
 
 PIN = "250720"
@@ -18,11 +18,14 @@ def load_bank() -> None:
         scenarios_load(actor="test")
 
 
-def make_servants(world: World) -> dict[str, Person]:
-    """One civil servant of Đại Ân 1 in each position a leader forwards to."""
+def make_servants(
+    world: World, *, unit: AdministrativeUnit | None = None, era: str = "2020"
+) -> dict[str, Person]:
+    """One civil servant of Đại Ân 1 (or `unit`) in each position a leader of the era
+    forwards to."""
     return {
-        position: make_person(f"Công chức {index}", world.dai_an_1, position)
-        for index, position in enumerate(HANDLER_POSITIONS, start=1)
+        position: make_person(f"Công chức {index}", unit or world.dai_an_1, position)
+        for index, position in enumerate(HANDLER_POSITIONS_BY_ERA[era], start=1)
     }
 
 

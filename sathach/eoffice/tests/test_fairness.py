@@ -22,7 +22,7 @@ from sathach.eoffice.models import ExtraCoordinators, Kind, Scenario, Task, Task
 from sathach.eoffice.services.draw import task_prepare
 from sathach.eoffice.services.tasks import document_forward, task_start, task_submit
 from sathach.eoffice.tests.factories import load_bank, make_servants, make_task
-from sathach.organization.models import HANDLER_POSITIONS, Person, Position
+from sathach.organization.models import HANDLER_POSITIONS_2020, Person, Position
 from sathach.organization.testing import BaseTestCase
 from sathach.reports.tests.helpers import pdf_text
 
@@ -275,7 +275,7 @@ class DecreeServiceTests(BaseTestCase):
         Scenario.objects.filter(pk=scenario.pk).update(coordinators_beyond=ExtraCoordinators.WARNED)
         other = next(
             p
-            for p in HANDLER_POSITIONS
+            for p in HANDLER_POSITIONS_2020
             if p not in scenario.coordinators and p != scenario.main_handler
         )
         document_forward(
@@ -321,7 +321,9 @@ class RosterDrawTests(BaseTestCase):
             self.assertFalse(drawn & police, seed)
 
     def test_a_commune_with_too_few_civil_servants_is_told_whom_to_add(self) -> None:
-        Person.objects.filter(unit=self.world.dai_an_1, position__in=HANDLER_POSITIONS).delete()
+        Person.objects.filter(
+            unit=self.world.dai_an_1, position__in=HANDLER_POSITIONS_2020
+        ).delete()
         campaign = make_campaign(self.world, status=Campaign.Status.TESTING)
         with self.assertRaisesMessage(DomainError, "Tư pháp"):
             task_prepare(

@@ -9,16 +9,17 @@ from django.utils.translation import gettext as _
 
 from sathach.campaigns.models import Campaign
 from sathach.core.errors import DomainError
-from sathach.eoffice.services.bank import scenarios_load
+from sathach.eoffice.services.bank import ERAS, scenarios_load
 from sathach.eoffice.services.draw import tasks_prepare, tasks_prepare_retakes
 from sathach.eoffice.services.tasks import tasks_submit_overdue
 
 
 class Command(BaseCommand):
     help = (
-        "Jobs of the e-office test. 'load-scenarios' creates or updates the shipped scenario "
-        "bank by code (safe to run again); 'prepare CODE' draws the documents of every leader "
-        "with an account in the campaign (existing draws are kept); 'prepare-retakes CODE' "
+        "Jobs of the e-office test. 'load-scenarios [--era 2020|2025]' creates or updates the "
+        "shipped scenario sets by code, both or the era's (safe to run again); 'prepare "
+        "CODE' draws the documents of every leader with an account in the campaign "
+        "(existing draws are kept); 'prepare-retakes CODE' "
         "draws a second test for every leader who failed the first, when the campaign's "
         "retake policy allows it (safe to run again); 'submit-overdue' submits and grades "
         "every task whose time and grace have run out."
@@ -26,7 +27,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("load-scenarios", help="load the shipped scenario bank")
+        load = sub.add_parser("load-scenarios", help="load the shipped scenario sets")
+        load.add_argument(
+            "--era", choices=ERAS, default=None, help="only the set of 2020 or of 2025"
+        )
         prepare = sub.add_parser("prepare", help="draw documents for a campaign's leaders")
         prepare.add_argument("campaign", help="the campaign's code, e.g. 75/KH-UBND")
         prepare.add_argument("--seed", type=int, default=None)
@@ -37,7 +41,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["action"] == "load-scenarios":
-                created, updated = scenarios_load(actor="command")
+                created, updated = scenarios_load(actor="command", era=options["era"])
                 self.stdout.write(
                     _("Scenarios loaded: %(created)s new, %(updated)s updated.")
                     % {"created": created, "updated": updated}
