@@ -93,3 +93,19 @@ def unit_by_code(code: str) -> AdministrativeUnit | None:
     """The unit of an official code, for commands; codes repeat across the 2020 and 2025
     lists, and the newest list's unit is meant."""
     return AdministrativeUnit.objects.filter(code=code.strip()).order_by("-era", "level").first()
+
+
+def unit_option(code: str | None, returncode: int = 1) -> AdministrativeUnit | None:
+    """A command's `--unit CODE`: None without a code, the unit of that code (unit_by_code),
+    or a CommandError that says no unit has it."""
+    from django.core.management.base import CommandError
+    from django.utils.translation import gettext
+
+    if not code:
+        return None
+    unit = unit_by_code(code)
+    if unit is None:
+        raise CommandError(
+            gettext("No unit has the code %(code)s.") % {"code": code}, returncode=returncode
+        )
+    return unit

@@ -21,8 +21,7 @@ from sathach.exams.services.bank import (
     questions_export,
     questions_import,
 )
-from sathach.organization.models import AdministrativeUnit
-from sathach.organization.selectors import unit_by_code
+from sathach.organization.selectors import unit_option
 
 IMPORT_FORMATS = ["gift", "moodle-xml", "aiken", "xlsx"]
 EXPORT_FORMATS = ["gift", "moodle-xml", "xlsx"]
@@ -60,7 +59,7 @@ class Command(BaseCommand):
 
     def export(self, options: dict[str, Any]) -> None:
         try:
-            bank = bank_named(options["bank"], _unit(options["unit"]))
+            bank = bank_named(options["bank"], unit_option(options["unit"]))
             questions = questions_export(bank=bank)
         except DomainError as error:
             raise CommandError(error.message) from None
@@ -93,7 +92,7 @@ class Command(BaseCommand):
                 result=result,
                 bank_name=options["bank"],
                 source=path.name,
-                unit=_unit(options["unit"]),
+                unit=unit_option(options["unit"]),
             )
         if options["json"]:
             self.stdout.write(json.dumps(summary.as_json(), ensure_ascii=False))
@@ -137,12 +136,3 @@ class Command(BaseCommand):
                 % {"place": place, "message": warning["message"]}
             )
         return "\n".join(lines)
-
-
-def _unit(code: str | None) -> AdministrativeUnit | None:
-    if not code:
-        return None
-    unit = unit_by_code(code)
-    if unit is None:
-        raise CommandError(_("No unit has the code %(code)s.") % {"code": code})
-    return unit

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from sathach.core.errors import DomainError
-from sathach.organization.models import AdministrativeUnit, Person
-from sathach.organization.selectors import unit_by_code
+from sathach.organization.models import Person
+from sathach.organization.selectors import unit_option
 from sathach.signatures.models import Authority, TrustAnchor
 from sathach.signatures.services import (
     certificate_issue,
@@ -89,7 +89,7 @@ class Command(BaseCommand):
             except OSError as error:
                 raise CommandError(str(error.strerror)) from None
             anchor = trust_anchor_add(
-                actor="command", data=data, name=options["name"], unit=_unit(options["unit"])
+                actor="command", data=data, name=options["name"], unit=unit_option(options["unit"])
             )
             self.stdout.write(f"{anchor.fingerprint}  {anchor.name}")
         elif action == "list":
@@ -100,18 +100,8 @@ class Command(BaseCommand):
                 )
         else:
             found = TrustAnchor.objects.filter(
-                fingerprint=options["fingerprint"].lower(), unit=_unit(options["unit"])
+                fingerprint=options["fingerprint"].lower(), unit=unit_option(options["unit"])
             ).first()
             if found is None:
                 raise CommandError(_("No trusted root has this fingerprint."))
             trust_anchor_remove(actor="command", anchor=found)
-
-
-def _unit(code: str | None) -> AdministrativeUnit | None:
-    """The unit of that official code (the newest list's where codes repeat), or None."""
-    if not code:
-        return None
-    unit = unit_by_code(code)
-    if unit is None:
-        raise CommandError(_("No unit has the code %(code)s.") % {"code": code})
-    return unit

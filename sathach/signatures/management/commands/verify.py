@@ -14,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from sathach.organization.selectors import unit_by_code
+from sathach.organization.selectors import unit_option
 from sathach.signatures.trust import trust_roots_for
 from sathach.signatures.validation import (
     MODIFICATION_LABELS,
@@ -103,15 +103,6 @@ def _read(path: Path) -> bytes:
         ) from None
 
 
-def _unit(code: str) -> Any:
-    unit = unit_by_code(code)
-    if unit is None:
-        raise CommandError(
-            _("No unit has the code %(code)s.") % {"code": code}, returncode=EXIT_CANNOT_JUDGE
-        )
-    return unit
-
-
 def _certificates(path: Path) -> list[bytes]:
     try:
         return certificate_ders(_read(path))
@@ -188,7 +179,8 @@ class Command(BaseCommand):
         trusted = [der for cert in options["trust"] for der in _certificates(cert)]
         signer = _certificates(options["signer"])[0] if options["signer"] else None
         at = _moment(options["at"])
-        units = [_unit(options["unit"])] if options["unit"] else []
+        unit = unit_option(options["unit"], returncode=EXIT_CANNOT_JUDGE)
+        units = [unit] if unit is not None else []
         roots = trusted if options["trust"] else trust_roots_for(units)
         if not roots:
             self.stderr.write(
