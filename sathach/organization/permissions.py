@@ -188,3 +188,26 @@ def require_perm(perm: str) -> Callable[[View], View]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def province_issuers_for_user(
+    user: Any, province: AdministrativeUnit
+) -> QuerySet[AdministrativeUnit]:
+    """The units of `province` whose campaigns the user sees in the province's view.
+
+    Only a role held over a province or a district opens it: a province's roles see every
+    campaign issued in the province (its own, its districts' of 2020, its communes'), a
+    district's roles only their own district's. A commune's roles see their commune on each
+    campaign's dashboard instead.
+    """
+    units = AdministrativeUnit.objects.filter(path__startswith=province.path)
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return units
+    condition = Q(pk__in=[])
+    for membership in memberships(user):
+        if Perm.VIEW_CAMPAIGN not in ROLE_PERMS.get(membership.role, frozenset()):
+            continue
+        if membership.unit.level > AdministrativeUnit.Level.DISTRICT:
+            continue
+        condition |= Q(path__startswith=membership.unit.path)
+    return units.filter(condition)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sathach.reports.views import awards, dashboard, exports
+from sathach.reports.views import awards, dashboard, exports, province
 
 urlpatterns = [
     path("", exports.report_list, name="report-list"),
@@ -35,4 +35,7 @@ urlpatterns = [
 dashboard_urlpatterns = [
     path("", dashboard.dashboard_list, name="dashboard-list"),
     path("<int:pk>/", dashboard.campaign_dashboard, name="dashboard"),
+    path("toan-tinh/", province.province_list, name="province-list"),
+    path("toan-tinh/<int:pk>/", province.province_dashboard, name="province-dashboard"),
+    path("toan-tinh/<int:pk>/xa.xlsx", province.province_export, name="province-export"),
 ]

@@ -60,6 +60,7 @@ Kwargs = Callable[[Any], dict[str, Any]]
 NO_ARGS: Kwargs = lambda world: {}  # noqa: E731
 DAI_AN_1: Kwargs = lambda world: {"pk": world.dai_an_1.pk}  # noqa: E731
 CAMPAIGN: Kwargs = lambda world: {"pk": world.campaign.pk}  # noqa: E731
+PROVINCE: Kwargs = lambda world: {"pk": world.province.pk}  # noqa: E731
 EXAM_CAMPAIGN: Kwargs = lambda world: {"pk": world.session.campaign_id}  # noqa: E731
 SESSION: Kwargs = lambda world: {"pk": world.session.pk}  # noqa: E731
 ATTEMPT: Kwargs = lambda world: {"pk": world.attempt.pk}  # noqa: E731
@@ -242,6 +243,17 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     # figures only (reports/views/dashboard.py).
     "dashboard-list": (NO_ARGS, expect(403, **CAMPAIGN_VIEWERS)),
     "dashboard": (CAMPAIGN, expect(403, **{**CAMPAIGN_VIEWERS, "outsider": 404})),
+    # The province's view: province and district roles, each over the campaigns of its own
+    # units; a commune's roles and the outsider (no campaign in Long Phú) see none.
+    "province-list": (NO_ARGS, expect(403, **CAMPAIGN_VIEWERS)),
+    "province-dashboard": (
+        PROVINCE,
+        expect(403, **{**CAMPAIGN_VIEWERS, "commune_officer": 404, "outsider": 404}),
+    ),
+    "province-export": (
+        PROVINCE,
+        expect(403, **{**CAMPAIGN_VIEWERS, "commune_officer": 404, "outsider": 404}),
+    ),
     # The e-office test: an examinee's own task (not started yet: its pages send them back
     # to the start), the proctor's and the district's review.
     "eoffice-my": (NO_ARGS, expect(403, examinee=200)),

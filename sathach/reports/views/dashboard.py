@@ -11,6 +11,7 @@ Who sees what (the campaign pages' permission, `Perm.VIEW_CAMPAIGN`):
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,7 +29,9 @@ from sathach.exams.models import Attempt, ExamSession
 from sathach.exams.statistics import session_statistics, statistics_from_json
 from sathach.organization.permissions import Perm, require_perm, user_can
 from sathach.reports import charts
+from sathach.reports.province import provinces_for_user
 from sathach.reports.selectors import ReportScope, campaign_figures, district_scope
+from sathach.reports.tables import chart_slice
 
 
 def _panel(chart: charts.Chart) -> dict[str, Any]:
@@ -69,7 +72,10 @@ def dashboard_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/dashboard_list.html",
-        {"campaigns": campaigns_for_user(request.user, Perm.VIEW_CAMPAIGN)},
+        {
+            "campaigns": campaigns_for_user(request.user, Perm.VIEW_CAMPAIGN),
+            "provinces": provinces_for_user(request.user),
+        },
     )
 
 
@@ -78,11 +84,14 @@ def campaign_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, Perm.VIEW_CAMPAIGN, pk)
     scope = dashboard_scope(request.user, campaign)
     figures = campaign_figures(scope)
+    # A chart grows one row per commune, up to CHART_BARS communes; beyond, it pages.
+    start, end, bars_page, bars_pages = chart_slice(len(figures.units), request.GET)
+    shown = replace(figures, units=figures.units[start:end])
     panels = [
-        _panel(charts.rates_chart(figures)),
-        _panel(charts.leaders_chart(figures)),
-        _panel(charts.devices_chart(figures)),
-        _panel(charts.facilities_chart(figures)),
+        _panel(charts.rates_chart(shown)),
+        _panel(charts.leaders_chart(shown)),
+        _panel(charts.devices_chart(shown)),
+        _panel(charts.facilities_chart(shown)),
         _panel(charts.scores_chart(figures)),
     ]
     context: dict[str, Any] = {
@@ -90,6 +99,14 @@ def campaign_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "scope": scope,
         "figures": figures,
         "panels": panels,
+        "bars": {
+            "start": start + 1,
+            "end": end,
+            "page": bars_page,
+            "pages": bars_pages,
+            "previous": bars_page - 1,
+            "next": bars_page + 1 if bars_page < bars_pages else 0,
+        },
         "leaders": len(figures.leaders),
         "tested": sum(unit.tested for unit in figures.units),
         "passed_both": sum(unit.passed_both for unit in figures.units),
