@@ -182,3 +182,39 @@ class Demo2025TestCase(TestCase):
     def test_communes_goes_with_the_2025_era_only(self) -> None:
         with self.assertRaisesMessage(CommandError, "--communes"):
             call_command("demo", "--communes", "2", stdout=StringIO())
+
+
+class LoadDemo2025TestCase(TestCase):
+    """`load_demo --era 2025` (what `make run` calls after the 2020 one): the city's
+    accounts and the 2026 campaign with its day played, kept when run again."""
+
+    def test_it_loads_the_city_with_an_account_per_role_and_keeps_it(self) -> None:
+        from sathach.organization.demo import DEMO_PASSWORD
+        from sathach.organization.models import Role, User
+
+        out = StringIO()
+        call_command("load_demo", "--era", "2025", stdout=out)
+        printed = out.getvalue()
+        campaign = Campaign.objects.get(code="35/KH-UBND")
+        self.assertEqual(campaign.status, Campaign.Status.AWARDED)
+        self.assertEqual(campaign.participants.count(), len(DEMO_COMMUNES))
+        for username, role in (
+            ("cantho.admin", Role.PROVINCE_ADMIN),
+            ("cantho.hoidong", Role.COUNCIL),
+            ("cantho.giamthi", Role.PROCTOR),
+            ("ninhkieu.vanphong", Role.COMMUNE_OFFICER),
+        ):
+            user = User.objects.get(username=username)
+            self.assertTrue(user.memberships.filter(role=role).exists(), username)
+            self.assertTrue(user.check_password(DEMO_PASSWORD), username)
+            self.assertIn(username, printed)
+        self.assertEqual(
+            User.objects.get(username="cantho.admin").memberships.get().unit.name,
+            "Thành phố Cần Thơ",
+        )
+        results = list(Result.objects.order_by("pk").values_list("pk", "updated_at"))
+        call_command("load_demo", "--era", "2025", stdout=StringIO())
+        self.assertEqual(Campaign.objects.count(), 1)
+        self.assertEqual(
+            list(Result.objects.order_by("pk").values_list("pk", "updated_at")), results
+        )
