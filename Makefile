@@ -11,6 +11,7 @@ WORKERS ?= 2
 
 run: setup system messages migrate static
 	$(BIN)/sathach load_demo
+	$(BIN)/sathach load_demo --era 2025
 	@echo "Serving on http://$(HOST):$(PORT)/ with the background worker (Ctrl+C stops both)"
 	$(BIN)/sathach worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \

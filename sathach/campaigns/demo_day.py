@@ -80,6 +80,23 @@ Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
+class Cast:
+    """Who plays the day: the accounts of the admin, the council and the proctor, the
+    organization of the exam CA made when none exists, the awards decision's number and the
+    council's grounds when it decides a tie. The 2020 demo's by default."""
+
+    admin: str = "noivu.admin"
+    council: str = "hoidong.chutich"
+    proctor: str = "giamthi"
+    pki_organization: str = PKI_ORGANIZATION
+    decision_number: str = DECISION_NUMBER
+    tie_note: str = "Hội đồng thi đua - khen thưởng huyện xét chọn theo kết quả họp ngày kiểm tra."
+
+
+CAST_2020 = Cast()
+
+
+@dataclass(frozen=True)
 class Behaviour:
     """How one simulated leader takes the test."""
 
@@ -357,9 +374,9 @@ def eoffice_take(*, task: Task, behaviour: Behaviour, rng: random.Random) -> Tas
 # The day -----------------------------------------------------------------------------
 
 
-def _pki_ready() -> None:
+def _pki_ready(organization: str = PKI_ORGANIZATION) -> None:
     if not Authority.objects.exists():
-        pki_init(actor="demo", organization=PKI_ORGANIZATION)
+        pki_init(actor="demo", organization=organization)
 
 
 def _token_with_pin(admin: User, person: Person) -> LeaderCertificate:
@@ -368,18 +385,20 @@ def _token_with_pin(admin: User, person: Person) -> LeaderCertificate:
     return token
 
 
-def demo_day_play(*, campaign: Campaign, seed: int, progress: Progress = _silent) -> DayOutcome:
+def demo_day_play(
+    *, campaign: Campaign, seed: int, progress: Progress = _silent, cast: Cast = CAST_2020
+) -> DayOutcome:
     """Play the test day of a campaign in preparation, up to the awards decision."""
     if campaign.status != Campaign.Status.PREPARING:
         raise DomainError(_("The demo day is played on a campaign in preparation."))
-    admin = User.objects.get(username="noivu.admin")
-    council = User.objects.get(username="hoidong.chutich")
-    proctor = User.objects.filter(username="giamthi").first() or admin
+    admin = User.objects.get(username=cast.admin)
+    council = User.objects.get(username=cast.council)
+    proctor = User.objects.filter(username=cast.proctor).first() or admin
     leaders = demo_leaders(campaign)
     drawn = behaviours(seed, len(leaders))
     chairman = district_chairman(campaign)
     with transaction.atomic():
-        _pki_ready()
+        _pki_ready(cast.pki_organization)
         for person in [*leaders, chairman]:
             _token_with_pin(admin, person)
         progress(
@@ -415,12 +434,12 @@ def demo_day_play(*, campaign: Campaign, seed: int, progress: Progress = _silent
             )
         session_close(actor=proctor, session=session)
         campaign = campaign_transition(actor=admin, campaign=campaign, to=Campaign.Status.RESULTS)
-        snapshot = _approve(council, campaign)
+        snapshot = _approve(council, campaign, cast.tie_note)
         progress(_("Ranking approved by the council (SHA-256 %(hash)s).") % {"hash": snapshot})
         decision = awards_grant(
             actor=admin,
             campaign=campaign,
-            number=DECISION_NUMBER,
+            number=cast.decision_number,
             signed_on=timezone.localdate(),
             signer_name=chairman.full_name,
             signer_title="CHỦ TỊCH",
@@ -433,7 +452,7 @@ def demo_day_play(*, campaign: Campaign, seed: int, progress: Progress = _silent
     return DayOutcome(campaign, len(leaders), failed_exam, failed_eoffice, decision)
 
 
-def _approve(council: User, campaign: Campaign) -> str:
+def _approve(council: User, campaign: Campaign, note: str) -> str:
     """The council approves the ranking; a tie for the last awards goes, by the council's
     decision, to the tied units in the order of their codes."""
     from sathach.campaigns.selectors import campaign_ranking
@@ -447,7 +466,7 @@ def _approve(council: User, campaign: Campaign) -> str:
         actor=council,
         campaign=campaign,
         awarded_in_ties=sorted(undecided)[:slots],
-        note="Hội đồng thi đua - khen thưởng huyện xét chọn theo kết quả họp ngày kiểm tra.",
+        note=note,
     )
     return snapshot.sha256[:16]
 
@@ -456,7 +475,7 @@ def _approve(council: User, campaign: Campaign) -> str:
 
 
 def demo_outputs_write(
-    *, campaign: Campaign, out: Path, progress: Progress = _silent
+    *, campaign: Campaign, out: Path, progress: Progress = _silent, cast: Cast = CAST_2020
 ) -> list[Path]:
     """Write what the district sends at the end into `out`: the ranking as `sathach campaign
     rank --json` prints it, every report as `sathach report` writes it, and the Giấy khen
@@ -481,14 +500,15 @@ def demo_outputs_write(
             target = out / exported.filename
             target.write_bytes(exported.content)
             written.append(target)
-    written += _certificates_write(campaign=campaign, out=out)
+    written += _certificates_write(campaign=campaign, out=out, admin=cast.admin)
     for path in written:
         progress(_("Written: %(path)s") % {"path": path})
     return written
 
 
-def _certificates_write(*, campaign: Campaign, out: Path) -> list[Path]:
-    """One Giấy khen PDF per award, signed with the district Chairman's certificate."""
+def _certificates_write(*, campaign: Campaign, out: Path, admin: str) -> list[Path]:
+    """One certificate PDF per award (a Giấy khen, or a province's Bằng khen), signed with
+    the issuing unit's Chairman's certificate."""
     chairman = district_chairman(campaign)
-    actor = chairman.user or User.objects.get(username="noivu.admin")
+    actor = chairman.user or User.objects.get(username=admin)
     return award_certificates_write(actor=actor, campaign=campaign, pin=DEMO_PIN, out_dir=out)

@@ -43,6 +43,8 @@ def _as_person(entry: RosterEntry) -> Person:
     )
     if entry.person is not None:
         person.created_at = entry.person.created_at
+        # The `women` tie-break reads it: without it every frozen leader counted as a man.
+        person.gender = entry.person.gender
     person._state.adding = False
     return person
 

@@ -70,14 +70,22 @@ def _examinee_accounts(campaign: Campaign) -> None:
         )
 
 
-def demo_exam_load(*, campaign: Campaign, seed: int = 2020) -> ExamSession:
+def demo_exam_load(
+    *,
+    campaign: Campaign,
+    seed: int = 2020,
+    admin_name: str = "noivu.admin",
+    proctor_name: str = "giamthi",
+    session_name: str = "Ca 1 — Lãnh đạo UBND các xã, thị trấn",
+    room: str = "Phòng máy UBND huyện Cù Lao Dung",
+) -> ExamSession:
     """The blueprint (5 questions per module, 45 minutes, pass mark 50%) and a session open
     for starts from now for a week, with the forms drawn. Kept when it exists."""
     existing = ExamSession.objects.filter(campaign=campaign).first()
     if existing is not None:
         return existing
-    admin = User.objects.get(username="noivu.admin")
-    proctor = User.objects.filter(username="giamthi").first()
+    admin = User.objects.get(username=admin_name)
+    proctor = User.objects.filter(username=proctor_name).first()
     with transaction.atomic():
         bank = demo_bank_load(campaign.unit)
         blueprint_save(
@@ -92,8 +100,8 @@ def demo_exam_load(*, campaign: Campaign, seed: int = 2020) -> ExamSession:
         session = session_create(
             actor=admin,
             campaign=campaign,
-            name="Ca 1 — Lãnh đạo UBND các xã, thị trấn",
-            room="Phòng máy UBND huyện Cù Lao Dung",
+            name=session_name,
+            room=room,
             opens_at=opens,
             closes_at=opens + datetime.timedelta(days=7),
             proctor=proctor,
