@@ -112,6 +112,7 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "campaign-create": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
     "campaign-detail": (CAMPAIGN, expect(403, **{**CAMPAIGN_VIEWERS, "outsider": 404})),
     "campaign-edit": (CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
+    "campaign-copy": (CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
     "campaign-status": (CAMPAIGN, POST_ONLY),
     "campaign-rules": (CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
     "campaign-roster": (CAMPAIGN, expect(403, **{**CAMPAIGN_VIEWERS, "outsider": 404})),
