@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sathach.reports.views import awards, dashboard, exports
+from sathach.reports.views import awards, dashboard, exports, rounds
 
 urlpatterns = [
     path("", exports.report_list, name="report-list"),
@@ -35,4 +35,5 @@ urlpatterns = [
 dashboard_urlpatterns = [
     path("", dashboard.dashboard_list, name="dashboard-list"),
     path("<int:pk>/", dashboard.campaign_dashboard, name="dashboard"),
+    path("<int:pk>/rounds/", rounds.rounds_compare, name="rounds-compare"),
 ]

@@ -243,6 +243,7 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     # figures only (reports/views/dashboard.py).
     "dashboard-list": (NO_ARGS, expect(403, **CAMPAIGN_VIEWERS)),
     "dashboard": (CAMPAIGN, expect(403, **{**CAMPAIGN_VIEWERS, "outsider": 404})),
+    "rounds-compare": (CAMPAIGN, expect(403, **{**CAMPAIGN_VIEWERS, "outsider": 404})),
     # The e-office test: an examinee's own task (not started yet: its pages send them back
     # to the start), the proctor's and the district's review.
     "eoffice-my": (NO_ARGS, expect(403, examinee=200)),
