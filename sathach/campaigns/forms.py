@@ -340,3 +340,11 @@ class OverrideForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required: it is kept in the audit log."),
     )
+
+
+class CampaignCopyForm(forms.Form):
+    """The new round of a campaign: its own code, title and issue date."""
+
+    code = forms.CharField(label=_("Code of the new round"), max_length=40)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    issued_on = _date(_("Date issued"), required=True)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("new/", campaigns.campaign_create_view, name="campaign-create"),
     path("<int:pk>/", campaigns.campaign_detail, name="campaign-detail"),
     path("<int:pk>/edit/", campaigns.campaign_edit, name="campaign-edit"),
+    path("<int:pk>/copy/", campaigns.campaign_copy_view, name="campaign-copy"),
     path("<int:pk>/status/", campaigns.campaign_status, name="campaign-status"),
     path("<int:pk>/pass-rules/", rules.campaign_rules, name="campaign-rules"),
     path("<int:pk>/roster/", roster.campaign_roster, name="campaign-roster"),

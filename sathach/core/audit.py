@@ -67,6 +67,7 @@ class AuditAction(models.TextChoices):
     REMOTE_SIGNING_PREPARED = "pki.remote_prepared", _("Document prepared for signing on a token")
     REMOTE_SIGNING_FINISHED = "pki.remote_finished", _("Document signed on the leader's own token")
     CAMPAIGN_CREATED = "campaign.created", _("Campaign created")
+    CAMPAIGN_COPIED = "campaign.copied", _("Campaign copied into a new round")
     CAMPAIGN_UPDATED = "campaign.updated", _("Campaign updated")
     CAMPAIGN_STATUS_CHANGED = "campaign.status_changed", _("Campaign status changed")
     CAMPAIGN_RULES_SET = "campaign.rules_set", _("Pass rules set")

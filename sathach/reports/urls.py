@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sathach.reports.views import awards, dashboard, exports, province
+from sathach.reports.views import awards, dashboard, exports, province, rounds
 
 urlpatterns = [
     path("", exports.report_list, name="report-list"),
@@ -38,4 +38,5 @@ dashboard_urlpatterns = [
     path("toan-tinh/", province.province_list, name="province-list"),
     path("toan-tinh/<int:pk>/", province.province_dashboard, name="province-dashboard"),
     path("toan-tinh/<int:pk>/xa.xlsx", province.province_export, name="province-export"),
+    path("<int:pk>/rounds/", rounds.rounds_compare, name="rounds-compare"),
 ]

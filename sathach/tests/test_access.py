@@ -113,6 +113,7 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "campaign-create": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
     "campaign-detail": (CAMPAIGN, expect(403, **{**CAMPAIGN_VIEWERS, "outsider": 404})),
     "campaign-edit": (CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
+    "campaign-copy": (CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
     "campaign-status": (CAMPAIGN, POST_ONLY),
     "campaign-rules": (CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
     "campaign-roster": (CAMPAIGN, expect(403, **{**CAMPAIGN_VIEWERS, "outsider": 404})),
@@ -254,6 +255,7 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
         PROVINCE,
         expect(403, **{**CAMPAIGN_VIEWERS, "commune_officer": 404, "outsider": 404}),
     ),
+    "rounds-compare": (CAMPAIGN, expect(403, **{**CAMPAIGN_VIEWERS, "outsider": 404})),
     # The e-office test: an examinee's own task (not started yet: its pages send them back
     # to the start), the proctor's and the district's review.
     "eoffice-my": (NO_ARGS, expect(403, examinee=200)),

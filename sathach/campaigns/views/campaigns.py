@@ -7,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sathach.campaigns.forms import CampaignForm
+from sathach.campaigns.forms import CampaignCopyForm, CampaignForm
 from sathach.campaigns.models import Campaign
 from sathach.campaigns.pass_rules import OPEN_STATUSES
+from sathach.campaigns.rounds import campaign_copy
 from sathach.campaigns.selectors import campaigns_for_user, get_campaign_for_user
 from sathach.campaigns.services import campaign_create, campaign_transition, campaign_update
 from sathach.core.errors import DomainError
@@ -139,3 +140,25 @@ def campaign_status(request: HttpRequest, pk: int) -> HttpResponse:
             _("The campaign is now: %(status)s.") % {"status": STATUS_LABELS[campaign.status]},
         )
     return redirect("campaign-detail", campaign.pk)
+
+
+@require_perm(Perm.MANAGE_CAMPAIGN)
+def campaign_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy the campaign into a new round (campaigns/rounds.py says what is copied)."""
+    campaign = get_campaign_for_user(request.user, Perm.MANAGE_CAMPAIGN, pk)
+    if not user_can(request.user, Perm.MANAGE_CAMPAIGN, campaign.issuing_unit):
+        raise PermissionDenied
+    form = CampaignCopyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = campaign_copy(actor=request.user, campaign=campaign, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Campaign %(code)s was created as a new round of %(source)s.")
+                % {"code": copy.code, "source": campaign.code},
+            )
+            return redirect("campaign-detail", copy.pk)
+    return render(request, "campaigns/campaign_copy.html", {"form": form, "campaign": campaign})

@@ -21,6 +21,7 @@ from sathach.reports.exporters.base import (
     pass_rules_note,
     ranking_notes,
 )
+from sathach.reports.exporters.rounds import rounds_sheets
 from sathach.reports.workbook import DATE, DECIMAL, PERCENT, Sheet, SheetColumn
 
 
@@ -49,6 +50,9 @@ class ResultsWorkbook(WorkbookExporter):
         if self.figures.ranking is not None:
             sheets.append(self.ranking_sheet())
         sheets += [self.devices_sheet(), self.facilities_sheet()]
+        sheets += rounds_sheets(
+            self.figures, self._subtitle("Kết quả từng đơn vị và từng lãnh đạo qua các đợt")
+        )
         return sheets
 
     def _subtitle(self, what: str) -> str:
