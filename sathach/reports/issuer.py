@@ -186,6 +186,26 @@ def communes(campaign: Campaign) -> str:
     return "các xã, thị trấn"
 
 
+def level_word(unit: AdministrativeUnit) -> str:
+    """What a body of the unit's level is called after its name: "tỉnh" or, for a
+    centrally-run city, "thành phố" (Hội đồng Thi đua - Khen thưởng thành phố); "xã",
+    "phường" or "đặc khu" for a commune-level unit."""
+    return {
+        "thanh_pho_tw": "thành phố",
+        "phuong": "phường",
+        "dac_khu": "đặc khu",
+        "thi_tran": "thị trấn",
+        "xa": "xã",
+    }.get(unit.kind, "tỉnh" if unit.level == AdministrativeUnit.Level.PROVINCE else "xã")
+
+
+def party_committee(unit: AdministrativeUnit) -> str:
+    """The standing committee of the unit's Party committee: Tỉnh ủy, Thành ủy, Đảng ủy."""
+    if unit.level == AdministrativeUnit.Level.PROVINCE:
+        return "Thành ủy" if unit.kind == "thanh_pho_tw" else "Tỉnh ủy"
+    return "Đảng ủy"
+
+
 def report_subject(campaign: Campaign) -> str:
     return (
         "Kết quả kiểm tra kỹ năng tin học và ứng dụng công nghệ thông tin "
@@ -198,17 +218,17 @@ def report_recipients(campaign: Campaign) -> list[str]:
     if unit.level == AdministrativeUnit.Level.PROVINCE:
         return [
             f"- {vn.committee_short(unit)} (b/c);",
-            "- Hội đồng Thi đua - Khen thưởng tỉnh;",
-            "- Văn phòng UBND tỉnh;",
+            f"- Hội đồng Thi đua - Khen thưởng {level_word(unit)};",
+            f"- Văn phòng UBND {level_word(unit)};",
             "- UBND các xã, phường;",
             "- Lưu: VT, TĐKT.",
         ]
     if unit.level == AdministrativeUnit.Level.COMMUNE:
         return [
             "- Sở Nội vụ (b/c);",
-            "- TT. Đảng ủy, TT. HĐND xã;",
-            "- CT, các PCT UBND xã;",
-            "- Hội đồng Thi đua - Khen thưởng xã;",
+            f"- TT. Đảng ủy, TT. HĐND {level_word(unit)};",
+            f"- CT, các PCT UBND {level_word(unit)};",
+            f"- Hội đồng Thi đua - Khen thưởng {level_word(unit)};",
             "- Lưu: VT, VP.",
         ]
     parent = unit.parent
@@ -238,7 +258,7 @@ def decision_bodies(campaign: Campaign) -> DecisionBodies:
     unit = campaign.issuing_unit
     if campaign.award == AwardAuthority.HOME_AFFAIRS_DIRECTOR:
         return DecisionBodies(
-            council="Hội đồng Thi đua - Khen thưởng tỉnh",
+            council=f"Hội đồng Thi đua - Khen thưởng {level_word(unit)}",
             proposer="Trưởng Ban Thi đua - Khen thưởng",
             fund="Sở Nội vụ",
             executors=(
@@ -248,42 +268,43 @@ def decision_bodies(campaign: Campaign) -> DecisionBodies:
             recipients=(
                 "- Như Điều 3;",
                 f"- {vn.committee_short(unit)} (b/c);",
-                "- Hội đồng Thi đua - Khen thưởng tỉnh;",
+                f"- Hội đồng Thi đua - Khen thưởng {level_word(unit)};",
                 "- Giám đốc, các Phó Giám đốc Sở;",
                 "- Lưu: VT, TĐKT.",
             ),
         )
     if unit.level == AdministrativeUnit.Level.PROVINCE:
         return DecisionBodies(
-            council="Hội đồng Thi đua - Khen thưởng tỉnh",
+            council=f"Hội đồng Thi đua - Khen thưởng {level_word(unit)}",
             proposer="Giám đốc Sở Nội vụ",
             fund=vn.lower_first(unit.name),
             executors=(
-                "Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Nội vụ, Giám đốc Sở Tài "
-                "chính, Chủ tịch Ủy ban nhân dân các xã, phường có tên tại Điều 1"
+                f"Chánh Văn phòng Ủy ban nhân dân {level_word(unit)}, Giám đốc Sở Nội vụ, "
+                "Giám đốc Sở Tài chính, Chủ tịch Ủy ban nhân dân các xã, phường có tên tại Điều 1"
             ),
             recipients=(
                 "- Như Điều 3;",
-                "- TT. Tỉnh ủy, TT. HĐND tỉnh;",
-                "- CT, các PCT UBND tỉnh;",
-                "- Hội đồng Thi đua - Khen thưởng tỉnh;",
+                f"- TT. {party_committee(unit)}, TT. HĐND {level_word(unit)};",
+                f"- CT, các PCT UBND {level_word(unit)};",
+                f"- Hội đồng Thi đua - Khen thưởng {level_word(unit)};",
                 "- Lưu: VT, TĐKT.",
             ),
         )
     if unit.level == AdministrativeUnit.Level.COMMUNE:
         return DecisionBodies(
-            council="Hội đồng Thi đua - Khen thưởng xã",
-            proposer="Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã",
+            council=f"Hội đồng Thi đua - Khen thưởng {level_word(unit)}",
+            proposer=f"Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân {level_word(unit)}",
             fund=vn.lower_first(unit.name),
             executors=(
-                "Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã, Trưởng phòng Kinh tế, "
+                f"Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân {level_word(unit)}, "
+                "Trưởng phòng Kinh tế, "
                 "Trưởng phòng Văn hóa - Xã hội, các tập thể có tên tại Điều 1"
             ),
             recipients=(
                 "- Như Điều 3;",
                 "- Sở Nội vụ (b/c);",
-                "- TT. Đảng ủy, TT. HĐND xã;",
-                "- CT, các PCT UBND xã;",
+                f"- TT. Đảng ủy, TT. HĐND {level_word(unit)};",
+                f"- CT, các PCT UBND {level_word(unit)};",
                 "- Lưu: VT, VP.",
             ),
         )

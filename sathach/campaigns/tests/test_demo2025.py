@@ -153,6 +153,11 @@ class Demo2025TestCase(TestCase):
         self.assertIn("Bằng khen của Chủ tịch Ủy ban nhân dân thành phố Cần Thơ", decision)
         self.assertIn("72/2025/QH15", decision)
         self.assertIn("152/2025/NĐ-CP", decision)
+        # A centrally-run city's bodies are the city's, not a province's.
+        for text in (report, decision):
+            self.assertIn("Hội đồng Thi đua - Khen thưởng thành phố", text)
+            self.assertNotIn("Khen thưởng tỉnh", text)
+        self.assertIn("TT. Thành ủy, TT. HĐND thành phố", decision)
         for name in ("bao-cao-ket-qua", "du-thao-quyet-dinh-khen-thuong"):
             text = pdf_text((self.out / f"{name}-35-KH-UBND.pdf").read_bytes())
             self.assertIn("35/KH-UBND", text)
