@@ -19,11 +19,11 @@ from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 
 from sathach.campaigns.models import Campaign
+from sathach.core.tables import Column
 from sathach.core.text import fold
 from sathach.organization.models import AdministrativeUnit
 from sathach.organization.permissions import province_issuers_for_user
 from sathach.reports.selectors import CampaignFigures, UnitFigures, campaign_figures, district_scope
-from sathach.reports.tables import Column
 from sathach.reports.vietnamese import percent
 from sathach.reports.workbook import DECIMAL, INTEGER, PERCENT, TEXT, Sheet, SheetColumn
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -27,6 +28,8 @@ from sathach.campaigns.selectors import (
     readiness,
 )
 from sathach.core.errors import DomainError
+from sathach.core.tables import PAGE_SIZE, Column, sorted_page
+from sathach.core.text import fold
 from sathach.organization.models import LEADER_POSITIONS, Person
 from sathach.organization.permissions import Perm, require_perm, user_can
 
@@ -38,18 +41,41 @@ def readiness_overview(request: HttpRequest, pk: int) -> HttpResponse:
     rows = readiness(campaign, campaign_units_for_user(request.user, Perm.VIEW_CAMPAIGN, campaign))
     leaders = sum(len(row.leaders) for row in rows)
     covered = sum(row.covered for row in rows)
+    query = request.GET.get("q", "").strip()
+    shown = [row for row in rows if _matches(row, query)] if query else rows
+    # A province's hundred communes (or the country's 3,321) are sorted and paged here.
+    table = sorted_page(
+        shown, _readiness_columns(), request.GET, default_sort="unit", page_size=PAGE_SIZE
+    )
     return render(
         request,
         "campaigns/readiness.html",
         {
             "campaign": campaign,
             "rows": rows,
+            "table": table,
+            "q": query,
             "leaders": leaders,
             "covered": covered,
             "coverage": percent(Fraction(covered, leaders)) if leaders else "0.00",
             "by_kind": coverage_by_kind(rows),
         },
     )
+
+
+def _readiness_columns() -> list[Column[Any]]:
+    """The sortable columns of the communes' table (labels in the asker's language)."""
+    return [
+        Column("unit", _("Unit"), sort=lambda row: row.unit.name),
+        Column("devices", _("Devices"), sort=lambda row: row.coverage, numeric=True),
+        Column("facility", _("Facility score"), sort=lambda row: row.facility_score, numeric=True),
+        Column("gaps", _("Still missing"), sort=lambda row: len(row.gaps), numeric=True),
+    ]
+
+
+def _matches(row: Any, query: str) -> bool:
+    """A commune found by its name, with or without diacritics, or by its code."""
+    return fold(query) in fold(row.unit.name) or query == row.unit.code
 
 
 def _unit_in_campaign(request: HttpRequest, campaign_pk: int, unit_pk: int, perm: str):  # type: ignore[no-untyped-def]

@@ -8,9 +8,9 @@ from playwright.sync_api import Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from sathach.conftest import artifacts_dir
+from sathach.core.tables import PAGE_SIZE
 from sathach.organization.testing import World
 from sathach.organization.tests.test_e2e_roles import sign_in_home
-from sathach.reports.tables import PAGE_SIZE
 from sathach.reports.tests.province_data import province_campaign
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

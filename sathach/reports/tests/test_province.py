@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from sathach.campaigns.services import campaign_create
+from sathach.core.tables import CHART_BARS, PAGE_SIZE
 from sathach.organization.testing import BaseTestCase
-from sathach.reports.tables import CHART_BARS, PAGE_SIZE
 from sathach.reports.tests.factories import campaign_with_results
 from sathach.reports.tests.province_data import province_campaign
 

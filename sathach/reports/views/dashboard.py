@@ -25,13 +25,13 @@ from sathach.campaigns.selectors import (
     coverage_by_kind,
     get_campaign_for_user,
 )
+from sathach.core.tables import chart_slice
 from sathach.exams.models import Attempt, ExamSession
 from sathach.exams.statistics import session_statistics, statistics_from_json
 from sathach.organization.permissions import Perm, require_perm, user_can
 from sathach.reports import charts
 from sathach.reports.province import provinces_for_user
 from sathach.reports.selectors import ReportScope, campaign_figures, district_scope
-from sathach.reports.tables import chart_slice
 
 
 def _panel(chart: charts.Chart) -> dict[str, Any]:

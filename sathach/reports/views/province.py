@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from sathach.core.tables import sorted_page
 from sathach.organization.models import AdministrativeUnit
 from sathach.organization.permissions import Perm, require_perm
 from sathach.reports import charts
@@ -20,7 +21,6 @@ from sathach.reports.province import (
     province_view,
     provinces_for_user,
 )
-from sathach.reports.tables import sorted_page
 from sathach.reports.workbook import render_xlsx
 
 DEFAULT_SORT = "unit"
