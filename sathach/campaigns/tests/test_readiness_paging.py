@@ -42,3 +42,27 @@ class ReadinessPagingTests(BaseTestCase):
         self.assertEqual(self.communes(self.page(q="zzz")), [])
         # Nonsense choices fall back to the default order and the nearest page.
         self.assertEqual(self.page(sort="drop table", page="99").status_code, 200)
+
+
+class ResultsPagingTests(BaseTestCase):
+    """The results page over 130 communes' leaders: sorted, found and paged the same way."""
+
+    def setUp(self) -> None:
+        self.w: Any = self.world
+        self.campaign = province_campaign(self.w.province, 130)
+        self.login(self.w.province_admin)
+
+    def page(self, **query: Any) -> Any:
+        return self.client.get(reverse("result-list", args=[self.campaign.pk]), query)
+
+    def leaders(self, response: Any) -> list[str]:
+        return re.findall(r"<td>(Người 9\d{4})<br>", response.content.decode())
+
+    def test_the_leaders_are_paged_sorted_and_found(self) -> None:
+        first = self.page()
+        self.assertEqual(len(self.leaders(first)), PAGE_SIZE)
+        self.assertEqual(self.leaders(first)[0], "Người 90000")
+        self.assertEqual(len(self.leaders(self.page(page=4))), 10)
+        self.assertEqual(self.leaders(self.page(sort="-unit"))[0], "Người 90129")
+        self.assertEqual(self.leaders(self.page(q="nguoi 90042")), ["Người 90042"])
+        self.assertEqual(self.leaders(self.page(q="Xã Thử 0007")), ["Người 90007"])

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +18,8 @@ from sathach.campaigns.selectors import (
 )
 from sathach.campaigns.services import result_override
 from sathach.core.errors import DomainError, ImportErrors
+from sathach.core.tables import Column, sorted_page
+from sathach.core.text import fold
 from sathach.organization.forms import ImportForm
 from sathach.organization.models import LEADER_POSITIONS, Person
 from sathach.organization.permissions import Perm, require_perm, user_can
@@ -26,15 +30,52 @@ def result_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Each leader's outcome in both contents; a commune officer sees their commune only."""
     campaign = get_campaign_for_user(request.user, Perm.VIEW_CAMPAIGN, pk)
     units = campaign_units_for_user(request.user, Perm.VIEW_CAMPAIGN, campaign)
+    rows = results_by_leader(campaign, units)
+    query = request.GET.get("q", "").strip()
+    shown = [row for row in rows if _matches(row, query)] if query else rows
+    # A province's hundreds of leaders are sorted and paged here (core/tables.py).
+    table = sorted_page(shown, _result_columns(), request.GET, default_sort="unit")
     return render(
         request,
         "campaigns/result_list.html",
         {
             "campaign": campaign,
-            "rows": results_by_leader(campaign, units),
+            "rows": rows,
+            "table": table,
+            "q": query,
             "can_override": user_can(request.user, Perm.OVERRIDE_RESULTS, campaign.issuing_unit),
             "can_import": user_can(request.user, Perm.MANAGE_CAMPAIGN, campaign.issuing_unit),
         },
+    )
+
+
+def _outcome(result: Any) -> str:
+    return result.outcome if result is not None else ""
+
+
+def _result_columns() -> list[Column[Any]]:
+    """The sortable columns of the leaders' table (labels in the asker's language)."""
+    return [
+        Column("unit", _("Unit"), sort=lambda row: (row.person.unit.name, row.person.sort_key)),
+        Column("leader", _("Leader"), sort=lambda row: row.person.sort_key),
+        Column("content1", _("IT skills"), sort=lambda row: _outcome(row.content1)),
+        Column(
+            "content2",
+            _("IT application in handling work"),
+            sort=lambda row: _outcome(row.content2),
+        ),
+    ]
+
+
+def _matches(row: Any, query: str) -> bool:
+    """A leader found by their name or their commune's, with or without diacritics, or by
+    the commune's code."""
+    folded = fold(query)
+    person = row.person
+    return (
+        folded in fold(person.full_name)
+        or folded in fold(person.unit.name)
+        or (query == person.unit.code)
     )
 
 
