@@ -102,6 +102,21 @@ def anchors_for_user(user: Any) -> QuerySet[TrustAnchor]:
     )
 
 
+def anchors_with_rights(user: Any) -> list[tuple[TrustAnchor, bool]]:
+    """anchors_for_user, each with whether the user may remove it (anchor_removable_by),
+    judged with one query for all of them."""
+    from sathach.organization.permissions import Perm, units_for_user
+
+    anchors = list(anchors_for_user(user))
+    superuser = bool(getattr(user, "is_superuser", False))
+    own = set(
+        units_for_user(user, Perm.MANAGE_PKI)
+        .filter(pk__in={a.unit_id for a in anchors if a.unit_id is not None})
+        .values_list("pk", flat=True)
+    )
+    return [(a, superuser if a.unit_id is None else a.unit_id in own) for a in anchors]
+
+
 def anchor_removable_by(user: Any, anchor: TrustAnchor) -> bool:
     """An admin removes the roots of their own units; the installation's, a superuser."""
     from sathach.organization.permissions import Perm, units_for_user

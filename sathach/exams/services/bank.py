@@ -24,8 +24,8 @@ from sathach.exams.formats.base import (
     ParsedQuestion,
     ParseResult,
 )
-from sathach.exams.models import DEFAULT_BANK as DEFAULT_BANK_NAME
 from sathach.exams.models import (
+    DEFAULT_BANK,  # the command line's default, re-exported
     AttemptItem,
     Category,
     Question,
@@ -33,8 +33,6 @@ from sathach.exams.models import (
     QuestionImage,
     QuestionVersion,
 )
-
-DEFAULT_BANK = DEFAULT_BANK_NAME
 
 
 def _decimal_text(value: Decimal) -> str:

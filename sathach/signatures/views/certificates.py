@@ -32,6 +32,7 @@ from sathach.signatures.trust import (
     anchor_removable_by,
     anchor_units_for_user,
     anchors_for_user,
+    anchors_with_rights,
 )
 
 
@@ -135,10 +136,7 @@ def pki_overview(request: HttpRequest) -> HttpResponse:
             "authorities": Authority.objects.order_by("kind"),
             "leaders": leaders,
             "communes": communes,
-            "anchors": [
-                (anchor, anchor_removable_by(request.user, anchor))
-                for anchor in anchors_for_user(request.user)
-            ],
+            "anchors": anchors_with_rights(request.user),
             "anchor_units": anchor_units_for_user(request.user),
             "installation_roots": request.user.is_superuser,
         },
