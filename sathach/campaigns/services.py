@@ -410,7 +410,8 @@ def awards_grant(
                     "campaign": campaign.code,
                     "passed": row["passed_both"],
                     "tested": row["tested"],
-                    "rate": row["pass_rate"],
+                    # The engine's "85.00" read with the Vietnamese decimal comma.
+                    "rate": str(row["pass_rate"]).replace(".", ","),
                 },
             )
         campaign.status = Campaign.Status.AWARDED

@@ -69,6 +69,16 @@ class GiayKhenTestCase(TemporaryMedia, BaseTestCase):
         ]:
             self.assertIn(line, text)
 
+    def test_the_decision_records_each_achievement_with_the_vietnamese_decimal_comma(
+        self,
+    ) -> None:
+        # The ranking page lists the decision's awards with this text.
+        achievements = [a.achievement for d in self.campaign.decisions.all() for a in d.awards.all()]
+        self.assertTrue(achievements)
+        for text in achievements:
+            self.assertRegex(text, r"\(\d+,\d\d%\)\.$")
+            self.assertNotRegex(text, r"\d\.\d\d%")
+
     def test_a_long_achievement_is_set_smaller_rather_than_run_into_the_signature(self) -> None:
         _token, awards = certificates_prepare(campaign=self.campaign, pin=PIN)
         content = giay_khen_for(awards[0], self.w.district_chairman)
