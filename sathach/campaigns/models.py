@@ -203,6 +203,23 @@ class Campaign(models.Model):
             )
 
     @property
+    def by_district(self) -> bool:
+        """Issued by a district: a unit of the 2020 divisions only, whose documents and
+        e-office test replay the organisation of before 1/7/2025 whatever their date."""
+        return self.issuing_unit.level == AdministrativeUnit.Level.DISTRICT
+
+    @property
+    def era(self) -> str:
+        """The divisions a campaign lives in: "2025" for a unit of the list from 1/7/2025, or
+        one issued on or after that day by other than a district (Luật 72/2025/QH15);
+        "2020" otherwise. It picks the e-office scenario set and the law of the documents."""
+        if self.issuing_unit.era == AdministrativeUnit.Era.FROM_2025:
+            return AdministrativeUnit.Era.FROM_2025
+        if self.issued_on >= TWO_LEVEL_GOVERNMENT and not self.by_district:
+            return AdministrativeUnit.Era.FROM_2025
+        return AdministrativeUnit.Era.BEFORE_2025
+
+    @property
     def award(self) -> AwardAuthority:
         """Who awards, the default of the issuer's level where none was chosen."""
         if self.award_authority:

@@ -19,7 +19,7 @@ from sathach.campaigns.models import Campaign, FacilityItem
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.core.text import nfc
-from sathach.eoffice.models import OfficeSession, ScenarioSet, campaign_era, scenarios_for_unit
+from sathach.eoffice.models import OfficeSession, ScenarioSet, scenarios_for_unit
 from sathach.exams.models import Blueprint, BlueprintRule, ExamSession
 from sathach.exams.services.sessions import access_code_new
 
@@ -134,9 +134,7 @@ def campaign_copy(
             # scenarios of the old era stay behind.
             chosen = list(scenario_set.scenarios.all())
             fitting = list(
-                scenarios_for_unit(unit).filter(
-                    era=campaign_era(copy), pk__in=[s.pk for s in chosen]
-                )
+                scenarios_for_unit(unit).filter(era=copy.era, pk__in=[s.pk for s in chosen])
             )
             new_set.scenarios.set(fitting)
             dropped = len(chosen) - len(fitting)

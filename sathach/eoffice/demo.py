@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from sathach.campaigns.models import Campaign
-from sathach.eoffice.models import Scenario, campaign_era
+from sathach.eoffice.models import Scenario
 from sathach.eoffice.services.bank import scenarios_load
 from sathach.eoffice.services.draw import scenario_set_of, tasks_prepare
 
@@ -15,7 +15,7 @@ from sathach.eoffice.services.draw import scenario_set_of, tasks_prepare
 def demo_eoffice_load(*, campaign: Campaign, seed: int = 2020) -> int:
     """Load the shipped set of the campaign's era once and draw for every leader with an
     account; returns how many tasks were drawn now. Safe to run again."""
-    era = campaign_era(campaign)
+    era = campaign.era
     with transaction.atomic():
         if not Scenario.objects.filter(era=era, owner__isnull=True).exists():
             scenarios_load(actor="demo", era=era)

@@ -11,7 +11,6 @@ from sathach.eoffice.models import (
     Kind,
     Scenario,
     Urgency,
-    campaign_era,
     scenarios_for_unit,
 )
 from sathach.exams.forms import SessionForm
@@ -254,7 +253,7 @@ class ScenarioSetForm(forms.Form):
         super().__init__(*args, **kwargs)
         field: Any = self.fields["scenarios"]
         field.queryset = scenarios_for_unit(campaign.issuing_unit).filter(
-            is_active=True, era=campaign_era(campaign)
+            is_active=True, era=campaign.era
         )
 
 

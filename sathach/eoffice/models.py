@@ -70,23 +70,6 @@ class ExtraCoordinators(models.TextChoices):
     WRONG = "wrong", _("Counted as a mistake")
 
 
-# The day the communes of 2025 began (Luật Tổ chức chính quyền địa phương 72/2025/QH15).
-ERA_2025_FROM = datetime.date(2025, 7, 1)
-
-
-def campaign_era(campaign: Campaign) -> str:
-    """The era of the scenario set a campaign draws from: "2025" for a campaign of a unit of
-    the divisions from 1/7/2025, or issued on or after that day; "2020" otherwise. A district
-    exists only in the 2020 divisions, so a district's campaign dated later (the demo's
-    trial campaign) replays the 2020 organisation and keeps the 2020 set."""
-    unit = campaign.issuing_unit
-    if unit.era == AdministrativeUnit.Era.FROM_2025:
-        return AdministrativeUnit.Era.FROM_2025
-    if campaign.issued_on >= ERA_2025_FROM and unit.level != AdministrativeUnit.Level.DISTRICT:
-        return AdministrativeUnit.Era.FROM_2025
-    return AdministrativeUnit.Era.BEFORE_2025
-
-
 class Scenario(models.Model):
     """A document of the bank. Body paragraphs may hold {han} (the latest acceptable
     deadline, dd/mm/yyyy), {ngay} (the issue date) and {xa} (the examinee's commune).
@@ -228,14 +211,12 @@ class ScenarioSet(models.Model):
 
     def pool(self, kind: str, *, coordinating: bool = False) -> models.QuerySet[Scenario]:
         """The scenarios in use of a kind: those chosen, or, none chosen, those of the
-        campaign's era (`campaign_era`) that the campaign may draw (`scenarios_for_unit`)."""
+        campaign's era (`Campaign.era`) that the campaign may draw (`scenarios_for_unit`)."""
         chosen = self.scenarios.all() if self.pk and self.scenarios.exists() else None
         base = (
             chosen
             if chosen is not None
-            else scenarios_for_unit(self.campaign.issuing_unit).filter(
-                era=campaign_era(self.campaign)
-            )
+            else scenarios_for_unit(self.campaign.issuing_unit).filter(era=self.campaign.era)
         )
         found = base.filter(kind=kind, is_active=True)
         return found.filter(coordinating=coordinating) if kind == Kind.INCOMING else found

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from sathach.campaigns.models import AwardAuthority, Campaign
+from sathach.campaigns.models import TWO_LEVEL_GOVERNMENT, AwardAuthority, Campaign
 from sathach.organization.models import AdministrativeUnit
 from sathach.reports import vietnamese as vn
 
@@ -22,7 +22,7 @@ AMENDMENT_2019 = datetime.date(2020, 7, 1)
 # Luật Tổ chức chính quyền địa phương 65/2025/QH15 in force.
 LOCAL_GOVERNMENT_2025 = datetime.date(2025, 3, 1)
 # Luật Tổ chức chính quyền địa phương 72/2025/QH15 and NĐ 152/2025/NĐ-CP in force.
-TWO_LEVELS = datetime.date(2025, 7, 1)
+TWO_LEVELS = TWO_LEVEL_GOVERNMENT
 
 EMULATION_LAW_2003 = (
     "Căn cứ Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, bổ sung một "
@@ -62,14 +62,10 @@ LOCAL_GOVERNMENT_LAWS = (
 )
 
 
-def is_district(campaign: Campaign) -> bool:
-    return campaign.issuing_unit.level == AdministrativeUnit.Level.DISTRICT
-
-
 def legal_day(campaign: Campaign, day: datetime.date) -> datetime.date:
     """The day whose law a document cites: its own, but never past the districts' last day
     for a district's document (there is no later law a district acts under)."""
-    if is_district(campaign):
+    if campaign.by_district:
         return min(day, TWO_LEVELS - datetime.timedelta(days=1))
     return day
 
@@ -78,7 +74,7 @@ def local_government_law(campaign: Campaign, day: datetime.date) -> str:
     """The law on local government in force on `day`. A district's documents cite the law
     of 2015 as the plans of 2020 did, whatever their date, so that they read as they always
     have (docs/REPORTS.md)."""
-    if is_district(campaign):
+    if campaign.by_district:
         return LOCAL_GOVERNMENT_LAWS[0][1]
     return [line for start, line in LOCAL_GOVERNMENT_LAWS if day >= start][-1]
 

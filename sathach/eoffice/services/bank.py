@@ -30,7 +30,6 @@ from sathach.eoffice.models import (
     Scenario,
     ScenarioSet,
     Urgency,
-    campaign_era,
     scenarios_for_unit,
 )
 from sathach.organization.models import (
@@ -458,7 +457,7 @@ def scenario_set_save(
         rules.coordinating_count = coordinating_count
         rules.duration_minutes = duration_minutes
         rules.save()
-        era = campaign_era(campaign)
+        era = campaign.era
         allowed = set(
             scenarios_for_unit(campaign.issuing_unit)
             .filter(era=era, pk__in=[s.pk for s in scenarios])

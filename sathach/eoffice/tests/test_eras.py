@@ -15,7 +15,7 @@ from sathach.campaigns.models import Campaign
 from sathach.campaigns.services import campaign_create
 from sathach.campaigns.tests.factories import make_campaign
 from sathach.core.errors import DomainError
-from sathach.eoffice.models import Kind, Scenario, Task, campaign_era
+from sathach.eoffice.models import Kind, Scenario, Task
 from sathach.eoffice.services.bank import BANK_FILES, scenarios_load
 from sathach.eoffice.services.draw import task_prepare
 from sathach.eoffice.services.tasks import document_forward, task_start, task_submit
@@ -128,15 +128,15 @@ class EraDrawTests(BaseTestCase):
         return codes
 
     def test_the_era_follows_the_unit_and_the_date_and_a_district_keeps_2020(self) -> None:
-        self.assertEqual(campaign_era(self.campaign), "2025")
+        self.assertEqual(self.campaign.era, "2025")
         district = make_campaign(self.world)
-        self.assertEqual(campaign_era(district), "2020")
+        self.assertEqual(district.era, "2020")
         district.issued_on = datetime.date(2026, 3, 1)
-        self.assertEqual(campaign_era(district), "2020")
+        self.assertEqual(district.era, "2020")
         province = Campaign(issuing_unit=self.world.province, issued_on=datetime.date(2025, 7, 1))
-        self.assertEqual(campaign_era(province), "2025")
+        self.assertEqual(province.era, "2025")
         province.issued_on = datetime.date(2025, 6, 30)
-        self.assertEqual(campaign_era(province), "2020")
+        self.assertEqual(province.era, "2020")
 
     def test_a_2025_campaign_draws_only_from_the_2025_set(self) -> None:
         codes_2025 = set(Scenario.objects.filter(era="2025").values_list("code", flat=True))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from sathach.campaigns.selectors import get_campaign_for_user
 from sathach.core.errors import DomainError
 from sathach.eoffice.forms import OfficeSessionForm, OverrideForm
-from sathach.eoffice.models import Scenario, campaign_era
+from sathach.eoffice.models import Scenario
 from sathach.eoffice.selectors import (
     get_task_for_reviewer,
     office_sessions_for_user,
@@ -31,7 +31,7 @@ def campaign_tasks(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and can_manage:
         try:
             if request.POST.get("action") == "load":
-                created, updated = scenarios_load(actor=request.user, era=campaign_era(campaign))
+                created, updated = scenarios_load(actor=request.user, era=campaign.era)
                 messages.success(
                     request,
                     _("Scenarios loaded: %(created)s new, %(updated)s updated.")

@@ -254,7 +254,7 @@ class ResultsReport(DocumentExporter):
         else:
             grounds = "Căn cứ kết quả trên"
             # A district's report reads as it did in 2020.
-            if not issuer.is_district(self.campaign) and figures.as_of >= issuer.LAW_2022:
+            if not self.campaign.by_district and figures.as_of >= issuer.LAW_2022:
                 grounds += f" và {issuer.award_basis(figures.as_of)}"
             intro = (
                 f"{grounds}, đề nghị {awarder} tặng "

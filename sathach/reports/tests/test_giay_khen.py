@@ -73,7 +73,9 @@ class GiayKhenTestCase(TemporaryMedia, BaseTestCase):
         self,
     ) -> None:
         # The ranking page lists the decision's awards with this text.
-        achievements = [a.achievement for d in self.campaign.decisions.all() for a in d.awards.all()]
+        achievements = [
+            a.achievement for d in self.campaign.decisions.all() for a in d.awards.all()
+        ]
         self.assertTrue(achievements)
         for text in achievements:
             self.assertRegex(text, r"\(\d+,\d\d%\)\.$")
