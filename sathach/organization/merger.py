@@ -13,9 +13,7 @@ results, awards, facility declarations), so that a past campaign still reads its
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from django.db import transaction
@@ -24,34 +22,22 @@ from django.utils.translation import gettext as _
 
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
+from sathach.organization.lineage import (
+    conversion_2025,
+    old_province_of_commune,
+    province_successors,
+)
 from sathach.organization.models import (
     ROLE_UNIT_LEVELS,
     AdministrativeUnit,
     Membership,
     Person,
 )
-from sathach.organization.official import DATA_DIR, builtin_divisions, units_load_official
+from sathach.organization.official import builtin_divisions, units_load_official
 
 ERA_OLD = AdministrativeUnit.Era.BEFORE_2025
 ERA_NEW = AdministrativeUnit.Era.FROM_2025
 COMMUNE_ROLES = sorted(role for role, levels in ROLE_UNIT_LEVELS.items() if 3 in levels)
-
-
-@cache
-def conversion_2025() -> dict[str, tuple[str, ...]]:
-    """Commune code before 1/7/2025 → the codes of today's communes that took it in."""
-    rows = json.loads((DATA_DIR / "conversion-2025.json").read_bytes())["items"]
-    return {str(old).zfill(5): tuple(str(new).zfill(5) for new in targets) for old, targets in rows}
-
-
-@cache
-def _old_province_of_commune() -> dict[str, str]:
-    return {
-        str(ward["code"]).zfill(5): str(province["code"]).zfill(2)
-        for province in builtin_divisions(ERA_OLD)
-        for district in province["districts"]
-        for ward in district["wards"]
-    }
 
 
 def migration_scope(
@@ -64,23 +50,10 @@ def migration_scope(
         return None
     if province.era == ERA_NEW:
         return int(province.code), None
-    old_province_of = _old_province_of_commune()
-    target = next(
-        (
-            targets[0]
-            for old, targets in conversion_2025().items()
-            if old_province_of.get(old) == province.code
-        ),
-        None,
-    )
-    if target is None:
+    successor = province_successors().get(province.code)
+    if successor is None:
         return None
-    new_province = next(
-        p
-        for p in builtin_divisions(ERA_NEW)
-        if any(str(w["code"]).zfill(5) == target for w in p["wards"])
-    )
-    return int(new_province["code"]), province
+    return int(successor), province
 
 
 def _new_province(code: int) -> dict[str, Any]:
@@ -182,7 +155,7 @@ def _old_communes(
 ) -> list[AdministrativeUnit]:
     """The stored communes before 1/7/2025 of the provinces merged into `province`."""
     new_codes = {str(ward["code"]).zfill(5) for ward in province["wards"]}
-    old_province_of = _old_province_of_commune()
+    old_province_of = old_province_of_commune()
     old_provinces = {
         old_province_of[old]
         for old, targets in conversion_2025().items()

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 
+from sathach.organization.lineage import former_provinces
 from sathach.organization.models import AdministrativeUnit, Membership, Person, Role, User
 
 
@@ -190,6 +191,12 @@ def require_perm(perm: str) -> Callable[[View], View]:
     return decorator
 
 
+def _with_former_provinces(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """The unit, and for today's province the provinces before 1/7/2025 it took in, whose
+    district campaigns of 2020 it now answers for."""
+    return [unit, *former_provinces(unit)]
+
+
 def province_issuers_for_user(
     user: Any, province: AdministrativeUnit
 ) -> QuerySet[AdministrativeUnit]:
@@ -197,10 +204,14 @@ def province_issuers_for_user(
 
     Only a role held over a province or a district opens it: a province's roles see every
     campaign issued in the province (its own, its districts' of 2020, its communes'), a
-    district's roles only their own district's. A commune's roles see their commune on each
-    campaign's dashboard instead.
+    district's roles only their own district's. Today's province also holds the provinces
+    it took in on 1/7/2025 and their districts' campaigns, and its roles see them. A
+    commune's roles see their commune on each campaign's dashboard instead.
     """
-    units = AdministrativeUnit.objects.filter(path__startswith=province.path)
+    within = Q(pk__in=[])
+    for root in _with_former_provinces(province):
+        within |= Q(path__startswith=root.path)
+    units = AdministrativeUnit.objects.filter(within)
     if getattr(user, "is_superuser", False) and user.is_active:
         return units
     condition = Q(pk__in=[])
@@ -209,5 +220,6 @@ def province_issuers_for_user(
             continue
         if membership.unit.level > AdministrativeUnit.Level.DISTRICT:
             continue
-        condition |= Q(path__startswith=membership.unit.path)
+        for root in _with_former_provinces(membership.unit):
+            condition |= Q(path__startswith=root.path)
     return units.filter(condition)

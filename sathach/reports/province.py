@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from sathach.campaigns.models import Campaign
 from sathach.core.tables import Column
 from sathach.core.text import fold
+from sathach.organization.lineage import successor_province
 from sathach.organization.models import AdministrativeUnit
 from sathach.organization.permissions import province_issuers_for_user
 from sathach.reports.selectors import CampaignFigures, UnitFigures, campaign_figures, district_scope
@@ -88,12 +89,17 @@ class ProvinceView:
 
 
 def provinces_for_user(user: Any) -> list[AdministrativeUnit]:
-    """The provinces whose view the user opens: those with a campaign the user sees there."""
+    """The provinces whose view the user opens: those with a campaign the user sees there,
+    today's province among them where it took in one of 2020 that has campaigns."""
     paths = Campaign.objects.values_list("issuing_unit__path", flat=True).distinct()
     roots = {int(path.strip("/").split("/")[0]) for path in paths if path.strip("/")}
-    provinces = AdministrativeUnit.objects.filter(
-        pk__in=roots, level=AdministrativeUnit.Level.PROVINCE
-    ).order_by("-era", "code")
+    held = AdministrativeUnit.objects.filter(pk__in=roots, level=AdministrativeUnit.Level.PROVINCE)
+    # Today's province that took in a province with campaigns shows them too.
+    successors = {successor_province(province) for province in held}
+    provinces = sorted(
+        {*held, *(s for s in successors if s is not None)},
+        key=lambda unit: (-int(unit.era), unit.code),
+    )
     return [
         province
         for province in provinces

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from sathach.campaigns.services import campaign_create
 from sathach.core.tables import CHART_BARS, PAGE_SIZE
-from sathach.organization.testing import BaseTestCase
+from sathach.organization.models import AdministrativeUnit, Role
+from sathach.organization.testing import BaseTestCase, make_user
 from sathach.reports.tests.factories import campaign_with_results
 from sathach.reports.tests.province_data import province_campaign
 
@@ -65,6 +66,55 @@ class ProvinceViewTestCase(BaseTestCase):
         self.login(self.w.province_admin)
         district_url = reverse("province-dashboard", args=[self.w.district.pk])
         self.assertEqual(self.client.get(district_url).status_code, 404)
+
+    def today_s_can_tho(self) -> AdministrativeUnit:
+        """Thành phố Cần Thơ of today, which took in Sóc Trăng on 1/7/2025 (NQ 202/2025/QH15)."""
+        city = AdministrativeUnit(
+            code="92", name="Thành phố Cần Thơ", kind="thanh_pho_tw", era="2025"
+        )
+        city.save()
+        return city
+
+    def test_today_s_province_also_shows_the_district_campaigns_of_the_provinces_it_took_in(
+        self,
+    ) -> None:
+        city = self.today_s_can_tho()
+        province_campaign(city, 2)
+        self.login(make_user("cantho.admin", Role.PROVINCE_ADMIN, city))
+        self.assertIn(city, list(self.client.get(reverse("province-list")).context["provinces"]))
+        city_url = reverse("province-dashboard", args=[city.pk])
+        response = self.client.get(city_url)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            communes(response.content.decode()),
+            [
+                "Thị trấn Cù Lao Dung",
+                "Thị trấn Long Phú",
+                "Xã An Thạnh 1",
+                "Xã Đại Ân 1",
+                "Xã Thử 0000",
+                "Xã Thử 0001",
+            ],
+        )
+        # The old province's admins keep their page and, on the city's, see only their own.
+        self.login(self.w.province_admin)
+        self.assertEqual(self.client.get(self.url).status_code, 200)
+        self.assertEqual(
+            communes(self.client.get(city_url).content.decode()),
+            ["Thị trấn Cù Lao Dung", "Thị trấn Long Phú", "Xã An Thạnh 1", "Xã Đại Ân 1"],
+        )
+
+    def test_a_province_that_did_not_take_in_the_old_one_does_not_show_its_campaigns(
+        self,
+    ) -> None:
+        hanoi = AdministrativeUnit(
+            code="01", name="Thành phố Hà Nội", kind="thanh_pho_tw", era="2025"
+        )
+        hanoi.save()
+        self.login(make_user("hanoi.admin", Role.PROVINCE_ADMIN, hanoi))
+        self.assertEqual(
+            self.client.get(reverse("province-dashboard", args=[hanoi.pk])).status_code, 404
+        )
 
     def test_it_filters_by_campaign_issuer_and_commune_name(self) -> None:
         self.login(self.w.province_admin)
