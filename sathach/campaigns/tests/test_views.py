@@ -247,7 +247,7 @@ class RankingViewTestCase(BaseTestCase):
         self.login(self.world.district_admin)
         url = reverse("ranking", args=[campaign.pk])
         response = self.client.get(url)
-        self.assertContains(response, f'data-live-url="{url}?part=table"')
+        self.assertContains(response, f'data-live-url="{url}?part=table&amp;sort=rank&amp;page=1"')
         self.assertContains(response, "core/live.js")
         result_record(
             actor=self.world.district_admin,

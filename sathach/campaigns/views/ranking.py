@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +19,8 @@ from sathach.campaigns.selectors import campaign_ranking, get_campaign_for_user,
 from sathach.campaigns.services import awards_grant, ranking_approve, snapshot_award_codes
 from sathach.core.errors import DomainError
 from sathach.core.forms import DATE_INPUT_FORMATS
+from sathach.core.tables import Column, sorted_page
+from sathach.core.text import fold
 from sathach.organization.permissions import Perm, require_perm, user_can
 
 REASONS = {
@@ -53,20 +59,32 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
         # A result without the score a tie-breaker compares: say which, rank nothing.
         problem = error.message
         output = {"campaign": campaign.code, "units": [], "undecided": []}
+    # Ranked over every commune, shown 40 a page: a province's hundred and more stay readable.
+    params = request.GET.copy()
+    params.pop("part", None)
+    table = sorted_page(
+        _shown(output["units"], params), _ranking_columns(campaign), params, default_sort="rank"
+    )
+    page_codes = [unit["code"] for unit in table.rows]
     leaders: dict[str, list] = {}
-    for row in results_by_leader(campaign, campaign.participants.all()):
+    for row in results_by_leader(campaign, campaign.participants.filter(code__in=page_codes)):
         leaders.setdefault(row.person.unit.code, []).append(row)
-    for unit in output["units"]:
+    for unit in table.rows:
         unit["leader_rows"] = leaders.get(unit["code"], [])
         unit["reason_labels"] = [REASONS.get(r, r) for r in unit["reasons"]]
     # While leaders are being tested the page refreshes its table by itself.
     live = campaign.status in (Campaign.Status.TESTING, Campaign.Status.RESULTS)
+    shared = {
+        "campaign": campaign,
+        "ranking": output,
+        "table": table,
+        "live": live,
+        "problem": problem,
+        "q": params.get("q", ""),
+        "targets": params.get("targets", ""),
+    }
     if request.GET.get("part") == "table":
-        return render(
-            request,
-            "campaigns/ranking_table.html",
-            {"campaign": campaign, "ranking": output, "live": live, "problem": problem},
-        )
+        return render(request, "campaigns/ranking_table.html", shared)
     snapshots = list(campaign.snapshots.select_related("approved_by"))
     latest = snapshots[0] if snapshots else None
     slots = campaign.awards - sum(1 for u in output["units"] if u["award"] == "yes")
@@ -76,10 +94,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "campaigns/ranking.html",
         {
-            "campaign": campaign,
-            "ranking": output,
-            "live": live,
-            "problem": problem,
+            **shared,
             "undecided_rows": [u for u in output["units"] if u["code"] in output["undecided"]],
             "slots": slots,
             "snapshots": snapshots,
@@ -93,6 +108,47 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "decisions": campaign.decisions.prefetch_related("awards__unit"),
         },
     )
+
+
+def _shown(units: list[dict[str, Any]], params: QueryDict) -> list[dict[str, Any]]:
+    """The communes the filters keep: `?q=` a name (with or without diacritics) or a code,
+    `?targets=met` or `missed`. Each keeps its place in the ranking for the default order."""
+    text = fold(" ".join(params.get("q", "").split()))
+    targets = params.get("targets", "")
+    shown = []
+    for position, unit in enumerate(units):
+        unit["position"] = position
+        if text and text not in fold(unit["name"]) and text != unit["code"]:
+            continue
+        if targets in ("met", "missed") and unit["meets_targets"] != (targets == "met"):
+            continue
+        shown.append(unit)
+    return shown
+
+
+def _ranking_columns(campaign: Campaign) -> list[Column[dict[str, Any]]]:
+    """The ranking's sortable columns (labels in the asker's language); the mean score and
+    the share of women only where the campaign breaks ties with them."""
+
+    def number(key: str) -> Callable[[dict[str, Any]], Decimal]:
+        return lambda unit: Decimal(unit.get(key) or 0)
+
+    columns = [
+        # The ranking's own order: rank 1 first, the unranked last in the engine's order.
+        Column("rank", _("Rank"), lambda u: (u["rank"] is None, u["rank"] or 0, u["position"])),
+        Column("unit", _("Unit"), lambda u: (fold(u["name"]), u["code"])),
+        Column("leaders", _("Leaders"), lambda u: u["leaders"], numeric=True),
+        Column("tested", _("Tested"), lambda u: u["tested"], numeric=True),
+        Column("passed", _("Passed both"), lambda u: u["passed_both"], numeric=True),
+        Column("participation", _("Participation"), number("participation_rate"), True),
+        Column("pass_rate", _("Pass rate"), number("pass_rate"), numeric=True),
+        Column("facility", _("Facility score"), number("facility_score"), numeric=True),
+    ]
+    if "mean_score" in campaign.tie_breakers:
+        columns.append(Column("mean_score", _("Mean score"), number("mean_score"), True))
+    if "women" in campaign.tie_breakers:
+        columns.append(Column("women", _("Women"), number("women_rate"), numeric=True))
+    return [*columns, Column("targets", _("Targets")), Column("award", _("Award"))]
 
 
 @require_POST
