@@ -52,7 +52,7 @@ from sathach.organization.models import (
     Person,
     User,
 )
-from sathach.reports.awards import award_certificates_write, district_chairman
+from sathach.reports.awards import award_certificates_write, award_signer
 from sathach.signatures.models import Authority, LeaderCertificate
 from sathach.signatures.services import (
     certificate_issue,
@@ -396,7 +396,7 @@ def demo_day_play(
     proctor = User.objects.filter(username=cast.proctor).first() or admin
     leaders = demo_leaders(campaign)
     drawn = behaviours(seed, len(leaders))
-    chairman = district_chairman(campaign)
+    chairman = award_signer(campaign)
     with transaction.atomic():
         _pki_ready(cast.pki_organization)
         for person in [*leaders, chairman]:
@@ -509,6 +509,6 @@ def demo_outputs_write(
 def _certificates_write(*, campaign: Campaign, out: Path, admin: str) -> list[Path]:
     """One certificate PDF per award (a Giấy khen, or a province's Bằng khen), signed with
     the issuing unit's Chairman's certificate."""
-    chairman = district_chairman(campaign)
+    chairman = award_signer(campaign)
     actor = chairman.user or User.objects.get(username=admin)
     return award_certificates_write(actor=actor, campaign=campaign, pin=DEMO_PIN, out_dir=out)

@@ -23,7 +23,7 @@ from sathach.campaigns.services import EDITABLE_STATUSES
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.core.text import nfc
-from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person
+from sathach.organization.models import SIGNER_POSITIONS, AdministrativeUnit, Person
 from sathach.signatures.validation import MALFORMED_PDF, NO_SIGNATURE, SignatureReport
 
 # Readiness: signing devices -------------------------------------------------------------
@@ -38,8 +38,13 @@ def device_register(
     source: str = SigningDevice.Source.UPLOADED,
 ) -> SigningDevice:
     """Register a leader's signing device from its certificate, read with `cryptography`."""
-    if person.position not in LEADER_POSITIONS:
-        raise DomainError(_("Signing devices are registered for Chairmen and Vice-Chairmen."))
+    if person.position not in SIGNER_POSITIONS:
+        raise DomainError(
+            _(
+                "Signing devices are registered for Chairmen, Vice-Chairmen and Directors of "
+                "the Department of Home Affairs."
+            )
+        )
     if kind not in SigningDevice.Kind.values:
         raise DomainError(_("Unknown kind of signing device."))
     info = read_certificate(certificate)

@@ -158,6 +158,9 @@ class Position(models.TextChoices):
         "hcc_cong_chuc",
         _("Civil servant of the Public Administration Service Centre"),
     )
+    # Of a province: the Director of its Sở Nội vụ, who signs the department's Giấy khen
+    # (Luật Thi đua, khen thưởng 2022, Điều 75; NĐ 152/2025).
+    HOME_AFFAIRS_DIRECTOR = "snv_giam_doc", _("Director of the Department of Home Affairs")
 
 
 # Posts that are no longer commune civil servants, with the text that ended them: the
@@ -168,6 +171,9 @@ OBSOLETE_POSITIONS: dict[str, str] = {
 }
 
 LEADER_POSITIONS = (Position.CHAIRMAN, Position.VICE_CHAIRMAN)
+# Who may hold a signing certificate of the exam CA: the leaders, and a province's Director
+# of Sở Nội vụ, who signs the department's Giấy khen.
+SIGNER_POSITIONS = (*LEADER_POSITIONS, Position.HOME_AFFAIRS_DIRECTOR)
 # Civil servants a leader of a commune before 1/7/2025 forwards incoming documents to.
 HANDLER_POSITIONS_2020 = (
     Position.OFFICE_STATISTICS,

@@ -39,49 +39,46 @@ def award_decision(campaign: Campaign) -> AwardDecision:
     return decision
 
 
-def district_chairman(campaign: Campaign) -> Person:
-    """The Chairman of the issuing unit, who signs the certificates. A Giấy khen of the
-    Director of the Department of Home Affairs is signed outside the product: people of a
-    department are not on record here."""
+def award_signer(campaign: Campaign) -> Person:
+    """Who signs the certificates: the Director of the province's Sở Nội vụ for the
+    department's Giấy khen, otherwise the Chairman of the issuing unit (docs/REPORTS.md)."""
+    unit = campaign.issuing_unit
     if campaign.award == AwardAuthority.HOME_AFFAIRS_DIRECTOR:
-        raise DomainError(
+        position, missing = (
+            Position.HOME_AFFAIRS_DIRECTOR,
             _(
-                "The Director of the Department of Home Affairs signs this campaign's "
-                "certificates, and the department's people are not on record here: sign them "
-                "with the department's own signing service."
-            )
+                "%(unit)s has no Director of the Department of Home Affairs on record to sign "
+                "the certificates: add them to the province's people with that position."
+            ),
         )
-    chairman = (
-        Person.objects.filter(unit=campaign.issuing_unit, position=Position.CHAIRMAN)
-        .order_by("pk")
-        .first()
-    )
-    if chairman is None:
-        raise DomainError(
-            _("%(unit)s has no Chairman on record to sign the certificates.")
-            % {"unit": campaign.issuing_unit.name}
+    else:
+        position, missing = (
+            Position.CHAIRMAN,
+            _("%(unit)s has no Chairman on record to sign the certificates."),
         )
-    return chairman
+    signer = Person.objects.filter(unit=unit, position=position).order_by("pk").first()
+    if signer is None:
+        raise DomainError(missing % {"unit": unit.name})
+    return signer
 
 
-def chairman_token(campaign: Campaign) -> LeaderCertificate:
-    """The district Chairman's usable signing certificate, or a DomainError saying why
-    there is none."""
-    chairman = district_chairman(campaign)
-    tokens = [t for t in chairman.certificates.filter(revoked_at__isnull=True) if t.is_usable]
+def signer_token(campaign: Campaign) -> LeaderCertificate:
+    """The signer's usable signing certificate, or a DomainError saying why there is none."""
+    signer = award_signer(campaign)
+    tokens = [t for t in signer.certificates.filter(revoked_at__isnull=True) if t.is_usable]
     if not tokens:
         raise DomainError(
             _(
-                "The district Chairman %(name)s has no valid signing certificate: issue one "
-                "on the certificates page first."
+                "%(name)s, who signs the certificates, has no valid signing certificate: issue "
+                "one on the certificates page first."
             )
-            % {"name": chairman.full_name}
+            % {"name": signer.full_name}
         )
     token = tokens[0]  # newest first (the model's ordering)
     if not token.pin_set:
         raise DomainError(
-            _("The district Chairman %(name)s has not set the PIN of the certificate yet.")
-            % {"name": chairman.full_name}
+            _("%(name)s, who signs the certificates, has not set the PIN of the certificate yet.")
+            % {"name": signer.full_name}
         )
     return token
 
@@ -90,7 +87,7 @@ def certificates_prepare(*, campaign: Campaign, pin: str) -> tuple[LeaderCertifi
     """What a batch signs and with which certificate, with the PIN checked once: a wrong
     PIN is refused (and counted) before anything is rendered."""
     decision = award_decision(campaign)
-    token = chairman_token(campaign)
+    token = signer_token(campaign)
     token_open(token, pin)
     awards = list(decision.awards.select_related("unit__parent__parent", "decision__snapshot"))
     return token, awards
@@ -132,7 +129,7 @@ def _achievement(award: Award) -> str:
     )
 
 
-def giay_khen_for(award: Award, chairman: Person) -> GiayKhen:
+def giay_khen_for(award: Award, signer: Person) -> GiayKhen:
     """What the certificate of one award says."""
     decision = award.decision
     campaign = decision.campaign
@@ -147,7 +144,7 @@ def giay_khen_for(award: Award, chairman: Person) -> GiayKhen:
         gold_book=_gold_book(award),
         place_date=date_line(vn.place_name(district), decision.signed_on),
         signer_title=speaker.head,
-        signer_name=chairman.full_name,
+        signer_name=signer.full_name,
         award=issuer.award_form(campaign).upper(),
     )
 

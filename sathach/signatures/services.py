@@ -22,7 +22,7 @@ from sathach.campaigns.readiness import device_register, device_retire
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.core.text import nfc
-from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person
+from sathach.organization.models import SIGNER_POSITIONS, AdministrativeUnit, Person
 from sathach.signatures import pki
 from sathach.signatures.models import (
     Authority,
@@ -119,8 +119,13 @@ def certificate_issue(
 ) -> LeaderCertificate:
     """Issue a leader a signing certificate kept as a virtual token, and register it as
     their signing device. The token signs once the leader has set a PIN."""
-    if person.position not in LEADER_POSITIONS:
-        raise DomainError(_("Signing certificates are issued to Chairmen and Vice-Chairmen."))
+    if person.position not in SIGNER_POSITIONS:
+        raise DomainError(
+            _(
+                "Signing certificates are issued to Chairmen, Vice-Chairmen and Directors of "
+                "the Department of Home Affairs."
+            )
+        )
     if key_type not in LeaderCertificate.KeyType.values:
         raise DomainError(_("Unknown key type."))
     issuing = authority(Authority.Kind.ISSUING)

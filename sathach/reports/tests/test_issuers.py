@@ -26,7 +26,14 @@ from sathach.reports.services import report_export
 from sathach.reports.tests.certificates import PIN, TemporaryMedia
 from sathach.reports.tests.factories import approve, campaign_with_results, grant
 from sathach.reports.tests.helpers import PDFTOTEXT, open_docx, pdf_text, texts
-from sathach.signatures.services import certificate_issue, pki_init, token_set_pin
+from sathach.signatures.services import (
+    certificate_chain,
+    certificate_issue,
+    pki_init,
+    token_set_pin,
+)
+from sathach.signatures.trust import installed_trust_roots
+from sathach.signatures.validation import validate_pdf
 
 DECIDED = datetime.date(2026, 5, 20)
 LAW_2015 = "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015"
@@ -209,8 +216,55 @@ class HomeAffairsDirectorTestCase(IssuerTestCase):
             self.assertIn(words, text)
         self.assertNotIn("BẰNG KHEN", text)
 
-    def test_the_product_does_not_sign_it_for_a_director_it_does_not_know(self) -> None:
+    def test_without_a_director_on_record_it_says_whom_to_add(self) -> None:
         with self.assertRaisesMessage(DomainError, "Giám đốc Sở Nội vụ"):
+            award_certificates_write(
+                actor=self.w.province_admin,
+                campaign=self.campaign,
+                pin=PIN,
+                out_dir=Path(tempfile.mkdtemp()),
+            )
+
+
+@unittest.skipUnless(PDFTOTEXT, "pdftotext is not installed")
+class DirectorSignsTestCase(TemporaryMedia, IssuerTestCase):
+    """The Director of Sở Nội vụ, on record at the province with a signing certificate,
+    signs the department's Giấy khen; the Chairman does not."""
+
+    def setUp(self) -> None:
+        self.media_start()
+        self.addCleanup(self.media_stop)
+        self.w: Any = self.world
+        self.campaign = province_campaign(self.world, AwardAuthority.HOME_AFFAIRS_DIRECTOR)
+        decide(self.world, self.campaign, "42/QĐ-SNV", "Giám đốc")
+        pki_init(actor=None, organization="UBND tỉnh Sóc Trăng")
+        chairman = make_person("Trần Văn Chủ", self.w.province, Position.CHAIRMAN)
+        token_set_pin(actor=None, token=certificate_issue(actor=None, person=chairman), new_pin=PIN)
+        self.director = make_person("Lâm Văn Mẫn", self.w.province, Position.HOME_AFFAIRS_DIRECTOR)
+
+    def test_the_director_signs_the_giay_khen_of_the_department(self) -> None:
+        token = certificate_issue(actor=None, person=self.director)
+        token_set_pin(actor=None, token=token, new_pin=PIN)
+        out = Path(tempfile.mkdtemp(prefix="giay-khen-snv-"))
+        written = award_certificates_write(
+            actor=self.w.province_admin, campaign=self.campaign, pin=PIN, out_dir=out
+        )
+        self.assertTrue(written[0].name.startswith("giay-khen-01-"))
+        text = pdf_text(written[0].read_bytes())
+        for words in ("GIÁM ĐỐC SỞ NỘI VỤ TỈNH SÓC TRĂNG", "TẶNG GIẤY KHEN", "Lâm Văn Mẫn"):
+            self.assertIn(words, text)
+        self.assertNotIn("Trần Văn Chủ", text)
+        verdict = validate_pdf(
+            written[0].read_bytes(),
+            trust_roots=installed_trust_roots(),
+            other_certs=certificate_chain(),
+            signer=bytes(token.certificate),
+            require_visible=True,
+        )
+        self.assertTrue(verdict.valid, verdict.reasons)
+
+    def test_a_director_without_a_certificate_is_named_and_nothing_is_signed(self) -> None:
+        with self.assertRaisesMessage(DomainError, "Lâm Văn Mẫn"):
             award_certificates_write(
                 actor=self.w.province_admin,
                 campaign=self.campaign,

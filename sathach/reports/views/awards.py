@@ -18,8 +18,8 @@ from sathach.organization.permissions import Perm, require_perm, user_can
 from sathach.reports.awards import (
     award_decision,
     certificate_filename,
-    chairman_token,
     latest_certificates,
+    signer_token,
 )
 from sathach.reports.jobs import award_certificates_start
 from sathach.reports.models import CertificateFile
@@ -64,7 +64,7 @@ def certificates(request: HttpRequest, pk: int) -> HttpResponse:
     refusal = None
     try:
         decision = award_decision(campaign)
-        chairman_token(campaign)
+        signer_token(campaign)
     except DomainError as error:
         refusal = error.message
         decision = None

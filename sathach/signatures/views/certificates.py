@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sathach.core.errors import DomainError
-from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person
+from sathach.organization.models import SIGNER_POSITIONS, AdministrativeUnit, Person
 from sathach.organization.permissions import Perm, people_for_user, require_perm, units_for_user
 from sathach.signatures.models import Authority, LeaderCertificate
 from sathach.signatures.services import (
@@ -54,7 +54,7 @@ class PinForm(forms.Form):
 
 def _own_person(request: HttpRequest) -> Person:
     person = Person.objects.filter(user_id=request.user.pk or 0).select_related("unit").first()
-    if person is None or person.position not in LEADER_POSITIONS:
+    if person is None or person.position not in SIGNER_POSITIONS:
         raise Http404
     return person
 
@@ -118,7 +118,7 @@ def pki_overview(request: HttpRequest) -> HttpResponse:
     certificates and the trusted roots."""
     leaders = (
         people_for_user(request.user, Perm.MANAGE_PKI)
-        .filter(position__in=LEADER_POSITIONS)
+        .filter(position__in=SIGNER_POSITIONS)
         .select_related("unit")
         .prefetch_related("certificates")
         .order_by("unit__code", "sort_key")

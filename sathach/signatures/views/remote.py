@@ -38,7 +38,7 @@ from django.views.decorators.http import require_POST
 
 from sathach.campaigns.certificates import load_certificate
 from sathach.core.errors import DomainError
-from sathach.organization.models import LEADER_POSITIONS, Person, User
+from sathach.organization.models import SIGNER_POSITIONS, Person, User
 from sathach.signatures.models import PendingSignature
 from sathach.signatures.signing import Box
 from sathach.signatures.tokens import (
@@ -104,7 +104,7 @@ def leader_api(view: ApiView) -> ApiView:
         else:
             return _error(_("Sign in first."), 401)
         person = Person.objects.filter(user_id=user.pk).select_related("unit").first()
-        if person is None or person.position not in LEADER_POSITIONS:
+        if person is None or person.position not in SIGNER_POSITIONS:
             return _error(_("Only a Chairman or Vice-Chairman signs here."), 404)
         request.user = user
         return view(request, person, *args, **kwargs)
@@ -235,7 +235,7 @@ def token_help(request: HttpRequest) -> HttpResponse:
     """How a leader signs with the token of their own computer, and their registered
     certificates."""
     person = Person.objects.filter(user_id=request.user.pk or 0).first()
-    if person is None or person.position not in LEADER_POSITIONS:
+    if person is None or person.position not in SIGNER_POSITIONS:
         raise Http404
     return render(
         request,

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from sathach.campaigns.models import SigningDevice
 from sathach.core.errors import DomainError
-from sathach.organization.models import LEADER_POSITIONS, Person
+from sathach.organization.models import SIGNER_POSITIONS, Person
 from sathach.organization.permissions import Perm, units_for_user
 from sathach.signatures.models import LeaderCertificate, SealCertificate
 from sathach.signatures.sandbox import Inspection
@@ -55,7 +55,7 @@ def signers_for_user(user: Any) -> QuerySet[Person]:
     visible = Q(unit__in=units_for_user(user, Perm.VIEW_ORGANIZATION)) | Q(user_id=user.pk)
     with_certificate = Person.objects.filter(people_with_certificates()).values("pk")
     return (
-        Person.objects.filter(visible, position__in=LEADER_POSITIONS, pk__in=with_certificate)
+        Person.objects.filter(visible, position__in=SIGNER_POSITIONS, pk__in=with_certificate)
         .select_related("unit")
         .order_by("unit__code", "sort_key")
     )
@@ -257,7 +257,7 @@ def signature_verify(request: HttpRequest) -> HttpResponse:
 
 def _own_leader(request: HttpRequest) -> Person:
     person = Person.objects.filter(user_id=request.user.pk or 0).select_related("unit").first()
-    if person is None or person.position not in LEADER_POSITIONS:
+    if person is None or person.position not in SIGNER_POSITIONS:
         raise Http404
     return person
 
