@@ -99,6 +99,7 @@ class AuditAction(models.TextChoices):
     EOFFICE_TASK_OVERRIDDEN = "eoffice.task_overridden", _("E-office result changed")
     EOFFICE_EXTRA_TIME = "eoffice.extra_time", _("E-office test: extra time given")
     EOFFICE_REOPENED = "eoffice.reopened", _("E-office test reopened")
+    EOFFICE_PIN_UNLOCKED = "eoffice.pin_unlocked", _("E-office test: signing PIN unlocked")
     OFFICE_SESSION_CREATED = "eoffice.session_created", _("E-office session created")
     OFFICE_SESSION_EXAMINEE_MOVED = (
         "eoffice.examinee_moved",

@@ -413,6 +413,8 @@ class Event(models.Model):
         REOPENED = "reopened", _("Reopened by the proctor")
         PAUSED = "paused", _("Session paused")
         RESUMED = "resumed", _("Session resumed")
+        PIN_LOCKED = "pin_locked", _("Signing locked after wrong PINs")
+        PIN_UNLOCKED = "pin_unlocked", _("Signing unlocked by the proctor")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
     document = models.ForeignKey(

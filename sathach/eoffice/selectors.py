@@ -7,9 +7,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sathach.campaigns.models import Campaign
-from sathach.eoffice.models import OfficeSession, Task, TaskDocument
+from sathach.eoffice.models import Kind, OfficeSession, Task, TaskDocument
 from sathach.organization.models import HANDLER_POSITIONS, Person
 from sathach.organization.permissions import Perm, units_for_user, user_can
 
@@ -62,6 +63,50 @@ def get_task_for_reviewer(user: Any, pk: int) -> Task:
         raise Http404 from None
 
 
+def task_runnable_by(user: Any, task: Task) -> bool:
+    """Whether the user acts on the task as its proctor (unlock the PIN, extra time): a task
+    of a session is run by that session's proctor or by whoever runs the campaign's
+    sessions (the district); a task in no session by whoever runs sessions over the
+    leader's commune. A proctor of another session may not."""
+    if task.session_id is not None:
+        session = task.session
+        own = session is not None and session.proctor_id == getattr(user, "pk", None)
+        return (own and user_can(user, Perm.RUN_SESSIONS)) or user_can(
+            user, Perm.RUN_SESSIONS, task.campaign.issuing_unit
+        )
+    return user_can(user, Perm.RUN_SESSIONS, task.person.unit)
+
+
+def get_task_for_runner(user: Any, pk: int) -> Task:
+    """The task the user runs as its proctor (`task_runnable_by`); any other answers 404."""
+    task = (
+        Task.objects.select_related("campaign__issuing_unit", "person__unit", "session")
+        .filter(pk=pk)
+        .first()
+    )
+    if task is None or not task_runnable_by(user, task):
+        raise Http404
+    return task
+
+
+def task_unfinished(task: Task) -> list[tuple[TaskDocument, str]]:
+    """What the leader has not done yet, in the inbox's order, each with what is missing:
+    an incoming document not forwarded, one to coordinate on without an opinion, the
+    outgoing draft not signed. The submit page lists them before asking."""
+    missing = []
+    documents = task.documents.select_related("scenario").defer("pdf", "signed_pdf")
+    for document in documents.order_by("position"):
+        if document.kind == Kind.OUTGOING:
+            if document.signed_at is None:
+                missing.append((document, _("not signed")))
+        elif document.scenario.coordinating:
+            if document.opinion_at is None:
+                missing.append((document, _("no coordination opinion given")))
+        elif document.forwarded_at is None:
+            missing.append((document, _("not forwarded")))
+    return missing
+
+
 def office_sessions_for_user(user: Any, campaign: Campaign) -> QuerySet[OfficeSession]:
     """The campaign's e-office sessions the user runs: every one for the district, their
     own for a proctor."""
@@ -87,14 +132,18 @@ def get_office_session_for_user(user: Any, pk: int) -> OfficeSession:
 
 
 def office_session_rows(session: OfficeSession) -> list[dict[str, Any]]:
-    """Each examinee of the session with their task, documents done and time left, for the
-    proctor's console."""
+    """Each examinee of the session with their task, documents done, time left and the end
+    of a lock of their signing PIN, for the proctor's console."""
+    from sathach.eoffice.services.pins import pin_locks
+
     tasks = {
         t.person_id: t for t in session.tasks.select_related("person").prefetch_related("documents")
     }
     now = timezone.now()
     rows = []
-    for person in session.examinees.select_related("unit").order_by("unit__code", "sort_key"):
+    people = list(session.examinees.select_related("unit").order_by("unit__code", "sort_key"))
+    locks = pin_locks(people, now)
+    for person in people:
         task = tasks.get(person.pk)
         documents = list(task.documents.all()) if task else []
         rows.append(
@@ -104,6 +153,7 @@ def office_session_rows(session: OfficeSession) -> list[dict[str, Any]]:
                 "done": sum(1 for d in documents if d.state == "done" or d.opinion_at),
                 "total": len(documents),
                 "seconds_left": task.seconds_left(now) if task else 0,
+                "pin_locked_until": locks.get(person.pk),
             }
         )
     return rows

@@ -10,6 +10,11 @@ urlpatterns = [
     path("van-ban/<int:pk>/", take.inbox, name="eoffice-inbox"),
     path("van-ban/<int:pk>/vb/<int:position>/", take.document_page, name="eoffice-document"),
     path("van-ban/<int:pk>/vb/<int:position>/pdf/", take.document_pdf, name="eoffice-pdf"),
+    path(
+        "van-ban/<int:pk>/vb/<int:position>/trang/<int:page>/",
+        take.document_page_image,
+        name="eoffice-page-image",
+    ),
     path("van-ban/<int:pk>/nop-bai/", take.task_finish, name="eoffice-finish"),
     path("van-ban/<int:pk>/hanh-dong/", actions.task_action, name="eoffice-action"),
     path(
@@ -36,6 +41,7 @@ urlpatterns = [
     path("van-ban/<int:pk>/ket-qua/", take.task_result, name="eoffice-result"),
     path("campaigns/<int:pk>/eoffice/", review.campaign_tasks, name="eoffice-campaign"),
     path("eoffice-tasks/<int:pk>/", review.task_review, name="eoffice-review"),
+    path("eoffice-tasks/<int:pk>/<str:action>/", review.task_run_action, name="eoffice-task-run"),
     path("campaigns/<int:pk>/eoffice/bo-kich-ban/", bank.scenario_set_edit, name="eoffice-set"),
     path("kich-ban/", bank.scenario_list, name="eoffice-scenarios"),
     path("kich-ban/moi/", bank.scenario_create, name="eoffice-scenario-create"),

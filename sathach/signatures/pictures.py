@@ -8,6 +8,7 @@ import logging
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from sathach.core.text import nfc
 from sathach.signatures.pdf_structure import PdfPage, open_pdf
@@ -34,12 +35,45 @@ def _pixels(point: tuple[float, float], page: PdfPage, scale: float) -> tuple[fl
     return placed[0] * scale, placed[1] * scale
 
 
+def render_page(data: bytes, page_index: int, dpi: float) -> Any:
+    """Page `page_index` (from 0) of the PDF as a Pillow RGB image drawn by pdftoppm at
+    `dpi`; None when the page does not exist or pdftoppm fails. The caller caps `dpi` for
+    a huge page."""
+    from PIL import Image, UnidentifiedImageError
+    from PIL.Image import DecompressionBombError
+
+    with tempfile.TemporaryDirectory(prefix="sathach-render-") as folder:
+        source = Path(folder) / "document.pdf"
+        source.write_bytes(data)
+        number = str(page_index + 1)
+        command = ["pdftoppm", "-png", "-r", f"{dpi:.3f}", "-f", number, "-l", number]
+        command += ["-singlefile", str(source), str(Path(folder) / "page")]
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=_RENDER_TIMEOUT_S)  # noqa: S603
+            return Image.open(Path(folder) / "page.png").convert("RGB")
+        except (
+            OSError,
+            subprocess.SubprocessError,
+            UnidentifiedImageError,
+            DecompressionBombError,
+        ):
+            logger.info("pdftoppm could not render the page", exc_info=True)
+            return None
+
+
+def capped_dpi(page: PdfPage, dpi: float, longest_pixels: int = _RENDER_MAX_PIXELS) -> float:
+    """`dpi`, or less for a page whose longest side would pass `longest_pixels`: a huge
+    page (a hostile file's 200-inch MediaBox) is drawn smaller, never in billions of
+    pixels."""
+    longest = max(page.box[2] - page.box[0], page.box[3] - page.box[1], 1.0)
+    return min(float(dpi), longest_pixels * 72 / longest)
+
+
 def render_signature_page(data: bytes, index: int = 0) -> bytes | None:
     """A PNG of the page that holds signature `index`, at 80 dpi (less for a page over 20
     inches, to at most 1600 pixels), with the signature's
     rectangle outlined in red; None when the signature is invisible or anything fails."""
-    from PIL import Image, ImageDraw, UnidentifiedImageError
-    from PIL.Image import DecompressionBombError
+    from PIL import ImageDraw
 
     try:
         document = open_pdf(data)
@@ -51,27 +85,10 @@ def render_signature_page(data: bytes, index: int = 0) -> bytes | None:
         return None
     page_index, (x1, y1, x2, y2) = placed
     page = document.pages[page_index]
-    # A huge page (a hostile file's 200-inch MediaBox) is drawn smaller, never in billions
-    # of pixels.
-    longest = max(page.box[2] - page.box[0], page.box[3] - page.box[1], 1.0)
-    dpi = min(float(_RENDER_DPI), _RENDER_MAX_PIXELS * 72 / longest)
-    with tempfile.TemporaryDirectory(prefix="sathach-render-") as folder:
-        source = Path(folder) / "document.pdf"
-        source.write_bytes(data)
-        number = str(page_index + 1)
-        command = ["pdftoppm", "-png", "-r", f"{dpi:.3f}", "-f", number, "-l", number]
-        command += ["-singlefile", str(source), str(Path(folder) / "page")]
-        try:
-            subprocess.run(command, check=True, capture_output=True, timeout=_RENDER_TIMEOUT_S)  # noqa: S603
-            image = Image.open(Path(folder) / "page.png").convert("RGB")
-        except (
-            OSError,
-            subprocess.SubprocessError,
-            UnidentifiedImageError,
-            DecompressionBombError,
-        ):
-            logger.info("pdftoppm could not render the page", exc_info=True)
-            return None
+    dpi = capped_dpi(page, _RENDER_DPI)
+    image = render_page(data, page_index, dpi)
+    if image is None:
+        return None
     scale = dpi / 72
     corners = [_pixels(p, page, scale) for p in ((x1, y1), (x2, y2))]
     left, right = sorted(c[0] for c in corners)
@@ -80,3 +97,30 @@ def render_signature_page(data: bytes, index: int = 0) -> bytes | None:
     output = io.BytesIO()
     image.save(output, "PNG")
     return output.getvalue()
+
+
+def render_page_png(data: bytes, page_index: int, dpi: int = 110) -> bytes | None:
+    """A PNG of one page of the PDF, for a browser that shows no PDF (a phone's): `dpi`,
+    capped for a huge page; None when the page does not exist or cannot be drawn."""
+    try:
+        pages = open_pdf(data).pages
+    except Exception:  # no picture rather than an error page
+        logger.info("no page to render", exc_info=True)
+        return None
+    if not 0 <= page_index < len(pages):
+        return None
+    image = render_page(data, page_index, capped_dpi(pages[page_index], dpi))
+    if image is None:
+        return None
+    output = io.BytesIO()
+    image.save(output, "PNG", optimize=True)
+    return output.getvalue()
+
+
+def page_count(data: bytes) -> int:
+    """How many pages the PDF has; 0 when it cannot be read."""
+    try:
+        return len(open_pdf(data).pages)
+    except Exception:  # a file that cannot be read shows no page
+        logger.info("pages not counted", exc_info=True)
+        return 0

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from pyhanko.pdf_utils.misc import PdfError
 
 from sathach.campaigns.certificates import load_certificate
@@ -193,9 +194,17 @@ def _reserve_pin_try(token: LeaderCertificate, now: datetime.datetime) -> bool:
     )
 
 
+def lock_time(locked_until: datetime.datetime) -> dict[str, str]:
+    """The end of a PIN lock as a leader reads it: the time and the date, dd/mm/yyyy, in the
+    installation's time zone (Asia/Ho_Chi_Minh)."""
+    local = timezone.localtime(locked_until)
+    return {"time": local.strftime("%H:%M"), "date": local.strftime("%d/%m/%Y")}
+
+
 def token_open(token: LeaderCertificate, pin: str) -> pki.PrivateKey:
     """The token's key, opened with the PIN. Wrong PINs are counted (see
-    `_reserve_pin_try`); after five the token locks for 15 minutes."""
+    `_reserve_pin_try`); after five the token locks for 15 minutes. A wrong PIN says how many
+    tries are left; a lock says until when, with the date."""
     now = timezone.now()
     if not token.pin_set:
         raise DomainError(_("Set the PIN of your signing certificate first."))
@@ -205,13 +214,34 @@ def token_open(token: LeaderCertificate, pin: str) -> pki.PrivateKey:
             or now + PIN_LOCK
         )
         raise DomainError(
-            _("Too many wrong PINs: try again after %(time)s.")
-            % {"time": timezone.localtime(locked_until).strftime("%H:%M")}
+            _("Too many wrong PINs: signing is locked until %(time)s on %(date)s.")
+            % lock_time(locked_until)
         )
     try:
         key = pki.key_open(bytes(token.private_key), pin)
     except pki.WrongPin:
-        raise DomainError(_("The PIN is wrong.")) from None
+        failed, lock_end = LeaderCertificate.objects.filter(pk=token.pk).values_list(
+            "failed_pins", "locked_until"
+        )[0]
+        if lock_end is not None:
+            raise DomainError(
+                _(
+                    "The PIN is wrong, and that was the last try: signing is locked until "
+                    "%(time)s on %(date)s."
+                )
+                % lock_time(lock_end)
+            ) from None
+        left = max(PIN_TRIES - failed, 1)
+        raise DomainError(
+            ngettext(
+                "The PIN is wrong. %(count)s try is left before signing locks for "
+                "%(minutes)s minutes.",
+                "The PIN is wrong. %(count)s tries are left before signing locks for "
+                "%(minutes)s minutes.",
+                left,
+            )
+            % {"count": left, "minutes": int(PIN_LOCK.total_seconds() // 60)}
+        ) from None
     LeaderCertificate.objects.filter(pk=token.pk).update(failed_pins=0, locked_until=None)
     return key
 

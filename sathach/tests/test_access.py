@@ -269,11 +269,19 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
         lambda world: {"pk": world.eoffice_task.pk, "position": 1},
         expect(403, examinee=200),
     ),
-    "eoffice-finish": (EOFFICE_TASK, POST_ONLY),
+    "eoffice-page-image": (
+        lambda world: {"pk": world.eoffice_task.pk, "position": 1, "page": 1},
+        expect(403, examinee=200),
+    ),
+    "eoffice-finish": (EOFFICE_TASK, expect(403, examinee=302)),
     "eoffice-action": (EOFFICE_TASK, POST_ONLY),
     "eoffice-result": (EOFFICE_TASK, expect(403, examinee=302)),
     "eoffice-campaign": (EXAM_CAMPAIGN, expect(403, **SESSION_RUNNERS)),
     "eoffice-review": (EOFFICE_TASK, expect(403, **SESSION_RUNNERS)),
+    "eoffice-task-run": (
+        lambda world: {"pk": world.eoffice_task.pk, "action": "unlock-pin"},
+        POST_ONLY,
+    ),
     "eoffice-session-add": (EXAM_CAMPAIGN, POST_ONLY),
     "eoffice-session": (
         lambda world: {"pk": world.office_session.pk},

@@ -107,6 +107,7 @@ class SecurityHeadersTestCase(BaseTestCase):
             reverse("attempt", args=[world.attempt.pk]),
             reverse("eoffice-inbox", args=[world.eoffice_task.pk]),
             reverse("eoffice-document", args=[world.eoffice_task.pk, document.position]),
+            reverse("eoffice-finish", args=[world.eoffice_task.pk]),
         ]:
             response = self.client.get(url)
             self.assertEqual(response.status_code, 200, url)

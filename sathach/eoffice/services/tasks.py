@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sathach.campaigns.models import Campaign, Result
 from sathach.campaigns.pass_rules import campaign_fix_rules
@@ -29,6 +30,7 @@ from sathach.eoffice.services.draw import (
     task_documents_for_day,
     task_move_to_day,
 )
+from sathach.eoffice.services.pins import pin_lock_noted
 from sathach.eoffice.services.sessions import check_start
 from sathach.organization.models import HANDLER_POSITIONS, Person
 
@@ -36,6 +38,9 @@ GRACE = datetime.timedelta(seconds=30)
 MAX_INSTRUCTION = 2000
 MAX_UPLOAD = 10 * 1024 * 1024
 RECORDING = (Campaign.Status.TESTING, Campaign.Status.RESULTS, Campaign.Status.APPROVED)
+LOCK_HINT = gettext_noop(
+    "Tell the proctor: they can unlock signing, and the time it was locked is given back."
+)
 
 
 def task_state(task: Task, now: datetime.datetime | None = None) -> str:
@@ -292,6 +297,8 @@ def document_sign_draft(*, user: Any, document: TaskDocument, pin: str) -> TaskD
         )
     except DomainError as error:
         _event(task, Event.Kind.REFUSED, actor=user, document=document, message=error.message)
+        if pin_lock_noted(task=task, document=document, actor=user) is not None:
+            raise DomainError(f"{error.message} {_(LOCK_HINT)}") from None
         raise
     return _store_signed(user, task, document, signed, Event.Kind.SIGNED)
 

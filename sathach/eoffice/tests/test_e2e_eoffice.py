@@ -3,8 +3,6 @@ the outgoing draft with the PIN, submits, and reads the graded result with its r
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
@@ -64,12 +62,10 @@ def test_a_leader_forwards_signs_submits_and_reads_the_reasons(
     page.click("form button:has-text('Ký số')")
     expect(page.locator("body")).to_contain_text("Đã ký số dự thảo")
 
-    # The leader confirms the submission. (Answered in the page rather than through
-    # Playwright's dialog event, which lost the race with the dialog once in CI.)
-    confirm = page.locator(".exam-bar form[data-confirm]")
-    expect(confirm).to_have_attribute("data-confirm", re.compile("Nộp bài"))
-    page.evaluate("window.confirm = () => true")
-    page.click(".exam-bar button:has-text('Nộp bài')")
+    # "Nộp bài" asks on a page of its own: nothing is left undone here.
+    page.click(".exam-bar a:has-text('Nộp bài')")
+    expect(page.locator("main")).to_contain_text("Bạn đã xử lý xong tất cả văn bản.")
+    page.click("#finish-form button:has-text('Nộp bài ngay')")
     expect(page).to_have_url(f"{live_server.url}{reverse('eoffice-result', args=[task.pk])}")
     result = page.locator("main, body").first
     expect(result).to_contain_text("Không đạt")
@@ -142,8 +138,9 @@ def test_nothing_typed_is_lost_when_the_network_drops_mid_task(
     page.unroute("**/hanh-dong/")
     expect(page.locator("body")).to_contain_text("Đã chuyển xử lý văn bản.", timeout=15000)
 
-    page.evaluate("window.confirm = () => true")
-    page.click(".exam-bar button:has-text('Nộp bài')")
+    page.click(".exam-bar a:has-text('Nộp bài')")
+    expect(page.locator(".unfinished")).to_contain_text("Còn 3 văn bản chưa xử lý xong")
+    page.click("#finish-form button:has-text('Nộp bài ngay')")
     expect(page).to_have_url(f"{live_server.url}{reverse('eoffice-result', args=[task.pk])}")
     task.refresh_from_db()
     graded = {d.position: d.reasons for d in task.documents.all()}

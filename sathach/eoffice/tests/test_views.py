@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from sathach.eoffice.models import Kind, Task, TaskDocument
+from sathach.eoffice.services.tasks import document_forward, task_start
 from sathach.eoffice.tests.factories import make_servants, make_task
 from sathach.organization.models import Role
 from sathach.organization.testing import BaseTestCase, make_user
@@ -78,7 +79,7 @@ class ExamineeViewTests(BaseTestCase):
 
 class ReviewViewTests(BaseTestCase):
     def setUp(self) -> None:
-        make_servants(self.world)
+        self.servants = make_servants(self.world)
         self.task = make_task(self.world)
 
     def test_the_proctor_sees_the_examinees_actions(self) -> None:
@@ -88,6 +89,25 @@ class ReviewViewTests(BaseTestCase):
         self.assertEqual(
             self.client.get(reverse("eoffice-review", args=[self.task.pk])).status_code, 200
         )
+
+    def test_the_review_page_tells_each_action_in_words_not_stored_keys(self) -> None:
+        task = task_start(user=self.world.leader, task=self.task)
+        document = task.documents.filter(kind=Kind.INCOMING).select_related("scenario").first()
+        assert document is not None and document.latest_deadline is not None
+        handler = self.servants[document.scenario.main_handler]
+        document_forward(
+            user=self.world.leader,
+            document=document,
+            main_handler_id=handler.pk,
+            instruction="Giao đồng chí chủ trì tham mưu",
+            deadline=document.latest_deadline,
+        )
+        self.login(self.world.proctor)
+        page = self.client.get(reverse("eoffice-review", args=[task.pk]))
+        self.assertContains(page, f"xử lý chính: {handler.full_name}")
+        self.assertContains(page, f"hạn xử lý {document.latest_deadline:%d/%m/%Y}")
+        self.assertNotContains(page, "main_handler")
+        self.assertNotContains(page, "instruction:")
 
     def test_the_district_admin_draws_documents(self) -> None:
         self.login(self.world.district_admin)

@@ -7,19 +7,25 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from sathach.campaigns.selectors import get_campaign_for_user
 from sathach.core.errors import DomainError
 from sathach.eoffice.forms import OfficeSessionForm, OverrideForm
-from sathach.eoffice.models import Scenario
+from sathach.eoffice.models import Event, Scenario, Task
 from sathach.eoffice.selectors import (
     get_task_for_reviewer,
+    get_task_for_runner,
     office_sessions_for_user,
+    task_runnable_by,
     tasks_for_reviewer,
 )
 from sathach.eoffice.services.bank import scenarios_load
 from sathach.eoffice.services.draw import scenario_set_of, tasks_prepare, tasks_prepare_retakes
+from sathach.eoffice.services.pins import pin_locked_until, task_unlock_pin
+from sathach.eoffice.services.sessions import task_extra_time, task_reopen
 from sathach.eoffice.services.tasks import task_override
+from sathach.eoffice.timeline import event_text
 from sathach.eoffice.views.take import graded_rows
 from sathach.organization.permissions import Perm, require_perm, user_can
 
@@ -83,13 +89,58 @@ def task_review(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("eoffice-review", task.pk)
         except DomainError as error:
             messages.error(request, error.message)
+    runs = task_runnable_by(request.user, task)
     return render(
         request,
         "eoffice/review.html",
         {
             "task": task,
-            "events": task.events.select_related("document", "actor"),
+            "events": [
+                (e, event_text(e)) for e in task.events.select_related("document__scenario")
+            ],
             "rows": graded_rows(task) if task.status == task.Status.SUBMITTED else [],
             "form": form,
+            "runs": runs,
+            "pin_locked_until": pin_locked_until(task.person) if runs else None,
         },
     )
+
+
+def task_act(request: HttpRequest, task: Task, action: str) -> str:
+    """One proctor's act on one leader's test, from the console or the review page: unlock
+    the signing PIN, give extra time, reopen. The message to show; DomainError if refused."""
+    reason = request.POST.get("reason", "")
+    name = task.person.full_name
+    if action == "unlock-pin":
+        task = task_unlock_pin(actor=request.user, task=task, reason=reason)
+        given = Event.objects.filter(task=task, kind=Event.Kind.PIN_UNLOCKED).last()
+        minutes, seconds = divmod(int(given.detail.get("seconds", 0)) if given else 0, 60)
+        return _(
+            "%(name)s can sign again; the %(minutes)s min %(seconds)s s the lock lasted "
+            "were added to the test's time."
+        ) % {"name": name, "minutes": minutes, "seconds": seconds}
+    given_minutes = request.POST.get("minutes", "")
+    if not given_minutes.isdigit():
+        raise DomainError(_("Nothing was done."))
+    if action == "extra-time":
+        task_extra_time(actor=request.user, task=task, minutes=int(given_minutes), reason=reason)
+        return _("Extra time given to %(name)s.") % {"name": name}
+    if action == "reopen":
+        task_reopen(actor=request.user, task=task, minutes=int(given_minutes), reason=reason)
+        return _("The test of %(name)s is open again.") % {"name": name}
+    raise DomainError(_("Nothing was done."))
+
+
+@require_POST
+@require_perm(Perm.RUN_SESSIONS)
+def task_run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The review page's unlock and extra time, for the proctor of the leader's session or
+    the district (a test taken in no session included)."""
+    task = get_task_for_runner(request.user, pk)
+    try:
+        done = task_act(request, task, action)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("eoffice-review", task.pk)

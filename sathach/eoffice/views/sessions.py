@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,9 +22,9 @@ from sathach.eoffice.services.sessions import (
     office_session_open,
     office_session_pause,
     office_session_resume,
-    task_extra_time,
-    task_reopen,
 )
+from sathach.eoffice.timeline import event_text
+from sathach.eoffice.views.review import task_act
 from sathach.organization.permissions import Perm, require_perm, user_can
 
 
@@ -71,6 +71,8 @@ def office_session_console(request: HttpRequest, pk: int) -> HttpResponse:
                 Event.Kind.REOPENED,
                 Event.Kind.PAUSED,
                 Event.Kind.RESUMED,
+                Event.Kind.PIN_LOCKED,
+                Event.Kind.PIN_UNLOCKED,
             ],
         )
         .select_related("task__person", "actor")
@@ -89,7 +91,7 @@ def office_session_console(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "session": session,
             "rows": office_session_rows(session),
-            "events": events,
+            "events": [(e, event_text(e)) for e in events],
             "move_targets": targets,
         },
     )
@@ -151,21 +153,11 @@ def office_session_control(request: HttpRequest, pk: int, action: str) -> HttpRe
 @require_POST
 @require_perm(Perm.RUN_SESSIONS)
 def office_task_control(request: HttpRequest, pk: int, task_pk: int, action: str) -> HttpResponse:
+    """The console's acts on one leader: unlock the signing PIN, extra time, reopen."""
     session = get_office_session_for_user(request.user, pk)
-    task = Task.objects.filter(session=session, pk=task_pk).select_related("person").first()
-    minutes = request.POST.get("minutes", "")
+    task = get_object_or_404(Task.objects.select_related("person"), session=session, pk=task_pk)
     try:
-        if task is None or not minutes.isdigit():
-            raise DomainError(_("Nothing was done."))
-        reason = request.POST.get("reason", "")
-        if action == "extra-time":
-            task_extra_time(actor=request.user, task=task, minutes=int(minutes), reason=reason)
-            done = _("Extra time given to %(name)s.") % {"name": task.person.full_name}
-        elif action == "reopen":
-            task_reopen(actor=request.user, task=task, minutes=int(minutes), reason=reason)
-            done = _("The test of %(name)s is open again.") % {"name": task.person.full_name}
-        else:
-            raise DomainError(_("Nothing was done."))
+        done = task_act(request, task, action)
     except DomainError as error:
         messages.error(request, error.message)
     else:

@@ -3,16 +3,17 @@ register data, history and action, submitting, and the graded result."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sathach.core.errors import DomainError
 from sathach.eoffice.forms import ForwardForm, OpinionForm
@@ -22,6 +23,7 @@ from sathach.eoffice.selectors import (
     commune_handlers,
     get_document_for_examinee,
     get_task_for_examinee,
+    task_unfinished,
     tasks_for_examinee,
 )
 from sathach.eoffice.services.tasks import (
@@ -35,6 +37,8 @@ from sathach.eoffice.services.tasks import (
 )
 from sathach.organization.models import Position
 from sathach.organization.permissions import Perm, require_perm
+from sathach.signatures.pictures import page_count, render_page_png
+from sathach.signatures.sandbox import PdfTooComplex, run_bounded
 
 TABS = TaskDocument.State.choices
 
@@ -191,9 +195,33 @@ def document_page(request: HttpRequest, pk: int, position: int) -> HttpResponse:
             "form": form,
             "opinion_form": opinion_form,
             "events": document.events.select_related("actor"),
+            "as_images": request.GET.get("xem") == "anh",
+            **_viewer(document),
             **_clock(task),
         },
     )
+
+
+def _shown(document: TaskDocument, signed: bool) -> bytes:
+    """The file the page shows: the signed one once there is one and it is asked for."""
+    return bytes(document.signed_pdf if signed and document.signed_pdf else document.pdf)
+
+
+def _version(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _viewer(document: TaskDocument) -> dict[str, Any]:
+    """What the document viewer needs for the pictures of the pages: how many, and a
+    version of the file in their address, so a browser keeps them until the file changes.
+    A signed file may have been uploaded: it is read in the capped child."""
+    signed = bool(document.signed_pdf)
+    data = _shown(document, signed)
+    try:
+        pages = run_bounded(page_count, data) if signed else page_count(data)
+    except PdfTooComplex:
+        pages = 0
+    return {"signed": signed, "pages": range(1, pages + 1), "version": _version(data)}
 
 
 @xframe_options_sameorigin
@@ -209,10 +237,44 @@ def document_pdf(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     return response
 
 
-@require_POST
+@require_GET
+@require_perm(Perm.TAKE_EXAM)
+def document_page_image(request: HttpRequest, pk: int, position: int, page: int) -> HttpResponse:
+    """Page `page` (from 1) of the document as a PNG, for a browser that shows no PDF."""
+    document = get_document_for_examinee(request.user, pk, position)
+    signed = request.GET.get("signed") == "1" and bool(document.signed_pdf)
+    data = _shown(document, signed)
+    try:
+        png = (
+            run_bounded(render_page_png, data, page - 1)
+            if signed
+            else render_page_png(data, page - 1)
+        )
+    except PdfTooComplex:
+        png = None
+    if png is None:
+        raise Http404
+    response = HttpResponse(png, content_type="image/png")
+    fresh = request.GET.get("v") == _version(data)
+    response["Cache-Control"] = "private, max-age=86400" if fresh else "private, no-cache"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 @require_perm(Perm.TAKE_EXAM)
 def task_finish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submitting: the page lists what is not done yet and asks; the form posts here."""
     task = get_task_for_examinee(request.user, pk)
+    if request.method != "POST":
+        leave = _open_or_redirect(request, task)
+        if leave:
+            return leave
+        return render(
+            request,
+            "eoffice/finish.html",
+            {"task": task, "unfinished": task_unfinished(task), **_clock(task)},
+        )
     try:
         task_submit(actor=request.user, task=task, by=Task.SubmittedBy.EXAMINEE)
     except DomainError as error:

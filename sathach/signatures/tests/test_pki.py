@@ -84,11 +84,11 @@ class PkiTestCase(BaseTestCase):
         token_set_pin(actor=self.world.leader, token=token, new_pin="250720")
         token.refresh_from_db()
         self.assertIsNotNone(token_open(token, "250720"))
-        for _try in range(4):
-            with self.assertRaisesMessage(DomainError, "Mã PIN không đúng"):
+        for left in (4, 3, 2, 1):
+            with self.assertRaisesMessage(DomainError, f"Mã PIN không đúng. Còn {left} lần thử"):
                 token_open(token, "000001")
             token.refresh_from_db()
-        with self.assertRaises(DomainError):
+        with self.assertRaisesMessage(DomainError, "lần thử cuối cùng: chức năng ký số bị khóa"):
             token_open(token, "000001")
         token.refresh_from_db()
         self.assertIsNotNone(token.locked_until)

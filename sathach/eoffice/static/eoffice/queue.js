@@ -90,7 +90,7 @@
         say(root.dataset.saved, "ok");
         if (!count()) {
           if (answer.goto) location.href = answer.goto;
-          else if (String(entry.position) === root.dataset.position) location.reload();
+          else if (root.dataset.reload || String(entry.position) === root.dataset.position) location.reload();
         }
       } else {
         say(answer.error || root.dataset.refused, "error");
