@@ -21,6 +21,7 @@ from sathach.campaigns.models import SigningDevice
 from sathach.campaigns.readiness import device_register, device_retire
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
+from sathach.core.moments import moment
 from sathach.core.text import nfc
 from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person
 from sathach.signatures import pki
@@ -200,8 +201,7 @@ def token_open(token: LeaderCertificate, pin: str) -> pki.PrivateKey:
             or now + PIN_LOCK
         )
         raise DomainError(
-            _("Too many wrong PINs: try again after %(time)s.")
-            % {"time": timezone.localtime(locked_until).strftime("%H:%M")}
+            _("Too many wrong PINs: try again after %(time)s.") % {"time": moment(locked_until)}
         )
     try:
         key = pki.key_open(bytes(token.private_key), pin)
