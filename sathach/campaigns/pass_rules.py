@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from sathach.campaigns.models import Campaign
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
+from sathach.core.moments import moment
 
 # Until then the district may still change them.
 OPEN_STATUSES = (Campaign.Status.DRAFT, Campaign.Status.PREPARING, Campaign.Status.TESTING)
@@ -91,7 +92,7 @@ def campaign_set_pass_rules(
                     "The pass rules are fixed since the first test started "
                     "(%(moment)s): every result is judged by the same rule."
                 )
-                % {"moment": timezone.localtime(campaign.rules_fixed_at).strftime("%H:%M %d/%m/%Y")}
+                % {"moment": moment(campaign.rules_fixed_at)}
             )
         if campaign.status not in OPEN_STATUSES:
             raise DomainError(_("The pass rules cannot change after the test."))

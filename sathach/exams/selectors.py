@@ -11,6 +11,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote
@@ -30,6 +31,7 @@ from sathach.exams.models import (
     MODULES,
     Attempt,
     AttemptItem,
+    Blueprint,
     ExamSession,
     QuestionVersion,
     ReviewWhen,
@@ -80,6 +82,13 @@ class PageItem:
     seq: int = 0
     flagged: bool = False
     answered: bool = False
+
+    @property
+    def nav_class(self) -> str:
+        """The navigator's classes for this question, as exam.js sets them."""
+        return " ".join(
+            name for name, on in (("answered", self.answered), ("flagged", self.flagged)) if on
+        )
 
     @property
     def response_json(self) -> str:
@@ -206,6 +215,32 @@ def attempts_for_examinee(user: Any) -> QuerySet[Attempt]:
     )
 
 
+@dataclass
+class MyTest:
+    """An examinee's attempt on "My tests": for one in progress, the minutes left (rounded
+    up), its deadline and whether the proctor has stopped the clock."""
+
+    attempt: Attempt
+    minutes_left: int = 0
+    deadline: datetime | None = None
+    paused: bool = False
+
+
+def examinee_tests(user: Any, now: datetime) -> list[MyTest]:
+    rows = []
+    for attempt in attempts_for_examinee(user):
+        row = MyTest(attempt)
+        if attempt.status == Attempt.Status.IN_PROGRESS:
+            session = attempt.session
+            row.paused = session.status == ExamSession.Status.PAUSED
+            # A pause stops the clock: the time left is what it was when the pause began.
+            at = session.paused_at if row.paused and session.paused_at else now
+            row.minutes_left = -(-attempt.seconds_left(at) // 60)
+            row.deadline = attempt.deadline
+        rows.append(row)
+    return rows
+
+
 def can_run_session(user: Any, session: ExamSession) -> bool:
     """The session's own proctor, and the district's proctors and admins."""
     if session.proctor_id is not None and session.proctor_id == getattr(user, "pk", None):
@@ -275,6 +310,33 @@ def review_allowed(attempt: Attempt, when: str) -> bool:
     if when == ReviewWhen.IMMEDIATELY:
         return True
     return attempt.session.status == ExamSession.Status.CLOSED
+
+
+@dataclass
+class ReviewLater:
+    """What the result page does not show yet and when it will: `later` the parts ("score",
+    "answers", "key") shown once the session closes, expected after `expected` (the last
+    start plus the test's time, while it is ahead), `never` the parts never shown."""
+
+    later: list[str]
+    never: list[str]
+    expected: datetime | None = None
+
+
+def review_later(attempt: Attempt, blueprint: Blueprint, now: datetime) -> ReviewLater:
+    parts = {
+        "score": blueprint.review_score,
+        "answers": blueprint.review_answers,
+        "key": blueprint.review_key,
+    }
+    later = [
+        part
+        for part, when in parts.items()
+        if when == ReviewWhen.AFTER_CLOSE and not review_allowed(attempt, when)
+    ]
+    never = [part for part, when in parts.items() if when == ReviewWhen.NEVER]
+    expected = attempt.session.closes_at + timedelta(minutes=blueprint.duration_minutes)
+    return ReviewLater(later, never, expected if later and expected > now else None)
 
 
 @dataclass

@@ -17,10 +17,11 @@ from sathach.exams.models import Attempt, ExamSession, blueprint_of
 from sathach.exams.selectors import (
     attempt_page_items,
     attempt_review_items,
-    attempts_for_examinee,
+    examinee_tests,
     get_attempt_for_examinee,
     module_rows,
     review_allowed,
+    review_later,
 )
 from sathach.exams.services.attempts import (
     attempt_start,
@@ -37,16 +38,17 @@ def my_tests(request: HttpRequest) -> HttpResponse:
     """Each of the examinee's attempts: wait for the opening, enter the code, go on, or read
     the result. Examinees sign in before the opening and wait here; while they wait the
     page fetches its list again (`?part=list`, the list alone) every 15 s."""
-    attempts = list(attempts_for_examinee(request.user))
+    rows = examinee_tests(request.user, timezone.now())
     waiting = any(
-        a.status == Attempt.Status.READY and a.session.status != ExamSession.Status.CLOSED
-        for a in attempts
+        row.attempt.status == Attempt.Status.READY
+        and row.attempt.session.status != ExamSession.Status.CLOSED
+        for row in rows
     )
     part = request.GET.get("part") == "list"
     return render(
         request,
         "exams/my_tests_list.html" if part else "exams/my_tests.html",
-        {"attempts": attempts, "waiting": waiting},
+        {"rows": rows, "waiting": waiting},
     )
 
 
@@ -85,6 +87,11 @@ def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "attempt": attempt,
             "items": items,
+            "answered": sum(1 for item in items if item.answered),
+            "flagged": sum(1 for item in items if item.flagged),
+            "campaign": attempt.session.campaign,
+            "minutes": blueprint_of(attempt.session.campaign).duration_minutes,
+            "extra_minutes": attempt.extra_seconds // 60,
             "state": state,
             "deadline_ms": int(attempt.deadline.timestamp() * 1000) if attempt.deadline else 0,
             "now_ms": int(now.timestamp() * 1000),
@@ -139,5 +146,6 @@ def attempt_review(request: HttpRequest, pk: int) -> HttpResponse:
             "items": items,
             "campaign": attempt.session.campaign,
             "modules": module_rows(attempt),
+            "later": review_later(attempt, blueprint, timezone.now()),
         },
     )

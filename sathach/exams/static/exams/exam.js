@@ -89,6 +89,18 @@
     }
   }
 
+  // The navigator's summary line: how many questions are answered and marked for review.
+  function count() {
+    var answered = 0, flagged = 0;
+    fieldsets.forEach(function (fs) {
+      if (read(fs) !== null) answered += 1;
+      if (fs.querySelector("[data-flag]").checked) flagged += 1;
+    });
+    document.getElementById("nav-answered").textContent = answered;
+    document.getElementById("nav-flagged").textContent = flagged;
+    document.getElementById("nav-flagged-box").hidden = flagged === 0;
+  }
+
   function status(kind) {
     var el = document.getElementById("sync");
     el.textContent = el.dataset[kind];
@@ -115,6 +127,7 @@
     mark(fs);
   });
   persist();
+  count();
 
   function record(fs) {
     if (stopped) return;
@@ -122,6 +135,7 @@
     store.pending[fs.dataset.pos] = { s: store.seq, r: read(fs), f: fs.querySelector("[data-flag]").checked };
     persist();
     mark(fs);
+    count();
     schedule(fs.dataset.type === "shortanswer" || fs.dataset.type === "numerical" ? 800 : 0);
   }
 
@@ -230,6 +244,23 @@
       body: JSON.stringify({ t: token, a: [] }), credentials: "same-origin" })
       .then(function (r) { return r.json(); }).then(handle).catch(function () { status("offline"); });
   } }, 5000);
+
+  // The navigator stays at the top of the screen: open on a wide screen, a one-line strip
+  // on a phone that opens on a tap and closes again once a question is chosen.
+  var navBox = document.getElementById("navigator");
+  var narrow = window.matchMedia("(max-width: 720px)");
+  if (!narrow.matches) navBox.open = true;
+  navBox.querySelector("nav").addEventListener("click", function (event) {
+    var link = event.target.closest("a");
+    var fs = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!fs) return;
+    event.preventDefault();
+    if (narrow.matches) navBox.open = false;
+    var bar = document.querySelector(".exam-sticky");
+    window.scrollTo(0, fs.getBoundingClientRect().top + window.pageYOffset - bar.offsetHeight - 8);
+    var first = fs.querySelector("input, select");
+    if (first) first.focus({ preventScroll: true });
+  });
 
   var summary = document.getElementById("summary");
   document.getElementById("submit-open").addEventListener("click", function () {
