@@ -25,7 +25,6 @@ from sathach.campaigns.models import (
     RankingSnapshot,
     Result,
 )
-from sathach.campaigns.roster import campaign_leaders
 from sathach.campaigns.selectors import Gap, readiness, results_by_leader
 from sathach.campaigns.services import snapshot_awarded_units
 from sathach.organization.models import AdministrativeUnit, Person, Role
@@ -84,6 +83,79 @@ def _by_campaign(rows: Any, key: str = "campaign_id") -> dict[int, int]:
     return {row[key]: row["n"] for row in rows}
 
 
+def _people_by_campaign(pairs: Any) -> dict[int, set[int]]:
+    found: dict[int, set[int]] = {}
+    for campaign_id, person_id in pairs:
+        found.setdefault(campaign_id, set()).add(person_id)
+    return found
+
+
+@dataclass
+class _Figures:
+    """What the steps of several campaigns need, each read once for all of them."""
+
+    with_blueprint: set[int]
+    sessions: dict[int, int]  # IT-skills sessions not closed
+    unprepared: dict[int, int]  # of which without forms drawn
+    seated: dict[int, set[int]]  # leaders in an IT-skills session
+    drawn: dict[int, set[int]]  # leaders with e-office documents
+    tested: dict[int, set[int]]  # leaders with a result in both contents
+    appeals: dict[int, int]  # pending
+    unproduced: dict[int, int]  # awards without a certificate file
+
+
+def _figures(campaigns: list[Campaign]) -> _Figures:
+    # Imported here: the exams and the e-office test are built on campaigns, not beside.
+    from sathach.eoffice.models import Task
+    from sathach.exams.models import Blueprint, ExamSession
+
+    ids = [c.pk for c in campaigns]
+    preparing = [c.pk for c in campaigns if c.status in READINESS_STATUSES]
+    open_sessions = ExamSession.objects.filter(campaign__in=preparing).exclude(
+        status=ExamSession.Status.CLOSED
+    )
+    return _Figures(
+        with_blueprint=set(
+            Blueprint.objects.filter(campaign__in=preparing).values_list("campaign_id", flat=True)
+        ),
+        sessions=_by_campaign(open_sessions.values("campaign_id").annotate(n=Count("pk"))),
+        unprepared=_by_campaign(
+            open_sessions.filter(prepared_at__isnull=True)
+            .values("campaign_id")
+            .annotate(n=Count("pk"))
+        ),
+        seated=_people_by_campaign(
+            ExamSession.examinees.through.objects.filter(
+                examsession__campaign__in=preparing
+            ).values_list("examsession__campaign_id", "person_id")
+        ),
+        drawn=_people_by_campaign(
+            Task.objects.filter(campaign__in=preparing).values_list("campaign_id", "person_id")
+        ),
+        tested=_people_by_campaign(
+            (row["campaign_id"], row["person_id"])
+            for row in Result.objects.filter(
+                campaign__in=preparing, campaign__status=Status.TESTING
+            )
+            .exclude(outcome=Result.Outcome.ABSENT)
+            .values("campaign_id", "person_id")
+            .annotate(n=Count("content", distinct=True))
+            .filter(n=2)
+        ),
+        appeals=_by_campaign(
+            Appeal.objects.filter(campaign__in=ids, status=Appeal.Status.PENDING)
+            .values("campaign_id")
+            .annotate(n=Count("pk"))
+        ),
+        unproduced=_by_campaign(
+            Award.objects.filter(decision__campaign__in=ids, certificate_files__isnull=True)
+            .values("decision__campaign_id")
+            .annotate(n=Count("pk")),
+            "decision__campaign_id",
+        ),
+    )
+
+
 def campaigns_to_run(user: Any) -> tuple[list[CampaignWork], bool]:
     """The campaigns the user manages that are not closed, newest first, each with what is
     still to be done (readiness, sessions and documents to prepare, results to approve,
@@ -95,159 +167,117 @@ def campaigns_to_run(user: Any) -> tuple[list[CampaignWork], bool]:
         .select_related("issuing_unit")
         .order_by("-issued_on", "-pk")[: CAMPAIGNS_SHOWN + 1]
     )
-    more = len(found) > CAMPAIGNS_SHOWN
     campaigns = found[:CAMPAIGNS_SHOWN]
-    ids = [c.pk for c in campaigns]
-    preparing = [c.pk for c in campaigns if c.status in READINESS_STATUSES]
-    # Imported here: the exams and the e-office test are built on campaigns, not beside.
-    from sathach.eoffice.models import Task
-    from sathach.exams.models import Blueprint, ExamSession
-
-    with_blueprint = set(
-        Blueprint.objects.filter(campaign__in=preparing).values_list("campaign_id", flat=True)
-    )
-    open_sessions = ExamSession.objects.filter(campaign__in=preparing).exclude(
-        status=ExamSession.Status.CLOSED
-    )
-    sessions = _by_campaign(open_sessions.values("campaign_id").annotate(n=Count("pk")))
-    unprepared = _by_campaign(
-        open_sessions.filter(prepared_at__isnull=True).values("campaign_id").annotate(n=Count("pk"))
-    )
-    seated: dict[int, set[int]] = {}
-    for campaign_id, person_id in ExamSession.examinees.through.objects.filter(
-        examsession__campaign__in=preparing
-    ).values_list("examsession__campaign_id", "person_id"):
-        seated.setdefault(campaign_id, set()).add(person_id)
-    drawn: dict[int, set[int]] = {}
-    for campaign_id, person_id in Task.objects.filter(campaign__in=preparing).values_list(
-        "campaign_id", "person_id"
-    ):
-        drawn.setdefault(campaign_id, set()).add(person_id)
-    tested: dict[int, set[int]] = {}
-    for row in (
-        Result.objects.filter(campaign__in=preparing, campaign__status=Status.TESTING)
-        .exclude(outcome=Result.Outcome.ABSENT)
-        .values("campaign_id", "person_id")
-        .annotate(n=Count("content", distinct=True))
-        .filter(n=2)
-    ):
-        tested.setdefault(row["campaign_id"], set()).add(row["person_id"])
-    appeals = _by_campaign(
-        Appeal.objects.filter(campaign__in=ids, status=Appeal.Status.PENDING)
-        .values("campaign_id")
-        .annotate(n=Count("pk"))
-    )
-    unproduced = _by_campaign(
-        Award.objects.filter(decision__campaign__in=ids, certificate_files__isnull=True)
-        .values("decision__campaign_id")
-        .annotate(n=Count("pk")),
-        "decision__campaign_id",
-    )
+    figures = _figures(campaigns)
     work = []
     for campaign in campaigns:
-        steps: list[Step] = []
-        pk = campaign.pk
-        if campaign.status == Status.DRAFT:
+        steps = _steps(user, campaign, figures)
+        if not steps:
             steps.append(
-                Step(
-                    _("Check the settings and the participating units, then start preparing."),
-                    reverse("campaign-detail", args=[pk]),
-                    "waiting",
-                )
+                Step(_("Nothing is missing."), reverse("campaign-detail", args=[campaign.pk]), "ok")
             )
-        if campaign.status in READINESS_STATUSES:
-            steps += _readiness_steps(campaign)
-            leaders = _leader_ids(campaign)
-            steps += _test_steps(
-                campaign,
-                leaders=leaders,
-                has_blueprint=pk in with_blueprint,
-                sessions=sessions.get(pk, 0),
-                unprepared=unprepared.get(pk, 0),
-                unseated=len(leaders - seated.get(pk, set())),
-                undrawn=len(leaders - drawn.get(pk, set())),
+        work.append(CampaignWork(campaign, steps))
+    return work, len(found) > CAMPAIGNS_SHOWN
+
+
+def _steps(user: Any, campaign: Campaign, figures: _Figures) -> list[Step]:
+    """What is still to be done in one campaign, in the order of its steps."""
+    pk = campaign.pk
+    steps: list[Step] = []
+    if campaign.status == Status.DRAFT:
+        steps.append(
+            Step(
+                _("Check the settings and the participating units, then start preparing."),
+                reverse("campaign-detail", args=[pk]),
+                "waiting",
             )
-            if campaign.status == Status.TESTING and leaders:
-                done = len(leaders & tested.get(pk, set()))
-                steps.append(
-                    Step(
-                        ngettext(
-                            "%(n)s of %(total)s leader has been tested in both contents.",
-                            "%(n)s of %(total)s leaders have been tested in both contents.",
-                            len(leaders),
-                        )
-                        % {"n": done, "total": len(leaders)},
-                        reverse("result-list", args=[pk]),
-                        "ok" if done == len(leaders) else "waiting",
-                    )
-                )
-        if campaign.status == Status.RESULTS:
-            steps.append(
-                Step(
-                    _("The results are in: the ranking waits for the council's approval."),
-                    reverse("ranking", args=[pk]),
-                    "waiting",
-                )
-            )
-        if appeals.get(pk):
-            n = appeals[pk]
+        )
+    if campaign.status in READINESS_STATUSES:
+        readiness_steps, leaders = _readiness_steps(campaign)
+        steps += readiness_steps
+        steps += _test_steps(
+            campaign,
+            leaders=leaders,
+            has_blueprint=pk in figures.with_blueprint,
+            sessions=figures.sessions.get(pk, 0),
+            unprepared=figures.unprepared.get(pk, 0),
+            unseated=len(leaders - figures.seated.get(pk, set())),
+            undrawn=len(leaders - figures.drawn.get(pk, set())),
+        )
+        if campaign.status == Status.TESTING and leaders:
+            done = len(leaders & figures.tested.get(pk, set()))
             steps.append(
                 Step(
                     ngettext(
-                        "%(n)s request for review waits for your decision.",
-                        "%(n)s requests for review wait for your decision.",
-                        n,
+                        "%(n)s of %(total)s leader has been tested in both contents.",
+                        "%(n)s of %(total)s leaders have been tested in both contents.",
+                        len(leaders),
                     )
-                    % {"n": n},
-                    reverse("campaign-appeals", args=[pk]),
+                    % {"n": done, "total": len(leaders)},
+                    reverse("result-list", args=[pk]),
+                    "ok" if done == len(leaders) else "waiting",
                 )
             )
-        if campaign.status == Status.APPROVED:
+    if campaign.status == Status.RESULTS:
+        steps.append(
+            Step(
+                _("The results are in: the ranking waits for the council's approval."),
+                reverse("ranking", args=[pk]),
+                "waiting",
+            )
+        )
+    appeals = figures.appeals.get(pk, 0)
+    if appeals:
+        steps.append(
+            Step(
+                ngettext(
+                    "%(n)s request for review waits for your decision.",
+                    "%(n)s requests for review wait for your decision.",
+                    appeals,
+                )
+                % {"n": appeals},
+                reverse("campaign-appeals", args=[pk]),
+            )
+        )
+    if campaign.status == Status.APPROVED:
+        steps.append(
+            Step(
+                _("The ranking is approved: record the award decision."),
+                reverse("ranking", args=[pk]),
+                "waiting",
+            )
+        )
+    if campaign.status == Status.AWARDED:
+        unproduced = figures.unproduced.get(pk, 0)
+        if unproduced and user_can(user, Perm.EXPORT_REPORTS, campaign.issuing_unit):
             steps.append(
                 Step(
-                    _("The ranking is approved: record the award decision."),
-                    reverse("ranking", args=[pk]),
+                    ngettext(
+                        "%(n)s award certificate is not produced yet.",
+                        "%(n)s award certificates are not produced yet.",
+                        unproduced,
+                    )
+                    % {"n": unproduced},
+                    reverse("report-certificates", args=[pk]),
                     "waiting",
                 )
             )
-        if campaign.status == Status.AWARDED:
-            n = unproduced.get(pk, 0)
-            if n and user_can(user, Perm.EXPORT_REPORTS, campaign.issuing_unit):
-                steps.append(
-                    Step(
-                        ngettext(
-                            "%(n)s award certificate is not produced yet.",
-                            "%(n)s award certificates are not produced yet.",
-                            n,
-                        )
-                        % {"n": n},
-                        reverse("report-certificates", args=[pk]),
-                        "waiting",
-                    )
-                )
-            else:
-                steps.append(
-                    Step(
-                        _("Awarded: close the campaign once the certificates are handed over."),
-                        reverse("campaign-detail", args=[pk]),
-                        "ok",
-                    )
-                )
-        if not steps:
+        else:
             steps.append(
-                Step(_("Nothing is missing."), reverse("campaign-detail", args=[pk]), "ok")
+                Step(
+                    _("Awarded: close the campaign once the certificates are handed over."),
+                    reverse("campaign-detail", args=[pk]),
+                    "ok",
+                )
             )
-        work.append(CampaignWork(campaign, steps))
-    return work, more
+    return steps
 
 
-def _leader_ids(campaign: Campaign) -> set[int]:
-    """The campaign's leaders (the frozen roster once the test day has opened), by id."""
-    return {p.pk for p in campaign_leaders(campaign, campaign.participants.all())}
-
-
-def _readiness_steps(campaign: Campaign) -> list[Step]:
+def _readiness_steps(campaign: Campaign) -> tuple[list[Step], set[int]]:
+    """What the communes still lack, and the campaign's leaders (the frozen roster once
+    the test day has opened) by id, as the readiness page reads them."""
     rows = readiness(campaign, campaign.participants.all())
+    leaders = {leader.person.pk for row in rows for leader in row.leaders}
     url = reverse("readiness", args=[campaign.pk])
     lacking = sum(1 for row in rows if any(gap.severity == "missing" for gap in row.gaps))
     waiting = sum(1 for row in rows for gap in row.gaps if gap.severity == "waiting")
@@ -277,7 +307,7 @@ def _readiness_steps(campaign: Campaign) -> list[Step]:
                 "waiting",
             )
         )
-    return steps
+    return steps, leaders
 
 
 def _test_steps(

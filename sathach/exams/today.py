@@ -92,24 +92,25 @@ def _rows(exam: Any, office: Any) -> list[SessionToday]:
     return sorted(rows, key=lambda row: (row.session.opens_at, row.content))
 
 
-def proctor_sessions_today(user: Any) -> tuple[list[SessionToday], list[SessionToday]]:
+def proctor_sessions_today(
+    user: Any, *, upcoming: bool = True
+) -> tuple[list[SessionToday], list[SessionToday]]:
     """The sessions of both contents that name the user as proctor and run today (their
-    window to start meets today, or they are open or paused now); with none today, the next
-    ones to come (of each content, the first)."""
+    window to start meets today, or they are open or paused now); with none today and
+    `upcoming`, the next ones to come (of each content, the first)."""
     start, end = _today()
     today = Q(status__in=LIVE) | Q(opens_at__lt=end, closes_at__gte=start)
     rows = _rows(
         _sessions(ExamSession, user, today, "attempts"),
         _sessions(OfficeSession, user, today, "tasks"),
     )
-    if rows:
+    if rows or not upcoming:
         return rows, []
     later = Q(opens_at__gte=end, status="scheduled")
-    upcoming = _rows(
+    return [], _rows(
         _sessions(ExamSession, user, later, "attempts")[:1],
         _sessions(OfficeSession, user, later, "tasks")[:1],
     )
-    return [], upcoming
 
 
 @dataclass

@@ -72,8 +72,9 @@ def home_context(user: Any) -> dict[str, Any]:
         # Those who keep the organization see its figures; the council and the proctors
         # read it, but their work is elsewhere.
         context["organization"] = organization_figures(user)
-    if context["is_proctor"] or user_can(user, Perm.RUN_SESSIONS):
-        today, upcoming = proctor_sessions_today(user)
+    if user_can(user, Perm.RUN_SESSIONS):
+        # An admin who runs a session today gets it too; the next ones are the proctor's.
+        today, upcoming = proctor_sessions_today(user, upcoming=context["is_proctor"])
         context["sessions_today"], context["sessions_upcoming"] = today, upcoming
         context["is_proctor"] = context["is_proctor"] or bool(today)
     if context["is_examinee"]:
