@@ -351,14 +351,20 @@ def ranking_approve(
     return snapshot
 
 
-def snapshot_award_codes(snapshot: RankingSnapshot) -> list[str]:
-    """Units awarded by an approved ranking, in ranking order."""
+def snapshot_awarded_units(snapshot: RankingSnapshot) -> list[dict[str, Any]]:
+    """The rows (code, name, rank, figures) of the units an approved ranking awards, in
+    ranking order: those the engine awards and those the council chose in a tie."""
     decided = set(snapshot.tie_decision.get("awarded", []))
     return [
-        unit["code"]
+        unit
         for unit in snapshot.output["units"]
         if unit["award"] == "yes" or unit["code"] in decided
     ]
+
+
+def snapshot_award_codes(snapshot: RankingSnapshot) -> list[str]:
+    """Units awarded by an approved ranking, in ranking order."""
+    return [unit["code"] for unit in snapshot_awarded_units(snapshot)]
 
 
 def awards_grant(

@@ -91,6 +91,18 @@ def recent_failures_for_user(user: Any) -> list[Any]:
     return failures
 
 
+def lockout_counts(user: Any) -> tuple[int, int]:
+    """For the home page, in two queries: how many accounts inside the user's units are
+    locked now, and how many failed sign-ins they had in the last RECENT_DAYS days."""
+    now = timezone.now()
+    names = users_for_user(user, Perm.MANAGE_ACCOUNTS).values("username")
+    locked = _locking_attempts(now).filter(username__in=names).values("username").distinct().count()
+    failures = AccessFailureLog.objects.filter(
+        username__in=names, attempt_time__gte=now - timedelta(days=RECENT_DAYS)
+    ).count()
+    return locked, failures
+
+
 def account_unlock(*, actor: Any, user: User, reason: str) -> int:
     """Lift the sign-in lock of `user` from every address, with a reason of at least
     REASON_MIN_LENGTH characters; the failures counted so far are cleared, the failure log

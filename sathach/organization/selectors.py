@@ -11,14 +11,11 @@ from sathach.organization.models import (
     LEADER_POSITIONS,
     AdministrativeUnit,
     Person,
-    Role,
 )
 from sathach.organization.permissions import (
     Perm,
-    memberships,
     people_for_user,
     units_for_user,
-    user_can,
 )
 
 
@@ -56,37 +53,6 @@ def people_list(
     if query:
         people = people.filter(search_text__contains=fold(query))
     return people.order_by("sort_key", "pk")
-
-
-def home_context(user: Any) -> dict[str, Any]:
-    """What each role's home page shows, with the next step when there is nothing yet."""
-    user_roles = {membership.role for membership in memberships(user)}
-    context: dict[str, Any] = {"roles": sorted(user_roles), "sections": []}
-    units = units_for_user(user, Perm.VIEW_ORGANIZATION)
-    if user_can(user, Perm.VIEW_ORGANIZATION):
-        communes = units.filter(level=AdministrativeUnit.Level.COMMUNE)
-        people = Person.objects.filter(unit__in=units)
-        leaders = people.filter(position__in=LEADER_POSITIONS)
-        context["organization"] = {
-            "units": units.count(),
-            "communes": communes.count(),
-            "people": people.count(),
-            "leaders": leaders.count(),
-            "leaders_without_account": leaders.filter(user__isnull=True).count(),
-            "communes_without_leaders": communes.exclude(
-                people__position__in=LEADER_POSITIONS
-            ).count(),
-        }
-    context["can_manage_units"] = user_can(user, Perm.MANAGE_UNITS)
-    context["can_manage_people"] = user_can(user, Perm.MANAGE_PEOPLE)
-    context["can_manage_accounts"] = user_can(user, Perm.MANAGE_ACCOUNTS)
-    context["is_examinee"] = Role.EXAMINEE in user_roles
-    context["is_proctor"] = Role.PROCTOR in user_roles
-    context["is_council"] = Role.COUNCIL in user_roles
-    context["scope_units"] = [membership.unit for membership in memberships(user)]
-    person = Person.objects.filter(user=user).select_related("unit").first()
-    context["person"] = person
-    return context
 
 
 def unit_by_code(code: str) -> AdministrativeUnit | None:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from sathach.campaigns.models import Campaign
 from sathach.campaigns.selectors import campaign_ranking, get_campaign_for_user, results_by_leader
-from sathach.campaigns.services import awards_grant, ranking_approve, snapshot_award_codes
+from sathach.campaigns.services import awards_grant, ranking_approve, snapshot_awarded_units
 from sathach.core.errors import DomainError
 from sathach.core.forms import DATE_INPUT_FORMATS
 from sathach.core.tables import Column, sorted_page
@@ -86,6 +86,11 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("part") == "table":
         return render(request, "campaigns/ranking_table.html", shared)
     snapshots = list(campaign.snapshots.select_related("approved_by"))
+    for snapshot in snapshots:
+        # The council's choice in a tie, by the units' names as the snapshot froze them.
+        names = {unit["code"]: unit["name"] for unit in snapshot.output["units"]}
+        chosen = snapshot.tie_decision.get("awarded", [])
+        snapshot.tie_names = [names.get(code, code) for code in chosen]  # type: ignore[attr-defined]
     latest = snapshots[0] if snapshots else None
     slots = campaign.awards - sum(1 for u in output["units"] if u["award"] == "yes")
     can_approve = user_can(request.user, Perm.APPROVE_RANKING, campaign.issuing_unit)
@@ -99,7 +104,10 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "slots": slots,
             "snapshots": snapshots,
             "latest": latest,
-            "latest_awarded": snapshot_award_codes(latest) if latest else [],
+            "latest_awarded": snapshot_awarded_units(latest) if latest else [],
+            # The workbook and the report sit beside the ranking for those who export them;
+            # the ranking page is the issuing unit's, so their scope is the whole campaign.
+            "can_export": user_can(request.user, Perm.EXPORT_REPORTS, campaign.issuing_unit),
             "can_approve": can_approve and campaign.status == Campaign.Status.RESULTS,
             "can_grant": can_grant and campaign.status == Campaign.Status.APPROVED,
             "award_form": AwardDecisionForm(

@@ -60,9 +60,9 @@ READER_MENU = menu(
 
 # role -> (the menu's hrefs in order, the home sections, communes counted on the home page)
 ROLES: dict[str, tuple[list[str], list[str], str | None]] = {
-    "province_admin": (ADMIN_MENU, ["organization"], "3"),
-    "district_admin": (ADMIN_MENU, ["organization"], "2"),
-    "council": (READER_MENU, ["organization", "council"], "2"),
+    "province_admin": (ADMIN_MENU, ["campaigns", "sign-ins", "organization"], "3"),
+    "district_admin": (ADMIN_MENU, ["campaigns", "sign-ins", "organization"], "2"),
+    "council": (READER_MENU, ["council"], None),
     "commune_officer": (
         menu(
             "home",
@@ -74,7 +74,7 @@ ROLES: dict[str, tuple[list[str], list[str], str | None]] = {
             "unit-list",
             "person-list",
         ),
-        ["organization"],
+        ["commune", "organization"],
         "1",
     ),
     "proctor": (
@@ -86,8 +86,8 @@ ROLES: dict[str, tuple[list[str], list[str], str | None]] = {
             "unit-list",
             "person-list",
         ),
-        ["organization", "proctor"],
-        "2",
+        ["proctor"],
+        None,
     ),
     "examinee": (
         menu("home", "my-tests", "eoffice-my", "my-signature", "my-appeals", "signature-verify"),

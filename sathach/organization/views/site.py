@@ -13,14 +13,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from sathach.core.audit import AuditAction
 from sathach.core.forms import AuditFilterForm
 from sathach.organization.audit_access import audit_entries_for_user
+from sathach.organization.home import home_context
 from sathach.organization.job_access import get_job_for_user
 from sathach.organization.permissions import Perm, require_perm
-from sathach.organization.selectors import home_context
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", home_context(request.user))
+    return render(request, "organization/home.html", home_context(request.user))
 
 
 @require_perm(Perm.VIEW_AUDIT)
