@@ -158,6 +158,8 @@ class Position(models.TextChoices):
         "hcc_cong_chuc",
         _("Civil servant of the Public Administration Service Centre"),
     )
+    # Of a province: the head of its Sở Nội vụ, who signs a province's report on the results.
+    HOME_AFFAIRS_DIRECTOR = "snv_giam_doc", _("Director of the Department of Home Affairs")
 
 
 # Posts that are no longer commune civil servants, with the text that ended them: the
