@@ -109,6 +109,26 @@ class CertificateJobTestCase(TemporaryMedia, TransactionTestCase):
                 self.assertLess(first, second)
                 self.assertContains(page, "hạng 1")
 
+    def test_a_batch_that_breaks_says_it_finished_without_certificates(self) -> None:
+        from unittest import mock
+
+        response = self.start()
+        with (
+            mock.patch(
+                "sathach.reports.jobs.award_certificate_sign", side_effect=RuntimeError("hỏng")
+            ),
+            self.assertLogs("sathach.core.jobs", "ERROR"),
+        ):
+            run_task_worker()
+        job = Job.objects.get()
+        self.assertEqual(job.status, Job.Status.FAILED)
+        self.assertEqual(bytes(job.secret), b"")
+        page = self.client.get(response["Location"])
+        self.assertContains(page, "Đã xong: không ký được Giấy khen.")
+        self.assertContains(page, "lỗi ngoài dự kiến")
+        self.assertNotContains(page, "Đang ký")
+        self.assertNotContains(page, "data-live-url")
+
     def test_a_wrong_pin_is_refused_in_the_request_and_queues_nothing(self) -> None:
         response = self.start("000000")
         self.assertContains(response, "Mã PIN không đúng")

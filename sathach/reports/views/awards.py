@@ -59,7 +59,7 @@ def certificates(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("The certificates are being signed."))
+            messages.success(request, _("The signing of the certificates has started."))
             return redirect("report-certificates-job", campaign.pk, job.pk)
     refusal = None
     try:
