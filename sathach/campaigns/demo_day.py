@@ -82,8 +82,9 @@ Progress = Callable[[str], None]
 @dataclass(frozen=True)
 class Cast:
     """Who plays the day: the accounts of the admin, the council and the proctor, the
-    organization of the exam CA made when none exists, the awards decision's number and the
-    council's grounds when it decides a tie. The 2020 demo's by default."""
+    organization of the exam CA made when none exists, the awards decision's number, the
+    council's grounds when it decides a tie, and the days of the approval and the decision
+    (CAST_2020 is the 2020 demo's)."""
 
     admin: str = "noivu.admin"
     council: str = "hoidong.chutich"
@@ -91,9 +92,15 @@ class Cast:
     pki_organization: str = PKI_ORGANIZATION
     decision_number: str = DECISION_NUMBER
     tie_note: str = "Hội đồng thi đua - khen thưởng huyện xét chọn theo kết quả họp ngày kiểm tra."
+    # The days of the council's approval and of the decision in the campaign's story; none:
+    # the day the demo is played (a campaign of this year).
+    approved_on: datetime.date | None = None
+    decided_on: datetime.date | None = None
 
 
-CAST_2020 = Cast()
+# The 2020 plan is decided in 2020, under the law of 2020: the council meets a week after
+# the test (20-21/8/2020), the Chairman decides on the day the results are due.
+CAST_2020 = Cast(approved_on=datetime.date(2020, 8, 28), decided_on=datetime.date(2020, 8, 31))
 
 
 @dataclass(frozen=True)
@@ -434,13 +441,13 @@ def demo_day_play(
             )
         session_close(actor=proctor, session=session)
         campaign = campaign_transition(actor=admin, campaign=campaign, to=Campaign.Status.RESULTS)
-        snapshot = _approve(council, campaign, cast.tie_note)
+        snapshot = _approve(council, campaign, cast.tie_note, _meeting(cast.approved_on))
         progress(_("Ranking approved by the council (SHA-256 %(hash)s).") % {"hash": snapshot})
         decision = awards_grant(
             actor=admin,
             campaign=campaign,
             number=cast.decision_number,
-            signed_on=timezone.localdate(),
+            signed_on=cast.decided_on or timezone.localdate(),
             signer_name=chairman.full_name,
             signer_title="CHỦ TỊCH",
         )
@@ -452,7 +459,16 @@ def demo_day_play(
     return DayOutcome(campaign, len(leaders), failed_exam, failed_eoffice, decision)
 
 
-def _approve(council: User, campaign: Campaign, note: str) -> str:
+def _meeting(day: datetime.date | None) -> datetime.datetime | None:
+    """The council's meeting on `day`, at 14:00 local time."""
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(14)))
+
+
+def _approve(
+    council: User, campaign: Campaign, note: str, approved_at: datetime.datetime | None
+) -> str:
     """The council approves the ranking; a tie for the last awards goes, by the council's
     decision, to the tied units in the order of their codes."""
     from sathach.campaigns.selectors import campaign_ranking
@@ -460,13 +476,16 @@ def _approve(council: User, campaign: Campaign, note: str) -> str:
     output = campaign_ranking(campaign)
     undecided = list(output["undecided"])
     if not undecided:
-        return ranking_approve(actor=council, campaign=campaign).sha256[:16]
+        return ranking_approve(actor=council, campaign=campaign, approved_at=approved_at).sha256[
+            :16
+        ]
     slots = campaign.awards - sum(1 for unit in output["units"] if unit["award"] == "yes")
     snapshot = ranking_approve(
         actor=council,
         campaign=campaign,
         awarded_in_ties=sorted(undecided)[:slots],
         note=note,
+        approved_at=approved_at,
     )
     return snapshot.sha256[:16]
 

@@ -23,7 +23,7 @@ from sathach.campaigns.models import Campaign, Result
 from sathach.campaigns.services import result_record
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError, ImportErrors
-from sathach.core.spreadsheets import SpreadsheetRefused, open_workbook, sheet_rows
+from sathach.core.spreadsheets import SpreadsheetRefused, open_workbook, sheet_column, sheet_rows
 from sathach.core.text import fold, nfc
 from sathach.organization.models import LEADER_POSITIONS, Person
 
@@ -107,15 +107,15 @@ def _text(value: Any) -> str:
 def parse_results(
     campaign: Campaign, content: bytes
 ) -> tuple[list[ImportedRow], list[tuple[int, str, str]]]:
-    """Rows and problems; each problem is (row, cell such as leaders!G5, message)."""
+    """Rows and problems; each problem is (row, column as the sheet shows it, such as
+    "G (content1)", message). A file that cannot be read at all is one problem without a
+    row or column."""
     try:
         workbook = open_workbook(content)
     except SpreadsheetRefused as refused:
-        return [], [(1, f"{SHEET}!A1", refused.message)]
+        return [], [(0, "", refused.message)]
     if SHEET not in workbook.sheetnames:
-        return [], [
-            (1, f"{SHEET}!A1", _("The workbook has no sheet named %(sheet)s.") % {"sheet": SHEET})
-        ]
+        return [], [(0, "", _("The workbook has no sheet named %(sheet)s.") % {"sheet": SHEET})]
     # Rows past MAX_ROWS are reported below; the sheet is read no further than that.
     rows = sheet_rows(workbook[SHEET], max_rows=MAX_ROWS + 2)
     header = [fold(_text(value)) for value in next(rows, ())]
@@ -123,12 +123,12 @@ def parse_results(
     position = {name: header.index(name) for name in COLUMNS if name in header}
     for name in REQUIRED:
         if name not in position:
-            problems.append((1, f"{SHEET}!A1", _("Missing column %(column)s.") % {"column": name}))
+            problems.append((1, name, _("Missing column %(column)s.") % {"column": name}))
     if problems:
         return [], problems
 
-    def cell(row: int, name: str) -> str:
-        return f"{SHEET}!{get_column_letter(position[name] + 1)}{row}"
+    def column(name: str) -> str:
+        return sheet_column(get_column_letter(position[name] + 1), name)
 
     leaders = {
         person.pk: person
@@ -143,7 +143,7 @@ def parse_results(
             problems.append(
                 (
                     number,
-                    cell(number, "leader_id"),
+                    column("leader_id"),
                     _("Too many rows (at most %(n)s).") % {"n": MAX_ROWS},
                 )
             )
@@ -160,7 +160,7 @@ def parse_results(
             problems.append(
                 (
                     number,
-                    cell(number, "leader_id"),
+                    column("leader_id"),
                     _("%(value)s is not a leader of a participating unit.")
                     % {"value": leader_id or "—"},
                 )
@@ -171,7 +171,7 @@ def parse_results(
                 problems.append(
                     (
                         number,
-                        cell(number, "unit_code"),
+                        column("unit_code"),
                         _("The leader belongs to unit %(code)s.") % {"code": person.unit.code},
                     )
                 )
@@ -179,7 +179,7 @@ def parse_results(
                 problems.append(
                     (
                         number,
-                        cell(number, "leader_id"),
+                        column("leader_id"),
                         _("The leader is already on row %(row)s.") % {"row": seen[int(leader_id)]},
                     )
                 )
@@ -191,7 +191,7 @@ def parse_results(
                 problems.append(
                     (
                         number,
-                        cell(number, name),
+                        column(name),
                         _("Expected passed, failed or absent (got %(value)s).")
                         % {"value": row[name] or "—"},
                     )
@@ -211,6 +211,9 @@ def results_import(*, actor: Any, campaign: Campaign, content: bytes) -> int:
     ):
         raise DomainError(_("Results are recorded while testing or after it."))
     parsed, problems = parse_results(campaign, content)
+    if len(problems) == 1 and not problems[0][0]:
+        # Not a workbook, or none with the sheet: one sentence, no table of cells.
+        raise DomainError(problems[0][2])
     if problems:
         raise ImportErrors(
             _("Nothing was imported: correct these cells and upload the file again."), problems

@@ -292,13 +292,20 @@ def ranking_approve(
     campaign: Campaign,
     awarded_in_ties: list[str] | None = None,
     note: str = "",
+    approved_at: datetime.datetime | None = None,
 ) -> RankingSnapshot:
     """The council approves the current ranking: an immutable snapshot of inputs and output.
 
     When a tie group straddles the last award, the council names the units of that group
     that receive the remaining awards (`awarded_in_ties`) and writes its grounds (`note`);
-    the ranking never decides such a tie by itself.
+    the ranking never decides such a tie by itself. `approved_at` is the time of the
+    council's meeting when it is recorded afterwards (the demo plays a day of 2020); never
+    in the future nor before an earlier approval, and now by default. The audit entry keeps
+    the time it was recorded.
     """
+    now = timezone.now()
+    if approved_at is not None and approved_at > now:
+        raise DomainError(_("A ranking cannot be approved in the future."))
     from sathach.campaigns.selectors import rank_document, ranking_input
 
     with transaction.atomic():
@@ -308,6 +315,12 @@ def ranking_approve(
                 _("A ranking is approved when the campaign is at its results (now: %(status)s).")
                 % {"status": STATUS_LABELS[campaign.status]}
             )
+        if (
+            approved_at is not None
+            and campaign.snapshots.filter(approved_at__gte=approved_at).exists()
+        ):
+            # The latest approval is the one in force (awards_grant): keep that true.
+            raise DomainError(_("The ranking was approved again after that time."))
         inputs = ranking_input(campaign)
         output = rank_document(inputs)
         undecided = list(output["undecided"])
@@ -337,7 +350,7 @@ def ranking_approve(
             tie_decision=decision,
             tie_decision_note=nfc(note),
             approved_by=actor,
-            approved_at=timezone.now(),
+            approved_at=approved_at or now,
         )
         campaign.status = Campaign.Status.APPROVED
         campaign.save(update_fields=["status", "updated_at"])

@@ -141,3 +141,11 @@ def sheet_rows(
         if number > limit:
             raise too_many_rows(limit, sheet.title)
         yield values
+
+
+def sheet_column(letter: str, title: str = "") -> str:
+    """A column as the person sees the sheet: its letter and its title, "C (Mã đơn vị)";
+    either alone when the other is unknown (a column missing from the header row)."""
+    if letter and title:
+        return _("%(letter)s (%(title)s)") % {"letter": letter, "title": title}
+    return letter or title

@@ -68,6 +68,7 @@ CITY_STAFF = (
     (Position.SPECIALIST, "Phạm Thị Thanh Thúy", Person.Gender.FEMALE),
     (Position.SPECIALIST, "Nguyễn Hữu Minh Trí", Person.Gender.MALE),
 )
+DIRECTOR = ("Trần Quốc Khánh", Person.Gender.MALE)
 ADMIN = "cantho.admin"
 COUNCIL = "cantho.hoidong"
 PROCTOR = "cantho.giamthi"
@@ -128,6 +129,14 @@ def demo2025_organization_load(*, seed: int = 2026) -> list[DemoAccount]:
                         phone=_phone(rng),
                     ).save()
                     created += 1
+        # The Director of the city's Sở Nội vụ signs its report; added apart from the rest,
+        # to a city loaded before too, without drawing from the names' random stream.
+        name, gender = DIRECTOR
+        if not Person.objects.filter(unit=city, position=Position.HOME_AFFAIRS_DIRECTOR).exists():
+            Person(
+                full_name=name, gender=gender, unit=city, position=Position.HOME_AFFAIRS_DIRECTOR
+            ).save()
+            created += 1
         chairman = Person.objects.get(unit=city, position=Position.CHAIRMAN)
         specialists = list(
             Person.objects.filter(unit=city, position=Position.SPECIALIST).order_by("pk")

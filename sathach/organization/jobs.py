@@ -72,12 +72,8 @@ def organization_import_run(job_id: int, what: str, key: str, era: str) -> int:
             else:
                 summary = excel.people_import(actor=actor, content=content)
         except ImportErrors as errors:
-            for row, column, message in errors.problems[:MAX_ERRORS_SHOWN]:
-                job_add_error(
-                    job,
-                    _("Row %(row)s, %(column)s: %(message)s")
-                    % {"row": row, "column": column, "message": message},
-                )
+            for problem in excel.located_problems(errors)[:MAX_ERRORS_SHOWN]:
+                job_add_error(job, excel.problem_line(*problem))
             job_fail(job, errors.message, next_url=reverse(form_name))
             return 0
         job_advance(job)

@@ -159,7 +159,7 @@ class Position(models.TextChoices):
         _("Civil servant of the Public Administration Service Centre"),
     )
     # Of a province: the Director of its Sở Nội vụ, who signs the department's Giấy khen
-    # (Luật Thi đua, khen thưởng 2022, Điều 75; NĐ 152/2025).
+    # (Luật Thi đua, khen thưởng 2022, Điều 75; NĐ 152/2025) and the province's report.
     HOME_AFFAIRS_DIRECTOR = "snv_giam_doc", _("Director of the Department of Home Affairs")
 
 

@@ -21,7 +21,7 @@ from sathach.campaigns.models import Award, AwardAuthority, AwardDecision, Campa
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.core.models import Job
-from sathach.organization.models import AdministrativeUnit, Person, Position
+from sathach.organization.models import AdministrativeUnit, Person
 from sathach.reports import issuer
 from sathach.reports import vietnamese as vn
 from sathach.reports.documents import date_line
@@ -42,24 +42,17 @@ def award_decision(campaign: Campaign) -> AwardDecision:
 def award_signer(campaign: Campaign) -> Person:
     """Who signs the certificates: the Director of the province's Sở Nội vụ for the
     department's Giấy khen, otherwise the Chairman of the issuing unit (docs/REPORTS.md)."""
-    unit = campaign.issuing_unit
+    signer = issuer.head_on_record(campaign, issuer.decider(campaign))
+    if signer is not None:
+        return signer
     if campaign.award == AwardAuthority.HOME_AFFAIRS_DIRECTOR:
-        position, missing = (
-            Position.HOME_AFFAIRS_DIRECTOR,
-            _(
-                "%(unit)s has no Director of the Department of Home Affairs on record to sign "
-                "the certificates: add them to the province's people with that position."
-            ),
+        missing = _(
+            "%(unit)s has no Director of the Department of Home Affairs on record to sign "
+            "the certificates: add them to the province's people with that position."
         )
     else:
-        position, missing = (
-            Position.CHAIRMAN,
-            _("%(unit)s has no Chairman on record to sign the certificates."),
-        )
-    signer = Person.objects.filter(unit=unit, position=position).order_by("pk").first()
-    if signer is None:
-        raise DomainError(missing % {"unit": unit.name})
-    return signer
+        missing = _("%(unit)s has no Chairman on record to sign the certificates.")
+    raise DomainError(missing % {"unit": campaign.issuing_unit.name})
 
 
 def signer_token(campaign: Campaign) -> LeaderCertificate:

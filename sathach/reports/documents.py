@@ -85,7 +85,8 @@ class Table:
 @dataclass
 class Columns:
     """Borderless side-by-side columns: the header (cơ quan | quốc hiệu) and the end
-    (nơi nhận | chữ ký)."""
+    (nơi nhận | chữ ký). They never break across pages; a paragraph before them with
+    `keep_with_next` goes to their page."""
 
     widths_mm: list[float]
     cells: list[list[Block]]
@@ -408,10 +409,14 @@ def _docx_table(container: object, block: Table) -> None:
 
 def _docx_columns(container: object, block: Columns) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml import OxmlElement
 
     table = container.add_table(rows=1, cols=len(block.widths_mm))  # type: ignore[attr-defined]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    # The row never breaks across pages (the PDF's one-row table cannot either): a
+    # signature block stays whole, and with the paragraph kept with it.
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for index, width in enumerate(block.widths_mm):
         cell = table.rows[0].cells[index]
         _docx_cell_width(cell, width)

@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from sathach.campaigns.models import TWO_LEVEL_GOVERNMENT, AwardAuthority, Campaign
-from sathach.organization.models import AdministrativeUnit
+from sathach.organization.models import AdministrativeUnit, Person, Position
 from sathach.reports import vietnamese as vn
 
 # Luật Thi đua, khen thưởng 06/2022/QH15 and NĐ 98/2023/NĐ-CP in force.
@@ -143,6 +143,16 @@ def reporter(campaign: Campaign) -> Speaker:
     if unit.level == AdministrativeUnit.Level.PROVINCE:
         return home_affairs(unit)
     return committee_speaker(unit)
+
+
+def head_on_record(campaign: Campaign, speaker: Speaker) -> Person | None:
+    """The person who heads the speaking body, as the organization records them: the
+    Chairman of the issuing unit for its People's Committee, the Director of the Department
+    of Home Affairs recorded under the province for its Sở Nội vụ."""
+    position = Position.HOME_AFFAIRS_DIRECTOR if speaker.symbol == "SNV" else Position.CHAIRMAN
+    return (
+        Person.objects.filter(unit=campaign.issuing_unit, position=position).order_by("pk").first()
+    )
 
 
 def decider(campaign: Campaign) -> Speaker:

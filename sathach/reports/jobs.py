@@ -31,7 +31,7 @@ from django_tasks import task
 from sathach.campaigns.models import Campaign
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
-from sathach.core.jobs import job_create, job_fail
+from sathach.core.jobs import job_create, job_fail, job_failing_on_errors
 from sathach.core.models import Job
 from sathach.reports.awards import (
     award_certificate_sign,
@@ -107,38 +107,38 @@ def award_certificates_run(job_id: int) -> int:
     if not sealed or age > settings.SIGNING_JOB_TTL:
         job_fail(job, _("The batch waited too long for the worker: enter the PIN again."))
         return 0
-    try:
+    # A refusal, or anything unexpected, ends the job as failed with a sentence: the page
+    # never goes on saying the certificates are being signed.
+    with job_failing_on_errors(job):
         pin = pin_unseal(job, sealed)
         token, awards = certificates_prepare(campaign=job.campaign, pin=pin)
-    except DomainError as error:
-        job_fail(job, error.message)
-        return 0
-    errors: list[str] = []
-    signed: list[CertificateFile] = []
-    for award in awards:
-        try:
-            signed.append(
-                award_certificate_sign(
-                    actor=job.created_by, award=award, token=token, pin=pin, job=job
+        errors: list[str] = []
+        signed: list[CertificateFile] = []
+        for award in awards:
+            try:
+                signed.append(
+                    award_certificate_sign(
+                        actor=job.created_by, award=award, token=token, pin=pin, job=job
+                    )
                 )
+            except DomainError as error:
+                errors.append(f"{award.unit.name}: {error.message}")
+                Job.objects.filter(pk=job.pk).update(errors=errors)
+            Job.objects.filter(pk=job.pk).update(done=F("done") + 1)
+        del pin
+        job.refresh_from_db()
+        if signed:
+            job.result.save(
+                f"giay-khen-{job.campaign.code.replace('/', '-')}.zip",
+                ContentFile(certificates_zip(signed)),
+                save=False,
             )
-        except DomainError as error:
-            errors.append(f"{award.unit.name}: {error.message}")
-            Job.objects.filter(pk=job.pk).update(errors=errors)
-        Job.objects.filter(pk=job.pk).update(done=F("done") + 1)
-    del pin
-    job.refresh_from_db()
-    if signed:
-        job.result.save(
-            f"giay-khen-{job.campaign.code.replace('/', '-')}.zip",
-            ContentFile(certificates_zip(signed)),
-            save=False,
+        Job.objects.filter(pk=job.pk).update(
+            result=job.result.name,
+            done=job.total,
+            errors=errors,
+            status=Job.Status.DONE if signed else Job.Status.FAILED,
+            finished_at=timezone.now(),
         )
-    Job.objects.filter(pk=job.pk).update(
-        result=job.result.name,
-        done=job.total,
-        errors=errors,
-        status=Job.Status.DONE if signed else Job.Status.FAILED,
-        finished_at=timezone.now(),
-    )
-    return len(signed)
+        return len(signed)
+    return 0

@@ -17,7 +17,7 @@ from django.test import TestCase
 from sathach.campaigns.models import Award, AwardAuthority, Campaign, Result
 from sathach.core.audit import audit_verify
 from sathach.eoffice.models import Task, TaskDocument
-from sathach.organization.demo2025 import DEMO_COMMUNES
+from sathach.organization.demo2025 import DEMO_COMMUNES, DIRECTOR
 from sathach.organization.models import (
     HANDLER_POSITIONS_2025,
     LEADER_POSITIONS,
@@ -142,6 +142,8 @@ class Demo2025TestCase(TestCase):
         )
         self.assertIn("35/KH-UBND", report)
         self.assertIn("THÀNH PHỐ CẦN THƠ", report.upper())
+        # Signed by the Director of the city's Sở Nội vụ, by name.
+        self.assertIn(DIRECTOR[0], report.split("\n"))
         self.assertNotIn("huyện", report)
         decision = "\n".join(
             texts(

@@ -17,7 +17,7 @@ from sathach.core.audit import audit_verify
 from sathach.eoffice.models import Event, Task
 from sathach.exams.models import Attempt, AttemptItem, ExamSession
 from sathach.organization.models import LEADER_POSITIONS, Person
-from sathach.reports.tests.helpers import open_docx, open_workbook
+from sathach.reports.tests.helpers import open_docx, open_workbook, pdf_text, texts
 from sathach.signatures.models import Authority
 from sathach.signatures.trust import installed_trust_roots
 from sathach.signatures.validation import validate_pdf
@@ -119,6 +119,30 @@ class DemoDayTestCase(TestCase):
             document = open_docx((self.out / f"{name}-75-KH-UBND.docx").read_bytes())
             self.assertTrue(any("75/KH-UBND" in p.text for p in document.paragraphs), name)
             self.assertTrue((self.out / f"{name}-75-KH-UBND.pdf").read_bytes().startswith(b"%PDF"))
+
+    def test_the_2020_plan_is_decided_in_2020_under_the_law_of_2020(self) -> None:
+        decision = "\n".join(
+            texts(
+                open_docx(
+                    (self.out / "du-thao-quyet-dinh-khen-thuong-75-KH-UBND.docx").read_bytes()
+                )
+            )
+        )
+        self.assertIn("Số: 126/QĐ-UBND", decision)
+        self.assertIn("Cù Lao Dung, ngày 31 tháng 8 năm 2020", decision)
+        self.assertIn("Căn cứ Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003", decision)
+        self.assertIn("Nghị định số 91/2017/NĐ-CP", decision)
+        self.assertIn("Hội đồng Thi đua - Khen thưởng huyện phê duyệt ngày 28/08/2020", decision)
+        for later in ("2022", "98/2023", "152/2025", "năm 2026"):
+            self.assertNotIn(later, decision)
+        report = "\n".join(
+            texts(open_docx((self.out / "bao-cao-ket-qua-75-KH-UBND.docx").read_bytes()))
+        )
+        self.assertIn("tại Quyết định số 126/QĐ-UBND ngày 31/08/2020", report)
+        chairman = Person.objects.get(unit__code="945", position="chu_tich")
+        self.assertIn(chairman.full_name, report.split("\n"))
+        for path in self.out.glob("giay-khen-*.pdf"):
+            self.assertIn("Cù Lao Dung, ngày 31 tháng 8 năm 2020", pdf_text(path.read_bytes()))
 
     def test_every_award_has_a_giay_khen_signed_by_the_district_chairman(self) -> None:
         files = sorted(self.out.glob("giay-khen-*.pdf"))

@@ -253,6 +253,34 @@ class ResultTestCase(BaseTestCase):
                 source="exam",
             )
 
+    def test_an_approval_recorded_after_the_council_met_keeps_the_meetings_time(self) -> None:
+        import datetime
+
+        from django.utils import timezone
+
+        from sathach.campaigns.services import ranking_approve
+
+        campaign = make_campaign(self.world, status=S.RESULTS)
+        met = timezone.make_aware(datetime.datetime(2020, 8, 28, 14))
+        with self.assertRaisesMessage(DomainError, "tương lai"):
+            ranking_approve(
+                actor=self.world.council,
+                campaign=campaign,
+                approved_at=timezone.now() + datetime.timedelta(days=1),
+            )
+        snapshot = ranking_approve(actor=self.world.council, campaign=campaign, approved_at=met)
+        self.assertEqual(snapshot.approved_at, met)
+        # A later approval may not be dated before the one in force.
+        campaign.status = S.RESULTS
+        campaign.save(update_fields=["status"])
+        with self.assertRaises(DomainError):
+            ranking_approve(
+                actor=self.world.council,
+                campaign=campaign,
+                approved_at=met - datetime.timedelta(days=1),
+            )
+        self.assertEqual(RankingSnapshot.objects.filter(campaign=campaign).count(), 1)
+
     def test_a_change_after_approval_leaves_the_snapshot_and_asks_for_a_new_approval(self) -> None:
         from sathach.campaigns.services import ranking_approve
 

@@ -201,8 +201,14 @@ class ResultViewTestCase(BaseTestCase):
             reverse("result-import", args=[self.campaign.pk]),
             {"file": SimpleUploadedFile("ket-qua.xlsx", content)},
         )
-        self.assertContains(response, "leaders!G3")
-        self.assertContains(response, "leaders!D4")
+        # The sentence that says nothing was imported, then the table that locates each
+        # mistake by its row and its column's letter and title.
+        page = response.content.decode()
+        self.assertLess(
+            page.index("Không có dòng nào được nhập"), page.index('<table class="problems"')
+        )
+        self.assertIn('<td class="num">3</td><td>G (content1)</td>', page)
+        self.assertIn('<td class="num">4</td><td>D (leader_id)</td>', page)
         self.assertFalse(Result.objects.exists())
         self.assertEqual(AuditEntry.objects.count(), audit_before)
 

@@ -127,14 +127,15 @@ def result_import(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[tuple[int, str, str]] = []
+    refusal = ""
     if request.method == "POST" and form.is_valid():
         try:
             count = results_import(
                 actor=request.user, campaign=campaign, content=form.cleaned_data["file"].read()
             )
         except ImportErrors as error:
-            problems = error.problems
-            form.add_error(None, error.message)
+            # The sentence that says what went wrong comes before the table of cells.
+            problems, refusal = error.problems, error.message
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -145,7 +146,7 @@ def result_import(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "campaigns/result_import.html",
-        {"campaign": campaign, "form": form, "problems": problems},
+        {"campaign": campaign, "form": form, "problems": problems, "refusal": refusal},
     )
 
 

@@ -101,11 +101,25 @@ class ParsedQuestion:
 
 @dataclass
 class Issue:
-    """An error or warning at a place in the file: `line` for text formats, `cell` for xlsx."""
+    """An error or warning at a place in the file: `line` for text formats, `cell` for xlsx,
+    with the title of the cell's column (`column`) where the sheet has one."""
 
     message: str
     line: int | None = None
     cell: str | None = None
+    column: str = ""
+
+    @property
+    def row(self) -> int | None:
+        """The row of the sheet (the number in `cell`), or the line of a text file."""
+        if self.cell:
+            return int(self.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        return self.line
+
+    @property
+    def letter(self) -> str:
+        """The column's letter in `cell` ("B" of "B7"); empty for a text file."""
+        return (self.cell or "").rstrip("0123456789")
 
     def as_json(self) -> dict[str, object]:
         place: dict[str, object] = {"cell": self.cell} if self.cell else {"line": self.line}
@@ -117,3 +131,6 @@ class ParseResult:
     questions: list[ParsedQuestion] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
+    # The file is not in the format at all (a CSV read as GIFT, a Word file as a workbook):
+    # its one error says so, and no page names the format as what was read.
+    refused: bool = False

@@ -121,6 +121,7 @@ def read_moodle_xml(data: bytes) -> ParseResult:
             "are refused for safety. Moodle never writes them; remove them and try again."
         )
         result.errors.append(Issue(message, line=refused.line))
+        result.refused = True
         return result
     except expat.ExpatError as error:
         result.errors.append(
@@ -130,6 +131,7 @@ def read_moodle_xml(data: bytes) -> ParseResult:
                 line=error.lineno,
             )
         )
+        result.refused = True
         return result
     if root.tag != "quiz":
         result.errors.append(
@@ -142,6 +144,7 @@ def read_moodle_xml(data: bytes) -> ParseResult:
                 line=lines[root],
             )
         )
+        result.refused = True
         return result
     category = ""
     for element in root.findall("question"):

@@ -181,15 +181,30 @@ def read_xlsx(data: bytes) -> ParseResult:
             workbook.close()
     except SpreadsheetRefused as error:
         result.errors.append(Issue(error.message, cell="A1"))
+        result.refused = True
         return result
     # openpyxl lets errors of zipfile, the XML parser and its own checks through on a
     # damaged file while it streams the rows; each means the same to the person importing.
     except Exception:
         result.errors.append(Issue(not_a_workbook().message, cell="A1"))
+        result.refused = True
         return result
     keys, letters = _columns(rows[0] if rows else [], result)
-    if result.errors:
-        return result
+    if not result.errors:
+        _read_rows(rows, keys, letters, result)
+    # Each place is named as the person sees the sheet: the column's title beside its letter.
+    titles = {ref.rstrip("0123456789"): _cell_text(value) for ref, value in rows[0]} if rows else {}
+    for issue in (*result.errors, *result.warnings):
+        issue.column = titles.get(issue.letter, "")
+    return result
+
+
+def _read_rows(
+    rows: list[list[tuple[str, Any]]],
+    keys: dict[int, str],
+    letters: dict[int, str],
+    result: ParseResult,
+) -> None:
     for number, cells in enumerate(rows[1:], 2):
         row = _Row(number)
         for column, (ref, value) in enumerate(cells, 1):
@@ -201,7 +216,6 @@ def read_xlsx(data: bytes) -> ParseResult:
         if not any(text for _ref, text in row.cells.values()) and not row.options:
             continue
         _read_row(row, result)
-    return result
 
 
 def _read_row(row: _Row, result: ParseResult) -> None:

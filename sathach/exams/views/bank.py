@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from sathach.core.errors import DomainError
 from sathach.core.jobs import job_files_dir
+from sathach.core.spreadsheets import sheet_column
 from sathach.exams import formats
 from sathach.exams.banks import (
     bank_homes,
@@ -51,6 +52,11 @@ EXPORTS = {
 
 def _at_line(issue: Issue) -> str:
     return _("Line %(line)s: %(message)s") % {"line": issue.line, "message": issue.message}
+
+
+def _located(issues: list[Issue]) -> list[tuple[int | None, str, str]]:
+    """Each issue as (row or line, column, message), the column as the sheet shows it."""
+    return [(i.row, sheet_column(i.letter, i.column), i.message) for i in issues]
 
 
 def _pending_dir() -> Path:
@@ -135,7 +141,12 @@ def question_import(request: HttpRequest) -> HttpResponse:
                     "summary": import_summary(result, stored=False),
                     "questions": result.questions[:200],
                     "file_name": upload.name,
-                    "format": FORMAT_LABELS.get(fmt, fmt),
+                    # A refused file was not read as anything: no page says it was.
+                    "format": "" if result.refused else FORMAT_LABELS.get(fmt, fmt),
+                    "refusal": result.errors[0].message if result.refused else "",
+                    "errors": _located(result.errors),
+                    "warnings": _located(result.warnings),
+                    "lines": fmt != "xlsx",
                     "bank": bank_label(form.cleaned_data["bank"]),
                 },
             )

@@ -465,7 +465,8 @@ class CommandTestCase(BaseTestCase):
                 call_command("people", "import", str(path), stdout=StringIO(), stderr=err)
         self.assertEqual(caught.exception.code, 2)
         lines = err.getvalue().splitlines()
-        self.assertTrue(lines[0].startswith(problem_line(3, "Họ và tên", "")), lines)
+        # The column as the sheet shows it: its letter, then its title.
+        self.assertTrue(lines[0].startswith(problem_line(3, "B (Họ và tên)", "")), lines)
         self.assertEqual(len(lines), 2)
         self.assertEqual(people_state(), people)
 

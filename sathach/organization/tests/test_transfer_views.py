@@ -60,8 +60,11 @@ class ImportPageTestCase(BaseTestCase):
         )
         self.assertContains(response, _("No row was imported."))
         self.assertContains(response, f'<th class="num">{_("Row")}</th>', html=False)
-        self.assertContains(response, '<td class="num">7</td>', html=False)
-        self.assertContains(response, "Điện thoại")
+        # Each mistake at its row and its column's letter and title, after the sentence.
+        page = response.content.decode()
+        self.assertLess(page.index(_("No row was imported.")), page.index("<table"))
+        self.assertIn('<td class="num">3</td><td>B (Họ và tên)</td>', page)
+        self.assertIn('<td class="num">7</td><td>F (Điện thoại)</td>', page)
         self.assertEqual(people_state(), people)
         self.assertEqual(AuditEntry.objects.count(), audit)
 

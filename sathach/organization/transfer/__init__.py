@@ -1,8 +1,9 @@
 """Excel (.xlsx) import and export of administrative units and people.
 
 Imports are all or nothing: every row is checked first, each mistake reported with its row
-number and column title, and nothing is stored unless the whole file is right. Exports use
-the templates' columns, so that an exported file can be edited and imported again.
+number and its column (letter and title), and nothing is stored unless the whole file is
+right. Exports use the templates' columns, so that an exported file can be edited and
+imported again.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sathach.organization.transfer.sheets import (
     Problem,
     default_era,
     error_lines,
+    located_problems,
     problem_line,
 )
 from sathach.organization.transfer.units import (
@@ -44,6 +46,7 @@ __all__ = [
     "Problem",
     "default_era",
     "error_lines",
+    "located_problems",
     "people_export",
     "people_import",
     "people_parse",

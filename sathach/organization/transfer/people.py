@@ -328,7 +328,7 @@ def people_import(*, actor: Any, content: bytes) -> ImportSummary:
     with transaction.atomic():
         rows, problems = _check_rows(sheet_rows, actor=actor)
         if problems:
-            raise import_failed(problems, PEOPLE_SHEET)
+            raise import_failed(problems, PEOPLE_SHEET, sheet_rows)
         created = updated = unchanged = 0
         units: list[AdministrativeUnit] = []
         for row in rows:

@@ -27,6 +27,7 @@ from sathach.core.errors import ImportErrors
 from sathach.core.spreadsheets import (
     SpreadsheetRefused,
     open_workbook,
+    sheet_column,
     sheet_rows,
     workbook_problem,
 )
@@ -79,6 +80,8 @@ class SheetSpec:
 class SheetRow:
     number: int
     values: dict[str, Any]
+    # The column letter of each title in this file ("Mã đơn vị" → "C"), for the messages.
+    letters: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,7 @@ def read_sheet(content: bytes, spec: SheetSpec) -> tuple[list[SheetRow], list[Pr
     ]
     if problems:
         return [], problems
+    letters = {title: get_column_letter(positions[choice_key(title)] + 1) for title in spec.titles}
     rows = []
     for number, values in raw:
         if number == 1:
@@ -169,7 +173,7 @@ def read_sheet(content: bytes, spec: SheetSpec) -> tuple[list[SheetRow], list[Pr
             else None
             for title in spec.titles
         }
-        rows.append(SheetRow(number, cells))
+        rows.append(SheetRow(number, cells, letters))
     return rows, []
 
 
@@ -265,8 +269,11 @@ def vi_labels(choices: type[models.Choices]) -> dict[str, str]:
         return {str(value): str(label) for value, label in choices.choices}
 
 
-def import_failed(problems: list[Problem], spec: SheetSpec) -> ImportErrors:
-    """The refusal of a file, its problems in the order of the rows and columns."""
+def import_failed(
+    problems: list[Problem], spec: SheetSpec, rows: Sequence[SheetRow] = ()
+) -> ImportErrors:
+    """The refusal of a file, its problems in the order of the rows and columns, with the
+    letters of the file's columns (from its rows) to say where each one is."""
     order = {title: index for index, title in enumerate(spec.titles)}
     problems = sorted(problems, key=lambda problem: (problem[0], order.get(problem[1], 0)))
     return ImportErrors(
@@ -275,7 +282,16 @@ def import_failed(problems: list[Problem], spec: SheetSpec) -> ImportErrors:
         )
         % {"count": len(problems)},
         problems,
+        dict(rows[0].letters) if rows else {},
     )
+
+
+def located_problems(error: ImportErrors) -> list[Problem]:
+    """The problems with each column named as the sheet shows it: "C (Mã đơn vị)"."""
+    return [
+        (row, sheet_column(error.letters.get(column, ""), column), message)
+        for row, column, message in error.problems
+    ]
 
 
 def problem_line(row: int, column: str, message: str) -> str:
@@ -288,7 +304,7 @@ def problem_line(row: int, column: str, message: str) -> str:
 
 def error_lines(error: ImportErrors) -> list[str]:
     """What the command line prints for a refused file: each problem, then the verdict."""
-    lines = [problem_line(*problem) for problem in error.problems]
+    lines = [problem_line(*problem) for problem in located_problems(error)]
     lines.append(f"{error.message} {_('No row was imported.')}")
     return lines
 

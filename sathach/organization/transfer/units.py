@@ -325,7 +325,7 @@ def units_import(
     with transaction.atomic():
         rows, problems = _check_rows(sheet_rows, actor=actor, era=era)
         if problems:
-            raise import_failed(problems, UNIT_SHEET)
+            raise import_failed(problems, UNIT_SHEET, sheet_rows)
         saved: dict[int, AdministrativeUnit] = {}
         created = updated = unchanged = 0
         for row in rows:

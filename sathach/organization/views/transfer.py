@@ -48,6 +48,7 @@ def _import_page(
     """Shared by both imports: check the upload, run the service, show every bad row."""
     error = ""
     problems: list[tuple[int, str, str]] = []
+    located: list[tuple[int, str, str]] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > excel.MAX_FILE_BYTES:
@@ -57,7 +58,8 @@ def _import_page(
                 % {"size": excel.MAX_FILE_BYTES // (1024 * 1024)},
             )
         elif upload.size > settings.IMPORT_IN_REQUEST_BYTES:
-            # A large file: the background worker imports it, the job page follows it.
+            # A large file: the background worker imports it, the job page follows it. The
+            # form has checked that it is a workbook (ImportForm.clean_file).
             job = organization_import_start(
                 actor=request.user,
                 what=what,
@@ -70,6 +72,7 @@ def _import_page(
                 summary = run(upload.read(), form.cleaned_data)
             except ImportErrors as exc:
                 error, problems = exc.message, exc.problems
+                located = excel.located_problems(exc)
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -84,6 +87,7 @@ def _import_page(
             "form": form,
             "error": error,
             "problems": problems,
+            "located": located,
             "columns": spec.titles,
             "sheet": spec.name,
             "max_rows": excel.MAX_ROWS,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sathach.reports import charts, issuer
@@ -49,7 +50,6 @@ class ResultsReport(DocumentExporter):
         total = len(leaders)
         tested = sum(1 for leader in leaders if leader.tested)
         passed_both = sum(1 for leader in leaders if leader.passed_both)
-        decision = figures.decision
         speaker = self.speaker()
         subject = issuer.report_subject(campaign)
         communes = issuer.communes(campaign)
@@ -115,8 +115,6 @@ class ResultsReport(DocumentExporter):
                     f"tỷ lệ {vn.percent(ratio(passed, taken))}."
                 )
             )
-        if not pictures["scores"].empty:
-            document.add(*chart("scores"))
         document.add(
             body(
                 f"- Đạt cả hai nội dung: {passed_both}/{tested} người đã tham gia kiểm tra, "
@@ -128,6 +126,11 @@ class ResultsReport(DocumentExporter):
         for note in ranking_notes(figures):
             document.add(body(note, italic=True))
         document.add(self._ranking_table())
+        # The charts of part I follow its text and table: placed after the results of each
+        # content, the first would not fit under the first page's text and leave the page
+        # half empty.
+        if not pictures["scores"].empty:
+            document.add(*chart("scores"))
         if units:
             document.add(*chart("rates"))
         document.add(body("4. Công tác chuẩn bị", bold=True, keep_with_next=True))
@@ -137,19 +140,50 @@ class ResultsReport(DocumentExporter):
                 document.add(*chart(name))
         document.add(body("II. ĐỀ NGHỊ KHEN THƯỞNG", bold=True, keep_with_next=True))
         document.add(*self._award_paragraphs())
-        document.add(
-            body(
-                "Trên đây là báo cáo kết quả kiểm tra kỹ năng tin học và ứng dụng công nghệ "
-                f"thông tin của lãnh đạo Ủy ban nhân dân {communes} của {speaker.name}./."
-            )
+        closing = body(
+            "Trên đây là báo cáo kết quả kiểm tra kỹ năng tin học và ứng dụng công nghệ "
+            f"thông tin của lãnh đạo Ủy ban nhân dân {communes} của {speaker.name}./."
         )
-        # The report is signed by the head of its body; the decision's signer is named
-        # where the same body decided the awards.
+        document.add(closing)
         signer = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"] if speaker.collective else speaker.signer()
-        same_body = issuer.decider(campaign) == speaker
-        name = decision.signer_name if decision and same_body else ""
-        document.add(self.ending(issuer.report_recipients(campaign), signer, name))
+        ending = self.ending(issuer.report_recipients(campaign), signer, self.signer_name())
+        # The closing sentence goes to the page of the signature: the block never stands
+        # alone at the top of a page.
+        closing.keep_with_next = True
+        document.add(ending)
         return document
+
+    def unavailable(self) -> str | None:
+        refusal = super().unavailable()
+        if refusal is None and not self.signer_name():
+            speaker = self.speaker()
+            unit = self.campaign.issuing_unit.name
+            if speaker.collective:
+                return _(
+                    "%(unit)s has no Chairman on record to sign the report: add them to the "
+                    "unit's people first."
+                ) % {"unit": unit}
+            return _(
+                "No Director of the Department of Home Affairs is on record for %(unit)s to "
+                "sign the report: add them to the province's people first."
+            ) % {"unit": unit}
+        return refusal
+
+    def signer_name(self) -> str:
+        """Who signs the report: the head of the reporting body on record; where none is,
+        the signer of the awards decision when the same body decided it as its head."""
+        speaker = self.speaker()
+        head = issuer.head_on_record(self.campaign, speaker)
+        if head is not None:
+            return head.full_name
+        decision = self.figures.decision
+        if (
+            decision is not None
+            and issuer.decider(self.campaign) == speaker
+            and "phó" not in decision.signer_title.lower()
+        ):
+            return decision.signer_name
+        return ""
 
     def _rules_sentence(self) -> str:
         campaign = self.campaign

@@ -10,8 +10,7 @@ from typing import Any
 from django.test import override_settings
 
 from sathach.campaigns.models import Campaign
-from sathach.organization.models import Position
-from sathach.organization.testing import World, make_person
+from sathach.organization.testing import World
 from sathach.reports.tests.factories import approve, campaign_with_results, grant
 from sathach.signatures.models import LeaderCertificate
 from sathach.signatures.services import certificate_issue, pki_init, token_set_pin
@@ -25,7 +24,7 @@ def awarded_campaign(world: World) -> tuple[Campaign, LeaderCertificate]:
     grant(world, campaign)
     campaign.refresh_from_db()
     pki_init(actor=None, organization="UBND huyện Cù Lao Dung")
-    extra.district_chairman = make_person("Huỳnh Thành An", world.district, Position.CHAIRMAN)
+    # campaign_with_results recorded the district's Chairman, who signs the Giấy khen.
     token = certificate_issue(actor=None, person=extra.district_chairman)
     token_set_pin(actor=None, token=token, new_pin=PIN)
     token.refresh_from_db()

@@ -6,6 +6,8 @@ has a tie, a commune below target and one awarded alone.
 | Thị trấn Cù Lao Dung (31606) | Võ Minh Tâm, Đặng Thị Lan | both pass both | 1 (tie) |
 | Xã Đại Ân 1 (31627) | Trần Thị Ngân, Phạm Văn Đức | both pass both | 1 (tie) |
 | Xã An Thạnh 1 (31618) | Nguyễn Văn Bình, Lê Thị Hoa | Hoa fails content 2 | below target |
+
+The district's Chairman, Huỳnh Thành An, signs the report (and the Giấy khen).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from sathach.campaigns.tests.factories import make_campaign, make_certificate
 from sathach.organization.models import AdministrativeUnit, Position
 from sathach.organization.testing import World, make_person, make_unit
 
+DISTRICT_CHAIRMAN = "Huỳnh Thành An"
+
 
 def campaign_with_results(world: World, *, awards: int = 3) -> Campaign:
     extra: Any = world
@@ -43,6 +47,7 @@ def campaign_with_results(world: World, *, awards: int = 3) -> Campaign:
     extra.an_thanh_vice = make_person(
         "Lê Thị Hoa", world.an_thanh_1, Position.VICE_CHAIRMAN, gender="nu"
     )
+    extra.district_chairman = make_person(DISTRICT_CHAIRMAN, world.district, Position.CHAIRMAN)
     admin = world.district_admin
     campaign = make_campaign(
         world,

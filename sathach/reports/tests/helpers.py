@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
 import unicodedata
 from collections.abc import Iterator
+from html import unescape
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -65,3 +67,25 @@ def pdf_text(content: bytes) -> str:
             capture_output=True,
         ).stdout.decode("utf-8")
     return " ".join(unicodedata.normalize("NFC", output).split())
+
+
+def pdf_pages(content: bytes) -> list[tuple[float, list[tuple[float, str]]]]:
+    """Each page of a PDF as pdftotext lays it out: (page height, [(bottom of a word, the
+    word)]), in points from the top of the page, words NFC."""
+    assert PDFTOTEXT is not None
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "file.pdf"
+        path.write_bytes(content)
+        html = subprocess.run(
+            [PDFTOTEXT, "-bbox", "-enc", "UTF-8", str(path), "-"],
+            check=True,
+            capture_output=True,
+        ).stdout.decode("utf-8")
+    pages = []
+    for page in re.finditer(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', html, re.S):
+        words = [
+            (float(bottom), unicodedata.normalize("NFC", unescape(word)))
+            for bottom, word in re.findall(r'yMax="([\d.]+)">([^<]*)</word>', page.group(2))
+        ]
+        pages.append((float(page.group(1)), words))
+    return pages

@@ -85,6 +85,50 @@ class CertificateJobTestCase(TemporaryMedia, TransactionTestCase):
         overview = self.client.get(self.page())
         self.assertContains(overview, "Thị trấn Cù Lao Dung")
 
+    def test_the_job_page_says_it_finished_and_lists_the_certificates_in_ranking_order(
+        self,
+    ) -> None:
+        response = self.start()
+        waiting = self.client.get(response["Location"])
+        self.assertContains(waiting, "Đang chờ ký Giấy khen")
+
+        run_task_worker()
+
+        for headers in ({}, {"X-Requested-With": "fetch"}):  # the page, then live.js's part
+            with self.subTest(headers=headers):
+                page = self.client.get(response["Location"], headers=headers)
+                self.assertContains(page, "Đã xong: đã ký 2 Giấy khen.")
+                self.assertNotContains(page, "Đang ký")
+                # The part tells live.js to stop fetching it.
+                self.assertContains(page, "data-live-final")
+                self.assertNotContains(page, "data-live-url")
+                text = page.content.decode()
+                first, second = (
+                    text.index(name) for name in ("Thị trấn Cù Lao Dung", "Xã Đại Ân 1")
+                )
+                self.assertLess(first, second)
+                self.assertContains(page, "hạng 1")
+
+    def test_a_batch_that_breaks_says_it_finished_without_certificates(self) -> None:
+        from unittest import mock
+
+        response = self.start()
+        with (
+            mock.patch(
+                "sathach.reports.jobs.award_certificate_sign", side_effect=RuntimeError("hỏng")
+            ),
+            self.assertLogs("sathach.core.jobs", "ERROR"),
+        ):
+            run_task_worker()
+        job = Job.objects.get()
+        self.assertEqual(job.status, Job.Status.FAILED)
+        self.assertEqual(bytes(job.secret), b"")
+        page = self.client.get(response["Location"])
+        self.assertContains(page, "Đã xong: không ký được Giấy khen.")
+        self.assertContains(page, "lỗi ngoài dự kiến")
+        self.assertNotContains(page, "Đang ký")
+        self.assertNotContains(page, "data-live-url")
+
     def test_a_wrong_pin_is_refused_in_the_request_and_queues_nothing(self) -> None:
         response = self.start("000000")
         self.assertContains(response, "Mã PIN không đúng")

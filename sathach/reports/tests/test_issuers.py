@@ -24,7 +24,12 @@ from sathach.reports.giay_khen import render_giay_khen
 from sathach.reports.selectors import district_scope
 from sathach.reports.services import report_export
 from sathach.reports.tests.certificates import PIN, TemporaryMedia
-from sathach.reports.tests.factories import approve, campaign_with_results, grant
+from sathach.reports.tests.factories import (
+    DISTRICT_CHAIRMAN,
+    approve,
+    campaign_with_results,
+    grant,
+)
 from sathach.reports.tests.helpers import PDFTOTEXT, open_docx, pdf_text, texts
 from sathach.signatures.services import (
     certificate_chain,
@@ -36,6 +41,7 @@ from sathach.signatures.trust import installed_trust_roots
 from sathach.signatures.validation import validate_pdf
 
 DECIDED = datetime.date(2026, 5, 20)
+DIRECTOR = "Trương Minh Khôi"
 LAW_2015 = "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015"
 LAW_2025 = "Luật Tổ chức chính quyền địa phương số 72/2025/QH15 ngày 16 tháng 6 năm 2025"
 EMULATION_2022 = "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"
@@ -85,6 +91,8 @@ class ProvinceChairmanTestCase(IssuerTestCase):
     def setUp(self) -> None:
         self.w: Any = self.world
         self.campaign = province_campaign(self.world, AwardAuthority.PROVINCE_CHAIRMAN)
+        # The Director of the Sở Nội vụ, recorded under the province, signs its report.
+        make_person(DIRECTOR, self.w.province, Position.HOME_AFFAIRS_DIRECTOR)
 
     def test_the_report_is_the_departments_of_home_affairs_to_the_province(self) -> None:
         text = self.docx_text(self.campaign, "report")
@@ -113,6 +121,7 @@ class ProvinceChairmanTestCase(IssuerTestCase):
             "- UBND các xã, phường;",
             "- Lưu: VT, TĐKT.",
             "GIÁM ĐỐC",
+            DIRECTOR,
         ):
             self.assertIn(line, lines)
         for absent in ("huyện", "Huyện", "thị trấn,", "TM. ỦY BAN NHÂN DÂN", "Giấy khen"):
@@ -159,8 +168,11 @@ class ProvinceChairmanTestCase(IssuerTestCase):
             "Quyết định số 15/QĐ-UBND ngày 20/05/2026",
             "- Hội đồng Thi đua - Khen thưởng tỉnh;",
             "GIÁM ĐỐC",
+            DIRECTOR,
         ):
             self.assertIn(words, report)
+        # The report's signer is its own body's head, not the decision's Vice-Chairman.
+        self.assertNotIn("Lâm Văn Mẫn", report)
         decision = pdf_text(self.export(self.campaign, "decision", "pdf"))
         for words in (
             "ỦY BAN NHÂN DÂN TỈNH SÓC TRĂNG",
@@ -175,6 +187,17 @@ class ProvinceChairmanTestCase(IssuerTestCase):
         ):
             self.assertIn(words, decision)
         self.assertNotIn("98/2023", decision)
+
+
+class SignerOnRecordTestCase(IssuerTestCase):
+    def test_a_report_without_its_signer_on_record_is_refused_with_where_to_add_them(
+        self,
+    ) -> None:
+        campaign = province_campaign(self.world, AwardAuthority.PROVINCE_CHAIRMAN)
+        with self.assertRaisesMessage(DomainError, "Giám đốc Sở Nội vụ"):
+            self.export(campaign, "report", "docx")
+        make_person(DIRECTOR, self.world.province, Position.HOME_AFFAIRS_DIRECTOR)
+        self.assertIn(DIRECTOR, self.docx_text(campaign, "report").split("\n"))
 
 
 class HomeAffairsDirectorTestCase(IssuerTestCase):
@@ -355,6 +378,8 @@ class DistrictOf2020TestCase(IssuerTestCase):
             "- Hội đồng Thi đua - Khen thưởng huyện;",
             "- UBND các xã, thị trấn;",
             "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH",
+            # The district's Chairman on record, not the decision's signer of the test.
+            DISTRICT_CHAIRMAN,
         ):
             self.assertIn(words, text)
         for new in ("152/2025", "Bằng khen", "Sở Nội vụ", "BC-SNV"):

@@ -59,7 +59,7 @@ def certificates(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("The certificates are being signed."))
+            messages.success(request, _("The signing of the certificates has started."))
             return redirect("report-certificates-job", campaign.pk, job.pk)
     refusal = None
     try:
@@ -88,7 +88,11 @@ def certificates_job(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse
     """The job's progress; fetched again every two seconds by live.js (the part only)."""
     campaign = _campaign(request, pk)
     job = _job(campaign, job_pk)
-    context = {"campaign": campaign, "job": job}
+    # In the ranking's order, as the decision lists the awards.
+    certificates = job.certificates.select_related("award__unit").order_by(
+        "award__rank", "award__position"
+    )
+    context = {"campaign": campaign, "job": job, "certificates": list(certificates)}
     if request.headers.get("X-Requested-With") == "fetch":
         return render(request, "reports/_job_progress.html", context)
     return render(request, "reports/certificates_job.html", context)
