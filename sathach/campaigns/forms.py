@@ -17,7 +17,7 @@ from sathach.campaigns.models import (
 from sathach.core.forms import DATE_INPUT_FORMATS
 from sathach.organization.forms import UnitChoiceField
 from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person, Position
-from sathach.organization.permissions import Perm, units_for_user
+from sathach.organization.permissions import Perm, campaign_issuers_for_user, units_for_user
 from sathach.signatures.uploads import looks_like_pdf, pdf_upload_error
 
 TIE_BREAKER_CHOICES = [
@@ -105,7 +105,7 @@ class CampaignForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         scope = units_for_user(user, Perm.MANAGE_CAMPAIGN)
         issuing: Any = self.fields["issuing_unit"]
-        issuing.queryset = scope.exclude(level=AdministrativeUnit.Level.COMMUNE)
+        issuing.queryset = campaign_issuers_for_user(user)
         participants: Any = self.fields["participants"]
         participants.queryset = scope.filter(level=AdministrativeUnit.Level.COMMUNE).order_by(
             "code"
@@ -130,6 +130,10 @@ class CampaignForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        issuer = data.get("issuing_unit") or getattr(self.instance, "issuing_unit", None)
+        if issuer is not None and issuer.level == AdministrativeUnit.Level.COMMUNE:
+            # A commune tests its own leaders: no collective below it to award.
+            data["awards"] = 0
         start, end = data.get("test_start"), data.get("test_end")
         if start and end and end < start:
             self.add_error("test_end", _("The test cannot end before it starts."))

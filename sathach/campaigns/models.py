@@ -66,7 +66,8 @@ class Campaign(models.Model):
         "preparing": ("draft", "testing"),
         "testing": ("preparing", "results"),
         "results": ("testing",),
-        "approved": ("results",),
+        # Straight to closed only for a campaign that awards nobody (a commune's own).
+        "approved": ("results", "closed"),
         "awarded": ("closed",),
         "closed": (),
     }
@@ -186,6 +187,15 @@ class Campaign(models.Model):
     def clean(self) -> None:
         if self.issuing_unit_id is None:
             return
+        if self.issuing_unit.level == AdministrativeUnit.Level.COMMUNE and self.awards:
+            raise ValidationError(
+                {
+                    "awards": _(
+                        "A commune's campaign tests its own leaders: it has no collective to "
+                        "award, so its number of awards is 0."
+                    )
+                }
+            )
         allowed = AWARD_AUTHORITIES[self.issuing_unit.level]
         if not self.award_authority:
             self.award_authority = allowed[0]

@@ -55,9 +55,8 @@ def campaign_create(
     tie_breakers: list[str] | None = None,
     **settings: Any,
 ) -> Campaign:
-    """Create a campaign in draft; its participants default to every commune of the unit."""
-    if issuing_unit.level == AdministrativeUnit.Level.COMMUNE:
-        raise DomainError(_("A campaign is issued by a district or a province."))
+    """Create a campaign in draft; its participants default to every commune of the unit
+    (a commune's own campaign: the commune itself)."""
     tie_breakers = DEFAULT_TIE_BREAKERS if tie_breakers is None else tie_breakers
     _check_tie_breakers(tie_breakers)
     with transaction.atomic():
@@ -157,6 +156,14 @@ def campaign_transition(*, actor: Any, campaign: Campaign, to: str) -> Campaign:
             )
         if to == Campaign.Status.PREPARING and not campaign.participants.exists():
             raise DomainError(_("Choose the participating communes first."))
+        if (
+            to == Campaign.Status.CLOSED
+            and campaign.status == Campaign.Status.APPROVED
+            and campaign.awards
+        ):
+            raise DomainError(
+                _("Record the award decision first: the campaign closes after its awards.")
+            )
         _set_status(actor=actor, campaign=campaign, to=to)
     return campaign
 

@@ -73,6 +73,8 @@ ADMIN = "cantho.admin"
 COUNCIL = "cantho.hoidong"
 PROCTOR = "cantho.giamthi"
 OFFICER = "ninhkieu.vanphong"
+# The ward's own office, which may run a campaign over the ward's leaders.
+COMMUNE_ADMIN = "ninhkieu.admin"
 
 
 def _name(rng: random.Random, used: set[str]) -> tuple[str, str]:  # (name, gender)
@@ -167,6 +169,14 @@ def demo2025_organization_load(*, seed: int = 2026) -> list[DemoAccount]:
                 role=Role.COMMUNE_OFFICER,
                 unit=ninh_kieu,
                 person=officer,
+            ),
+            _account(
+                username=COMMUNE_ADMIN,
+                full_name="Văn phòng HĐND và UBND "
+                + ninh_kieu.name[:1].lower()
+                + ninh_kieu.name[1:],
+                role=Role.COMMUNE_ADMIN,
+                unit=ninh_kieu,
             ),
             _account(
                 username=PROCTOR,

@@ -287,6 +287,9 @@ class User(AbstractUser):
 class Role(models.TextChoices):
     PROVINCE_ADMIN = "province_admin", _("Province admin")
     DISTRICT_ADMIN = "district_admin", _("District admin")
+    # The office of a commune's People's Committee running a campaign over its own leaders
+    # (from 1/7/2025, when a commune answers to the province directly).
+    COMMUNE_ADMIN = "commune_admin", _("Commune admin")
     COUNCIL = "council", _("Emulation council")
     COMMUNE_OFFICER = "commune_officer", _("Commune officer")
     PROCTOR = "proctor", _("Proctor")
@@ -297,7 +300,8 @@ class Role(models.TextChoices):
 ROLE_UNIT_LEVELS: dict[str, frozenset[int]] = {
     Role.PROVINCE_ADMIN: frozenset({1}),
     Role.DISTRICT_ADMIN: frozenset({2}),
-    Role.COUNCIL: frozenset({1, 2}),
+    Role.COMMUNE_ADMIN: frozenset({3}),
+    Role.COUNCIL: frozenset({1, 2, 3}),
     Role.COMMUNE_OFFICER: frozenset({3}),
     Role.PROCTOR: frozenset({1, 2, 3}),
     Role.EXAMINEE: frozenset({3}),

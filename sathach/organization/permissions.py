@@ -67,6 +67,7 @@ _ADMIN = frozenset(
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.PROVINCE_ADMIN: _ADMIN,
     Role.DISTRICT_ADMIN: _ADMIN,
+    Role.COMMUNE_ADMIN: _ADMIN,
     Role.COUNCIL: frozenset(
         {Perm.VIEW_ORGANIZATION, Perm.VIEW_CAMPAIGN, Perm.APPROVE_RANKING, Perm.EXPORT_REPORTS}
     ),
@@ -128,6 +129,21 @@ def units_for_user(user: Any, perm: str) -> QuerySet[AdministrativeUnit]:
         if perm in ROLE_PERMS.get(membership.role, frozenset()):
             condition |= Q(path__startswith=membership.unit.path)
     return units.filter(condition)
+
+
+def campaign_issuers_for_user(user: Any) -> QuerySet[AdministrativeUnit]:
+    """The units the user may issue a campaign for: a province or a district in their
+    charge, and a commune only where they run the commune itself (its own leaders'
+    campaign), not from above."""
+    own_communes = [
+        membership.unit_id
+        for membership in memberships(user)
+        if membership.unit.level == AdministrativeUnit.Level.COMMUNE
+        and Perm.MANAGE_CAMPAIGN in ROLE_PERMS.get(membership.role, frozenset())
+    ]
+    return units_for_user(user, Perm.MANAGE_CAMPAIGN).filter(
+        Q(level__lt=AdministrativeUnit.Level.COMMUNE) | Q(pk__in=own_communes)
+    )
 
 
 def people_for_user(user: Any, perm: str) -> QuerySet[Person]:

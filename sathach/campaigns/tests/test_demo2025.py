@@ -210,6 +210,7 @@ class LoadDemo2025TestCase(TestCase):
             ("cantho.hoidong", Role.COUNCIL),
             ("cantho.giamthi", Role.PROCTOR),
             ("ninhkieu.vanphong", Role.COMMUNE_OFFICER),
+            ("ninhkieu.admin", Role.COMMUNE_ADMIN),
         ):
             user = User.objects.get(username=username)
             self.assertTrue(user.memberships.filter(role=role).exists(), username)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sathach.campaigns.models import Campaign, FacilityDeclaration, RankingSnapshot, Result
@@ -52,8 +53,8 @@ class CampaignLifecycleTestCase(BaseTestCase):
         with self.assertRaises(DomainError):
             make_campaign(self.world, participants=[self.world.other_commune])
 
-    def test_a_campaign_is_not_issued_by_a_commune(self) -> None:
-        with self.assertRaises(DomainError):
+    def test_a_commune_campaign_awards_no_collective(self) -> None:
+        with self.assertRaises(ValidationError):
             campaign_create(
                 actor=self.world.district_admin,
                 code="1/KH",

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sathach.organization.models import AdministrativeUnit
 from sathach.reports import charts, issuer
 from sathach.reports import vietnamese as vn
 from sathach.reports.documents import (
@@ -140,9 +141,15 @@ class ResultsReport(DocumentExporter):
                 document.add(*chart(name))
         document.add(body("II. ĐỀ NGHỊ KHEN THƯỞNG", bold=True, keep_with_next=True))
         document.add(*self._award_paragraphs())
+        # A commune reports on its own leaders: "… của lãnh đạo Ủy ban nhân dân xã X./."
+        whose = (
+            f"{speaker.name}./."
+            if campaign.issuing_unit.level == AdministrativeUnit.Level.COMMUNE
+            else f"Ủy ban nhân dân {communes} của {speaker.name}./."
+        )
         closing = body(
             "Trên đây là báo cáo kết quả kiểm tra kỹ năng tin học và ứng dụng công nghệ "
-            f"thông tin của lãnh đạo Ủy ban nhân dân {communes} của {speaker.name}./."
+            f"thông tin của lãnh đạo {whose}"
         )
         document.add(closing)
         signer = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"] if speaker.collective else speaker.signer()
@@ -274,6 +281,9 @@ class ResultsReport(DocumentExporter):
 
     def _award_paragraphs(self) -> list[Para]:
         figures = self.figures
+        if not self.campaign.awards:
+            # A commune's own campaign: no collective below it to award.
+            return [body("Kế hoạch không xét khen thưởng tập thể.")]
         if not figures.awarded:
             return [body("Chưa có đơn vị đạt chỉ tiêu để đề nghị khen thưởng.")]
         decision = figures.decision
