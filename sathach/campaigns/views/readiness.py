@@ -100,9 +100,10 @@ def unit_readiness(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
             "items": [(item, row.declarations.get(item.pk)) for item in row.items],
             "can_declare": can_declare,
             "can_verify": user_can(request.user, Perm.VERIFY_READINESS, unit),
-            "device_form": DeviceForm(),
-            "declaration_form": DeclarationForm(),
-            "review_form": ReviewForm(),
+            # One form per row: no ids (they would repeat); each field sits in its <label>.
+            "device_form": DeviceForm(auto_id=False),
+            "declaration_form": DeclarationForm(auto_id=False),
+            "review_form": ReviewForm(auto_id=False),
         },
     )
 

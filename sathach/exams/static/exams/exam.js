@@ -275,9 +275,17 @@
     document.getElementById("summary-unsaved").hidden = pendingList().length === 0;
     summary.hidden = false;
     summary.scrollIntoView();
+    // The keyboard follows the eye: the question "Nộp bài?" takes the focus, and the next
+    // Tab reaches "Nộp bài ngay"; going back returns the focus to the button that opened it.
+    var heading = summary.querySelector("h2");
+    heading.tabIndex = -1;
+    heading.focus();
     flush();
   });
-  document.getElementById("summary-close").addEventListener("click", function () { summary.hidden = true; });
+  document.getElementById("summary-close").addEventListener("click", function () {
+    summary.hidden = true;
+    document.getElementById("submit-open").focus();
+  });
   document.getElementById("finish").addEventListener("submit", function (event) {
     if (pendingList().length) {
       event.preventDefault();
