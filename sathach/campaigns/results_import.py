@@ -1,9 +1,12 @@
-"""Results of a test held on paper, imported from the `sathach rank` xlsx layout.
+"""Results of a test held on paper, imported from a workbook.
 
-Sheet `leaders`, one row per leader, columns `unit_code, unit_name, facility_score,
-leader_id, name, position, content1, content2` (contracts/ranking.md). `leader_id` is the
-leader's number in this system, as the template the campaign offers is filled in; the
-facility score is ignored here, since it comes from the verified checklist.
+The template the campaign offers is in Vietnamese: sheet `Kết quả`, one row per leader,
+columns `Mã đơn vị, Tên đơn vị, Điểm CSVC, Mã lãnh đạo, Họ và tên, Chức vụ, Nội dung 1,
+Nội dung 2`, outcomes `Đạt`, `Không đạt` or `Vắng`. The `sathach rank` xlsx layout
+(contracts/ranking.md: sheet `leaders`, columns `unit_code, unit_name, facility_score,
+leader_id, name, position, content1, content2`, outcomes `passed`, `failed`, `absent`) is
+read as well, as before. `Mã lãnh đạo` (`leader_id`) is the leader's number in this
+system; the facility score is ignored here, since it comes from the verified checklist.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from sathach.core.spreadsheets import SpreadsheetRefused, open_workbook, sheet_c
 from sathach.core.text import fold, nfc
 from sathach.organization.models import LEADER_POSITIONS, Person
 
-SHEET = "leaders"
+SHEET = "Kết quả"
+SHEET_RANK = "leaders"  # the `sathach rank` layout, still read
 COLUMNS = [
     "unit_code",
     "unit_name",
@@ -38,7 +42,24 @@ COLUMNS = [
     "content1",
     "content2",
 ]
+# The template's headers, in the order of COLUMNS; fixed, whatever the page's language.
+HEADERS = [
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Điểm CSVC",
+    "Mã lãnh đạo",
+    "Họ và tên",
+    "Chức vụ",
+    "Nội dung 1",
+    "Nội dung 2",
+]
+# A header as read (folded) to its column; the English names of the rank layout too.
+HEADER_COLUMNS = {
+    **{fold(header): name for header, name in zip(HEADERS, COLUMNS, strict=True)},
+    **{name: name for name in COLUMNS},
+}
 REQUIRED = ["unit_code", "leader_id", "content1", "content2"]
+OUTCOME_WORDS = ("Đạt", "Không đạt", "Vắng")
 OUTCOMES = {
     "passed": Result.Outcome.PASSED,
     "dat": Result.Outcome.PASSED,
@@ -57,7 +78,7 @@ def results_template(campaign: Campaign) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = SHEET
-    sheet.append(COLUMNS)
+    sheet.append(HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     leaders = (
@@ -73,12 +94,14 @@ def results_template(campaign: Campaign) -> bytes:
                 None,
                 person.pk,
                 person.full_name,
-                person.position,
+                person.get_position_display(),
                 None,
                 None,
             ]
         )
-    choices = DataValidation(type="list", formula1='"passed,failed,absent"', allow_blank=False)
+    choices = DataValidation(
+        type="list", formula1='"' + ",".join(OUTCOME_WORDS) + '"', allow_blank=False
+    )
     sheet.add_data_validation(choices)
     choices.add(f"G2:H{max(sheet.max_row, 2)}")
     for index, width in enumerate([10, 28, 12, 10, 26, 14, 11, 11], start=1):
@@ -114,21 +137,27 @@ def parse_results(
         workbook = open_workbook(content)
     except SpreadsheetRefused as refused:
         return [], [(0, "", refused.message)]
-    if SHEET not in workbook.sheetnames:
+    sheet_name = next((name for name in (SHEET, SHEET_RANK) if name in workbook.sheetnames), None)
+    if sheet_name is None:
         return [], [(0, "", _("The workbook has no sheet named %(sheet)s.") % {"sheet": SHEET})]
     # Rows past MAX_ROWS are reported below; the sheet is read no further than that.
-    rows = sheet_rows(workbook[SHEET], max_rows=MAX_ROWS + 2)
-    header = [fold(_text(value)) for value in next(rows, ())]
+    rows = sheet_rows(workbook[sheet_name], max_rows=MAX_ROWS + 2)
+    titles = [_text(value) for value in next(rows, ())]
     problems: list[tuple[int, str, str]] = []
-    position = {name: header.index(name) for name in COLUMNS if name in header}
+    position: dict[str, int] = {}
+    for index, title in enumerate(titles):
+        name = HEADER_COLUMNS.get(fold(title))
+        if name is not None:
+            position.setdefault(name, index)
     for name in REQUIRED:
         if name not in position:
-            problems.append((1, name, _("Missing column %(column)s.") % {"column": name}))
+            header = HEADERS[COLUMNS.index(name)]
+            problems.append((1, header, _("Missing column %(column)s.") % {"column": header}))
     if problems:
         return [], problems
 
     def column(name: str) -> str:
-        return sheet_column(get_column_letter(position[name] + 1), name)
+        return sheet_column(get_column_letter(position[name] + 1), titles[position[name]])
 
     leaders = {
         person.pk: person
@@ -192,8 +221,8 @@ def parse_results(
                     (
                         number,
                         column(name),
-                        _("Expected passed, failed or absent (got %(value)s).")
-                        % {"value": row[name] or "—"},
+                        _("Expected %(choices)s (got %(value)s).")
+                        % {"choices": ", ".join(OUTCOME_WORDS), "value": row[name] or "—"},
                     )
                 )
             outcomes.append(outcome)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from sathach.campaigns.models import (
@@ -54,11 +55,12 @@ def campaign_units_for_user(
 
 
 def percent(value: Fraction) -> str:
-    """A rate for display, two decimals rounded half up."""
+    """A rate for display, two decimals rounded half up, with the language's decimal
+    separator (83,33 in Vietnamese)."""
     scaled = value * 10000
     whole = scaled.numerator * 2 + scaled.denominator
     hundredths = whole // (2 * scaled.denominator)
-    return f"{hundredths // 100}.{hundredths % 100:02d}"
+    return number_format(Decimal(hundredths) / 100, 2)
 
 
 @dataclass

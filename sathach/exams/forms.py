@@ -44,11 +44,12 @@ class BlueprintForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["bank"])
         field.queryset = banks_for_campaign(user, self.instance.campaign).order_by("name")
+        field.label = _("Question bank")
         field.label_from_instance = _bank_label  # type: ignore[method-assign,assignment]
 
 
 def _bank_label(bank: Any) -> str:
-    return f"{bank.name} — {bank.unit.name}" if bank.unit else str(bank.name)
+    return f"{bank} — {bank.unit.name}" if bank.unit else str(bank)
 
 
 class RuleForm(forms.Form):

@@ -146,7 +146,7 @@ class DeviceTestCase(BaseTestCase):
         )
         rows = {row.unit.code: row for row in readiness(campaign, campaign.participants.all())}
         self.assertEqual(rows["31627"].covered, 1)
-        self.assertEqual(rows["31627"].coverage_display, "100.00")
+        self.assertEqual(rows["31627"].coverage_display, "100,00")
         self.assertTrue(rows["31627"].leaders[0].expiring)
         self.assertEqual(rows["31618"].covered, 0)
         self.assertTrue(any("Nguyễn Văn Bình" in gap.what for gap in rows["31618"].gaps))

@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from sathach.campaigns.models import Campaign, Result, SigningDevice
 from sathach.campaigns.readiness import facility_item_save
+from sathach.campaigns.results_import import HEADERS
 from sathach.campaigns.tests.factories import make_campaign, make_certificate
 from sathach.core.models import AuditEntry
 from sathach.organization.models import Position
@@ -159,13 +160,57 @@ class ResultViewTestCase(BaseTestCase):
             reverse("result-override", args=[self.campaign.pk, self.world.leader_person.pk]),
         )
 
-    def test_the_results_template_lists_every_leader(self) -> None:
+    def test_the_results_template_lists_every_leader_in_vietnamese(self) -> None:
         self.login(self.world.district_admin)
         response = self.client.get(reverse("result-template", args=[self.campaign.pk]))
-        sheet = load_workbook(BytesIO(response.content))["leaders"]
+        book = load_workbook(BytesIO(response.content))
+        self.assertEqual(book.sheetnames, ["Kết quả"])
+        sheet = book["Kết quả"]
         rows = list(sheet.iter_rows(values_only=True))
-        self.assertEqual(list(rows[0]), HEADER)
+        self.assertEqual(list(rows[0]), HEADERS)
         self.assertEqual({row[4] for row in rows[1:]}, {"Nguyễn Văn Bình", "Trần Thị Ngân"})
+        self.assertEqual({row[5] for row in rows[1:]}, {"Chủ tịch"})
+        (choices,) = sheet.data_validations.dataValidation
+        self.assertEqual(choices.formula1, '"Đạt,Không đạt,Vắng"')
+
+    def test_the_filled_in_vietnamese_template_imports(self) -> None:
+        self.login(self.world.district_admin)
+        template = self.client.get(reverse("result-template", args=[self.campaign.pk]))
+        book = load_workbook(BytesIO(template.content))
+        sheet = book["Kết quả"]
+        for row, (first, second) in zip(
+            sheet.iter_rows(min_row=2), (("Đạt", "Không đạt"), ("Vắng", "Đạt")), strict=True
+        ):
+            row[6].value, row[7].value = first, second
+        buffer = BytesIO()
+        book.save(buffer)
+        response = self.client.post(
+            reverse("result-import", args=[self.campaign.pk]),
+            {"file": SimpleUploadedFile("ket-qua.xlsx", buffer.getvalue())},
+        )
+        self.assertRedirects(response, reverse("result-list", args=[self.campaign.pk]))
+        self.assertEqual(
+            sorted(Result.objects.values_list("outcome", flat=True)),
+            ["absent", "failed", "passed", "passed"],
+        )
+
+    def test_a_vietnamese_file_with_a_wrong_outcome_names_its_vietnamese_column(self) -> None:
+        content = workbook_bytes(
+            [HEADERS, ["31627", "", None, self.world.leader_person.pk, "", "", "đạt", "passed"]],
+            sheet="Kết quả",
+        )
+        content_bad = workbook_bytes(
+            [HEADERS, ["31627", "", None, self.world.leader_person.pk, "", "", "tốt", "Đạt"]],
+            sheet="Kết quả",
+        )
+        self.login(self.world.district_admin)
+        url = reverse("result-import", args=[self.campaign.pk])
+        response = self.client.post(url, {"file": SimpleUploadedFile("a.xlsx", content_bad)})
+        self.assertContains(response, "<td>G (Nội dung 1)</td>", html=False)
+        self.assertContains(response, "Cần ghi Đạt, Không đạt, Vắng (đang ghi tốt).")
+        self.assertFalse(Result.objects.exists())
+        response = self.client.post(url, {"file": SimpleUploadedFile("b.xlsx", content)})
+        self.assertRedirects(response, reverse("result-list", args=[self.campaign.pk]))
 
     def test_an_import_with_mistakes_reports_every_cell_and_imports_nothing(self) -> None:
         vice = make_person("Đỗ Minh Quang", self.world.an_thanh_1, Position.VICE_CHAIRMAN)

@@ -57,7 +57,7 @@ def readiness_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "q": query,
             "leaders": leaders,
             "covered": covered,
-            "coverage": percent(Fraction(covered, leaders)) if leaders else "0.00",
+            "coverage": percent(Fraction(covered, leaders) if leaders else Fraction(0)),
             "by_kind": coverage_by_kind(rows),
         },
     )

@@ -1,5 +1,6 @@
-"""The Excel template: one question per row of the sheet "questions", Vietnamese headers in
-row 1, an instructions sheet "Hướng dẫn". docs/QUESTIONS.md describes the columns.
+"""The Excel template: one question per row of the sheet "Câu hỏi" ("questions", its name
+before, is read too), Vietnamese headers in row 1, an instructions sheet "Hướng dẫn".
+docs/QUESTIONS.md describes the columns.
 
 Columns are found by their header, not their place, and headers are compared without
 case or diacritics ("Noi dung cau hoi" works), so people may reorder, drop optional columns
@@ -53,6 +54,7 @@ from sathach.exams.formats.xlsx_layout import (
     NO_WORDS,
     OPTION_HEADER,
     SHEET,
+    SHEET_EN,
     TRUE_WORDS,
     TYPE_ALIASES,
     TYPE_LABELS,
@@ -155,14 +157,15 @@ def _columns(
 
 def _sheet(workbook: Workbook) -> Any:
     for name in workbook.sheetnames:
-        if fold(name) in (SHEET, "cau hoi"):
+        if fold(name) in (fold(SHEET), SHEET_EN):
             return workbook[name]
     sheets = [s for s in workbook.worksheets if fold(s.title) != fold(INSTRUCTIONS_SHEET)]
     return sheets[0] if sheets else workbook.worksheets[0]
 
 
 def read_xlsx(data: bytes) -> ParseResult:
-    """Every question of the workbook's "questions" sheet, with every error at its cell.
+    """Every question of the workbook's "Câu hỏi" (or "questions") sheet, with every error
+    at its cell.
     The workbook is checked and streamed (core.spreadsheets): a zip bomb or a sheet past
     XLSX_MAX_ROWS rows is one error, read no further."""
     result = ParseResult()

@@ -17,7 +17,8 @@ from sathach.core.text import fold
 from sathach.exams.formats.base import QuestionType, TextFormat
 from sathach.exams.formats.common import ZERO, equal_share
 
-SHEET = "questions"
+SHEET = "Câu hỏi"
+SHEET_EN = "questions"  # the sheet's name before, still read
 INSTRUCTIONS_SHEET = "Hướng dẫn"
 OPTION_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MIN_OPTIONS = 8
@@ -166,7 +167,7 @@ INSTRUCTIONS = [
     ("Thẻ", "Các thẻ khác, cách nhau bởi dấu phẩy (không bắt buộc).", "văn bản hành chính"),
     ("Định dạng", "Để trống với văn bản thường; html nếu nội dung viết bằng HTML.", ""),
     ("Trộn phương án", "Để trống: có trộn; Không: giữ nguyên thứ tự các phương án.", "Không"),
-    ("", "Mỗi câu hỏi một dòng trên trang 'questions'; không sửa dòng tiêu đề.", ""),
+    ("", "Mỗi câu hỏi một dòng trên trang 'Câu hỏi'; không sửa dòng tiêu đề.", ""),
 ]
 
 

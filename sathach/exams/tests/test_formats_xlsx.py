@@ -103,10 +103,10 @@ def essentials(questions: list[ParsedQuestion]) -> list[tuple[Any, ...]]:
 class XlsxTemplateTests(SimpleTestCase):
     def test_the_template_has_the_header_and_vietnamese_instructions(self) -> None:
         book = load_workbook(io.BytesIO(template_xlsx()))
-        self.assertEqual(book.sheetnames, ["questions", "Hướng dẫn"])
-        header = [cell.value for cell in book["questions"][1]]
+        self.assertEqual(book.sheetnames, ["Câu hỏi", "Hướng dẫn"])
+        header = [cell.value for cell in book["Câu hỏi"][1]]
         self.assertEqual(header, HEADER)
-        self.assertEqual(book["questions"].max_row, 1)
+        self.assertEqual(book["Câu hỏi"].max_row, 1)
         instructions = " ".join(
             str(cell.value) for line in book["Hướng dẫn"].iter_rows() for cell in line if cell.value
         )
@@ -450,7 +450,7 @@ class XlsxWriteTests(SimpleTestCase):
                 numerical=[NumericalAnswer(Decimal("3.5"), Decimal("0.1"))],
             ),
         ]
-        sheet = load_workbook(io.BytesIO(write_xlsx(questions)))["questions"]
+        sheet = load_workbook(io.BytesIO(write_xlsx(questions)))["Câu hỏi"]
         self.assertEqual(sheet["C2"].value, "nhiều đáp án")
         self.assertEqual(sheet["D2"].value, "dễ")
         self.assertEqual(sheet["O2"].value, "A, C")

@@ -134,7 +134,7 @@ class ImportPageRefusalTests(BaseTestCase):
 
     def test_a_workbook_s_errors_follow_their_sentence_by_row_and_column(self) -> None:
         workbook = load_workbook(io.BytesIO(formats.template_xlsx()))
-        sheet = workbook["questions"]
+        sheet = workbook["Câu hỏi"]
         headers = [cell.value for cell in sheet[1]]
         row = dict.fromkeys(headers, None)
         row[HEADERS["text"]] = "Word là phần mềm?"

@@ -275,6 +275,13 @@ class QuestionImportPageTestCase(TransactionTestCase):
         self.assertTrue(Question.objects.exists())
         self.assertTrue(AuditEntry.objects.filter(action="exam.questions_imported").exists())
 
+    def test_the_import_preview_names_each_question_s_type_and_difficulty(self) -> None:
+        self.login(self.world.district_admin)
+        response = self.upload("sample.gift")
+        page = response.content.decode()
+        self.assertIn("(Một đáp án đúng, trung bình)", page)
+        self.assertNotIn(", medium)", page)
+
     def test_an_import_whose_file_is_gone_fails_on_the_job_page_and_stores_nothing(
         self,
     ) -> None:

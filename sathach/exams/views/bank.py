@@ -27,7 +27,7 @@ from sathach.exams.banks import (
 from sathach.exams.formats.base import Issue
 from sathach.exams.forms import ImportForm
 from sathach.exams.jobs import question_import_start
-from sathach.exams.models import MODULES, Difficulty, bank_label
+from sathach.exams.models import MODULES, Difficulty, QuestionType, bank_label
 from sathach.exams.selectors import question_html, questions_in_open_attempts, questions_search
 from sathach.exams.services.bank import (
     bank_copy,
@@ -125,6 +125,8 @@ def question_import(request: HttpRequest) -> HttpResponse:
             fmt = form.cleaned_data["format"] or formats.detect_format(upload.name, data)
             result = formats.read(data, fmt)
             key = uuid.uuid4().hex
+            type_labels = dict(QuestionType.choices)
+            difficulty_labels = dict(Difficulty.choices)
             if not result.errors:
                 (_pending_dir() / key).write_bytes(data)
                 request.session["question_import"] = {
@@ -139,7 +141,15 @@ def question_import(request: HttpRequest) -> HttpResponse:
                 "exams/question_import_preview.html",
                 {
                     "summary": import_summary(result, stored=False),
-                    "questions": result.questions[:200],
+                    # Type and difficulty by their names, never their codes ("medium").
+                    "questions": [
+                        (
+                            question,
+                            type_labels.get(question.type, question.type),
+                            difficulty_labels.get(question.difficulty, question.difficulty),
+                        )
+                        for question in result.questions[:200]
+                    ],
                     "file_name": upload.name,
                     # A refused file was not read as anything: no page says it was.
                     "format": "" if result.refused else FORMAT_LABELS.get(fmt, fmt),

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from sathach.core.audit import AuditAction
+from sathach.core.audit_summary import summary_text
 from sathach.core.forms import AuditFilterForm
 from sathach.organization.audit_access import audit_entries_for_user
 from sathach.organization.home import home_context
@@ -33,6 +34,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     labels = dict(AuditAction.choices)
     for entry in page.object_list:
         entry.action_label = labels.get(entry.action, entry.action)
+        entry.summary_text = summary_text(entry.summary)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
