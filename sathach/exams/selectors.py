@@ -7,6 +7,7 @@ an answer.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -31,6 +32,7 @@ from sathach.exams.models import (
     MODULES,
     Attempt,
     AttemptItem,
+    AttemptPage,
     Blueprint,
     ExamSession,
     QuestionVersion,
@@ -195,6 +197,52 @@ def attempt_page_items(attempt: Attempt) -> list[PageItem]:
             data,
         ) in slots
     ]
+
+
+def form_page_html(slots: list[tuple[int, QuestionVersion, list[int]]], language: str) -> str:
+    """The questions of a fresh form, (position, version, options' order) per slot, as the
+    exam page shows them before the first answer, in `language`: what `AttemptPage` keeps."""
+    with translation.override(language):
+        items = [
+            PageItem(
+                position=position,
+                type=version.type,
+                body=question_body(
+                    version.pk, version.type, version.text, version.text_format, version.data, order
+                ),
+            )
+            for position, version, order in slots
+        ]
+        return render_to_string("exams/_answers.html", {"items": items})
+
+
+def form_digest(slots: list[tuple[int, int, list[int]]]) -> str:
+    """A digest of a form's slots, (position, version id, options' order) each."""
+    return hashlib.sha256(json.dumps(sorted(slots)).encode()).hexdigest()
+
+
+def prepared_page_items(attempt: Attempt) -> tuple[list[PageItem], SafeString] | None:
+    """The navigator's slots and the prepared questions of an attempt with no answer and
+    no mark yet, whose page was prepared in the language of this request; None when the
+    page must be made from the slots (attempt_page_items)."""
+    slots = list(
+        attempt.items.order_by("position").values_list(
+            "position", "version_id", "order", "seq", "flagged", "response"
+        )
+    )
+    if not slots or any(
+        seq or flagged or answer is not None for *_s, seq, flagged, answer in slots
+    ):
+        return None
+    prepared = (
+        AttemptPage.objects.filter(attempt=attempt, language=translation.get_language() or "")
+        .values_list("html", "digest")
+        .first()
+    )
+    if prepared is None or prepared[1] != form_digest([tuple(s[:3]) for s in slots]):
+        return None
+    items = [PageItem(position=position, type="", body=SafeString("")) for position, *_r in slots]
+    return items, SafeString(prepared[0])
 
 
 def get_attempt_for_examinee(user: Any, pk: int) -> Attempt:

@@ -20,6 +20,7 @@ from sathach.exams.selectors import (
     examinee_tests,
     get_attempt_for_examinee,
     module_rows,
+    prepared_page_items,
     review_allowed,
     review_later,
 )
@@ -80,13 +81,17 @@ def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
     if state == "ready":
         return redirect("my-tests")
     attempt = attempt_take_over(user=request.user, attempt=attempt)
-    items = attempt_page_items(attempt)
+    # At the opening every examinee arrives at once with a fresh attempt: its questions
+    # were made when the session was prepared (AttemptPage); later visits make them here.
+    prepared = prepared_page_items(attempt)
+    items, form_html = prepared if prepared else (attempt_page_items(attempt), None)
     return render(
         request,
         "exams/attempt.html",
         {
             "attempt": attempt,
             "items": items,
+            "form_html": form_html,
             "answered": sum(1 for item in items if item.answered),
             "flagged": sum(1 for item in items if item.flagged),
             "campaign": attempt.session.campaign,
