@@ -414,7 +414,8 @@ class AttemptPage(models.Model):
     # What the questions were made of (selectors.form_digest): a slot given another version
     # or order since then makes the page from the slots again.
     digest = models.CharField(max_length=64)
-    html = models.TextField()
+    html = models.TextField()  # the questions (exams/_answers.html)
+    nav = models.TextField()  # the navigator's links (exams/_nav.html)
 
     class Meta:
         verbose_name = _("prepared exam page")

@@ -199,9 +199,12 @@ def attempt_page_items(attempt: Attempt) -> list[PageItem]:
     ]
 
 
-def form_page_html(slots: list[tuple[int, QuestionVersion, list[int]]], language: str) -> str:
-    """The questions of a fresh form, (position, version, options' order) per slot, as the
-    exam page shows them before the first answer, in `language`: what `AttemptPage` keeps."""
+def form_page_html(
+    slots: list[tuple[int, QuestionVersion, list[int]]], language: str
+) -> tuple[str, str]:
+    """The questions and the navigator's links of a fresh form, (position, version, options'
+    order) per slot, as the exam page shows them before the first answer, in `language`:
+    what `AttemptPage` keeps."""
     with translation.override(language):
         items = [
             PageItem(
@@ -213,7 +216,11 @@ def form_page_html(slots: list[tuple[int, QuestionVersion, list[int]]], language
             )
             for position, version, order in slots
         ]
-        return render_to_string("exams/_answers.html", {"items": items})
+        context = {"items": items}
+        return (
+            render_to_string("exams/_answers.html", context),
+            render_to_string("exams/_nav.html", context),
+        )
 
 
 def form_digest(slots: list[tuple[int, int, list[int]]]) -> str:
@@ -221,10 +228,19 @@ def form_digest(slots: list[tuple[int, int, list[int]]]) -> str:
     return hashlib.sha256(json.dumps(sorted(slots)).encode()).hexdigest()
 
 
-def prepared_page_items(attempt: Attempt) -> tuple[list[PageItem], SafeString] | None:
-    """The navigator's slots and the prepared questions of an attempt with no answer and
-    no mark yet, whose page was prepared in the language of this request; None when the
-    page must be made from the slots (attempt_page_items)."""
+@dataclass
+class PreparedPage:
+    """What the exam page of a fresh attempt takes from its AttemptPage."""
+
+    questions: int
+    html: SafeString
+    nav: SafeString
+
+
+def prepared_page(attempt: Attempt) -> PreparedPage | None:
+    """The prepared questions and navigator of an attempt with no answer and no mark yet,
+    whose slots are those they were made of, in the language of this request; None when
+    the page must be made from the slots (attempt_page_items)."""
     slots = list(
         attempt.items.order_by("position").values_list(
             "position", "version_id", "order", "seq", "flagged", "response"
@@ -236,13 +252,12 @@ def prepared_page_items(attempt: Attempt) -> tuple[list[PageItem], SafeString] |
         return None
     prepared = (
         AttemptPage.objects.filter(attempt=attempt, language=translation.get_language() or "")
-        .values_list("html", "digest")
+        .values_list("html", "nav", "digest")
         .first()
     )
-    if prepared is None or prepared[1] != form_digest([tuple(s[:3]) for s in slots]):
+    if prepared is None or prepared[2] != form_digest([tuple(s[:3]) for s in slots]):
         return None
-    items = [PageItem(position=position, type="", body=SafeString("")) for position, *_r in slots]
-    return items, SafeString(prepared[0])
+    return PreparedPage(len(slots), SafeString(prepared[0]), SafeString(prepared[1]))
 
 
 def get_attempt_for_examinee(user: Any, pk: int) -> Attempt:

@@ -310,13 +310,15 @@ def session_prepare(*, actor: Any, session: ExamSession, seed: int | None = None
             attempt.max_score = sum((version.default_mark for version, _o in form), Decimal(0))
             attempt.save(update_fields=["max_score"])
             # The exam page's questions, made now rather than by every examinee at once at
-            # the opening (selectors.prepared_page_items).
+            # the opening (selectors.prepared_page).
             slots = [(position, v, order) for position, (v, order) in enumerate(form, start=1)]
+            html, nav = form_page_html(slots, language)
             pages.append(
                 AttemptPage(
                     attempt=attempt,
                     language=language,
-                    html=form_page_html(slots, language),
+                    html=html,
+                    nav=nav,
                     digest=form_digest([(p, v.pk, order) for p, v, order in slots]),
                 )
             )

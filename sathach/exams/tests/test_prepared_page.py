@@ -15,6 +15,7 @@ from sathach.exams.tests.factories import make_exam
 from sathach.organization.testing import BaseTestCase
 
 MARK = "<!-- made when the session was prepared -->"
+NAV_MARK = "<!-- the navigator made when the session was prepared -->"
 
 
 class PreparedPageTestCase(BaseTestCase):
@@ -31,7 +32,8 @@ class PreparedPageTestCase(BaseTestCase):
         """Tag the stored page, to tell it from one made from the slots."""
         page = AttemptPage.objects.get(attempt=self.attempt)
         page.html += MARK
-        page.save(update_fields=["html"])
+        page.nav += NAV_MARK
+        page.save(update_fields=["html", "nav"])
 
     def open_page(self) -> str:
         response = self.client.get(reverse("attempt", args=[self.attempt.pk]))
@@ -49,6 +51,7 @@ class PreparedPageTestCase(BaseTestCase):
         self.mark_prepared_page()
         page = self.open_page()
         self.assertIn(MARK, page)
+        self.assertIn(NAV_MARK, page)
         # The same questions, inputs and order as a page made from the slots.
         for item in attempt_page_items(self.attempt):
             self.assertIn(str(item.body), page)
@@ -74,6 +77,8 @@ class PreparedPageTestCase(BaseTestCase):
         )
         page = self.open_page()
         self.assertNotIn(MARK, page)
+        self.assertNotIn(NAV_MARK, page)
+        self.assertIn('id="nav1" class="answered"', page)
         self.assertIn('data-response="{&quot;choice&quot;: 0}"', page)
 
     def test_a_page_with_a_question_marked_for_review_is_made_from_the_slots(self) -> None:
