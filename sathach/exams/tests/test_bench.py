@@ -228,3 +228,34 @@ def test_a_capacity_run_waits_for_the_opening_without_refreshing() -> None:
 
     asyncio.run(scenario())
     assert browser.paths == [] and run.latency["waiting"] == []
+
+
+def test_a_refresh_that_shows_the_code_box_ends_the_wait_at_once() -> None:
+    """The session is opened in the database before the simulated examinees are told: a
+    refresh in between shows the code box, and the examinee goes on without an error."""
+    import asyncio
+    import random
+    import time
+
+    from sathach.exams.bench.http import Response
+    from sathach.exams.bench.load import Examinee, Plan, Run
+
+    plan = Plan(
+        port=0,
+        usernames=["a"],
+        password="",
+        access_code="",
+        think_ms=10,
+        login_slots=1,
+        refresh_seconds=0.01,
+    )
+    run = Run(plan)
+
+    class OpenedBrowser:
+        async def get(self, path: str) -> Response:
+            return Response(200, {}, b'<form action="/thi/7/bat-dau/">')
+
+    refresh_at = asyncio.run(run.wait_room(OpenedBrowser(), Examinee("a", random.Random(1))))  # type: ignore[arg-type]
+    assert not run.opened.is_set()
+    assert run.errors == 0 and len(run.latency["waiting"]) == 1
+    assert refresh_at <= time.monotonic()
