@@ -401,6 +401,30 @@ class Attempt(models.Model):
         return max(0, int((self.deadline - now).total_seconds()))
 
 
+class AttemptPage(models.Model):
+    """The questions of a ready attempt's form as its exam page shows them before the first
+    answer, made when the proctor prepares the session, so that the opening (every
+    examinee at once) does not render them. It holds what the page holds: the questions'
+    text and inputs in this examinee's order, no answer, no key. The page uses it while
+    the attempt has no answer and no mark, its slots are still those it was made of and
+    the page is in `language`."""
+
+    attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="page")
+    language = models.CharField(max_length=10)
+    # What the questions were made of (selectors.form_digest): a slot given another version
+    # or order since then makes the page from the slots again.
+    digest = models.CharField(max_length=64)
+    html = models.TextField()  # the questions (exams/_answers.html)
+    nav = models.TextField()  # the navigator's links (exams/_nav.html)
+
+    class Meta:
+        verbose_name = _("prepared exam page")
+        verbose_name_plural = _("prepared exam pages")
+
+    def __str__(self) -> str:
+        return str(self.attempt)
+
+
 class AttemptItem(models.Model):
     """A slot of an attempt's form with the examinee's latest answer.
 

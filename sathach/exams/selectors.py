@@ -7,6 +7,7 @@ an answer.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -31,6 +32,7 @@ from sathach.exams.models import (
     MODULES,
     Attempt,
     AttemptItem,
+    AttemptPage,
     Blueprint,
     ExamSession,
     QuestionVersion,
@@ -195,6 +197,67 @@ def attempt_page_items(attempt: Attempt) -> list[PageItem]:
             data,
         ) in slots
     ]
+
+
+def form_page_html(
+    slots: list[tuple[int, QuestionVersion, list[int]]], language: str
+) -> tuple[str, str]:
+    """The questions and the navigator's links of a fresh form, (position, version, options'
+    order) per slot, as the exam page shows them before the first answer, in `language`:
+    what `AttemptPage` keeps."""
+    with translation.override(language):
+        items = [
+            PageItem(
+                position=position,
+                type=version.type,
+                body=question_body(
+                    version.pk, version.type, version.text, version.text_format, version.data, order
+                ),
+            )
+            for position, version, order in slots
+        ]
+        context = {"items": items}
+        return (
+            render_to_string("exams/_answers.html", context),
+            render_to_string("exams/_nav.html", context),
+        )
+
+
+def form_digest(slots: list[tuple[int, int, list[int]]]) -> str:
+    """A digest of a form's slots, (position, version id, options' order) each."""
+    return hashlib.sha256(json.dumps(sorted(slots)).encode()).hexdigest()
+
+
+@dataclass
+class PreparedPage:
+    """What the exam page of a fresh attempt takes from its AttemptPage."""
+
+    questions: int
+    html: SafeString
+    nav: SafeString
+
+
+def prepared_page(attempt: Attempt) -> PreparedPage | None:
+    """The prepared questions and navigator of an attempt with no answer and no mark yet,
+    whose slots are those they were made of, in the language of this request; None when
+    the page must be made from the slots (attempt_page_items)."""
+    slots = list(
+        attempt.items.order_by("position").values_list(
+            "position", "version_id", "order", "seq", "flagged", "response"
+        )
+    )
+    if not slots or any(
+        seq or flagged or answer is not None for *_s, seq, flagged, answer in slots
+    ):
+        return None
+    prepared = (
+        AttemptPage.objects.filter(attempt=attempt, language=translation.get_language() or "")
+        .values_list("html", "nav", "digest")
+        .first()
+    )
+    if prepared is None or prepared[2] != form_digest([tuple(s[:3]) for s in slots]):
+        return None
+    return PreparedPage(len(slots), SafeString(prepared[0]), SafeString(prepared[1]))
 
 
 def get_attempt_for_examinee(user: Any, pk: int) -> Attempt:

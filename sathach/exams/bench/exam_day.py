@@ -199,6 +199,15 @@ def _progress_details(result: dict[str, Any], progress: Progress) -> None:
         )
         % {"n": len(result["save_ms_after_last_page"]), **after}
     )
+    waiting = result["latency_ms"].get("waiting", [])
+    if waiting:
+        progress(
+            _(
+                "Waiting-room refreshes before the opening: %(n)s; latency (ms) p50 %(p50)s, "
+                "p95 %(p95)s, p99 %(p99)s."
+            )
+            % {"n": len(waiting), **summary(waiting)}
+        )
     slow = result["slow_saves"]
     if slow:
         progress(

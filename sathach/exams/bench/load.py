@@ -9,7 +9,8 @@ Each examinee:
 1. checks in before the opening: signs in through the login page (at most `login_slots`
    sign-ins in flight: one per server worker) and lands on "My tests";
 2. at the opening: "My tests" shows the code box at its next refresh (it reloads its list
-   every 15 s, so at a random moment within 15 s), the examinee types the code (one think
+   every 15 s while the examinee waits, from a moment of its own, so at a random moment
+   within 15 s of the opening), the examinee types the code (one think
    time) and gets the test page; then answers every question through the autosave
    endpoint, one answer per request with a think time before each, and changes a fifth of
    them afterwards with a newer sequence number; the page's heartbeat is sent as the
@@ -20,9 +21,11 @@ Each examinee:
 Think times are drawn uniformly between half and one and a half times T, so that the
 examinees do not move in lockstep. With T = 0 the run measures capacity, phase by phase:
 everyone starts, then everyone answers, then everyone submits at once, so that the rate of
-saves is not mixed with the opening, and the list refresh comes at once. (While they wait
-before the opening the examinees' lists refresh too; the bench leaves those refreshes out
-to keep the check-in short, and docs/PERFORMANCE.md gives their cost.)
+saves is not mixed with the opening, and the list refresh comes at once. While they wait
+for the opening (from their check-in on) the examinees' lists refresh every 15 s, each
+from a moment of its own; those refreshes are timed as "waiting" (reported beside the
+contract's document, docs/PERFORMANCE.md), and the first refresh after the opening is
+the one that shows the code box.
 
 Every status outside 2xx/3xx, every transport failure and every save the server did not
 acknowledge counts as an error.
@@ -31,6 +34,7 @@ acknowledge counts as an error.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import re
@@ -93,7 +97,13 @@ class Run:
         self.requests = 0
         self.errors = 0
         self.error_samples: list[str] = []
-        self.latency: dict[str, list[float]] = {"login": [], "page": [], "save": [], "submit": []}
+        self.latency: dict[str, list[float]] = {
+            "login": [],
+            "page": [],
+            "save": [],
+            "submit": [],
+            "waiting": [],
+        }
         self.saves = 0
         self.first_save = float("inf")
         self.last_save = 0.0
@@ -159,9 +169,9 @@ class Run:
                     self._to_check_in -= 1
                     if self._to_check_in == 0:
                         self.all_checked_in.set()
-                await self.opened.wait()
+                refresh_at = await self.wait_room(browser, examinee)
                 try:
-                    await self.start(browser, examinee)
+                    await self.start(browser, examinee, refresh_at)
                 finally:
                     self._to_start -= 1
                     if self._to_start == 0:
@@ -208,9 +218,33 @@ class Run:
             )
         await self.call(browser.get("/thi/"))
 
-    async def start(self, browser: Browser, examinee: Examinee) -> None:
+    async def wait_room(self, browser: Browser, examinee: Examinee) -> float:
+        """Wait for the opening on "My tests", whose list refreshes itself every
+        `refresh_seconds` from a moment of its own (each refresh timed as "waiting"); return
+        when the next refresh comes (time.monotonic()), the one that shows the code box.
+        With T = 0 the list comes at once after the opening and nobody refreshes before."""
+        if self.plan.think_ms == 0:
+            await self.opened.wait()
+            return 0.0
+        interval = self.plan.refresh_seconds
+        refresh_at = time.monotonic() + examinee.rng.uniform(0, interval)
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self.opened.wait(), timeout=max(refresh_at - time.monotonic(), 0)
+                )
+            if self.opened.is_set():
+                return refresh_at
+            waiting = await self.call(browser.get("/thi/?part=list"), "waiting", fatal=False)
+            if waiting is not None and BEGIN.search(waiting.text):
+                # The proctor's opening is written before this process hears of it: a
+                # refresh in between shows the code box, and the examinee goes on.
+                return time.monotonic()
+            refresh_at += interval
+
+    async def start(self, browser: Browser, examinee: Examinee, refresh_at: float) -> None:
         if self.plan.think_ms > 0:
-            await asyncio.sleep(examinee.rng.uniform(0, self.plan.refresh_seconds))
+            await asyncio.sleep(max(refresh_at - time.monotonic(), 0))
         tests = await self.call(browser.get("/thi/?part=list"))
         await self.think(examinee)
         assert tests is not None

@@ -29,6 +29,7 @@ from sathach.exams.grading import grade
 from sathach.exams.models import (
     Attempt,
     AttemptItem,
+    AttemptPage,
     ExamSession,
     QuestionVersion,
     blueprint_of,
@@ -442,6 +443,8 @@ def attempt_submit(*, actor: Any, attempt: Attempt, by: str) -> Attempt:
         # until the commit, so what every submission at the end of a session writes to it
         # comes last, and submissions wait on each other for as short a time as possible.
         attempt_record(actor, attempt)
+        # The prepared page serves a fresh attempt only: a submitted one no longer needs it.
+        AttemptPage.objects.filter(attempt=attempt).delete()
         audit_log(
             actor=actor,
             action=AuditAction.ATTEMPT_SUBMITTED,

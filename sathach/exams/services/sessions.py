@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,6 +25,7 @@ from sathach.exams.models import (
     AUTO_GRADED,
     Attempt,
     AttemptItem,
+    AttemptPage,
     Blueprint,
     BlueprintRule,
     ExamSession,
@@ -33,6 +35,7 @@ from sathach.exams.models import (
     QuestionVersion,
     blueprint_of,
 )
+from sathach.exams.selectors import form_digest, form_page_html
 from sathach.organization.models import LEADER_POSITIONS, Person, User
 
 # Letters and digits that cannot be mistaken for one another when read aloud or on a board.
@@ -287,7 +290,9 @@ def session_prepare(*, actor: Any, session: ExamSession, seed: int | None = None
     # A seed makes the draw reproducible (the demo, tests); otherwise forms are unpredictable.
     rng = random.Random(seed) if seed is not None else random.SystemRandom()  # noqa: S311
     versions = _candidates(blueprint)
+    language = settings.LANGUAGE_CODE
     with transaction.atomic():
+        pages = []
         for person in examinees:
             user = cast(User, person.user)  # every examinee has an account: checked above
             attempt = Attempt.objects.create(session=session, person=person, user=user)
@@ -304,6 +309,20 @@ def session_prepare(*, actor: Any, session: ExamSession, seed: int | None = None
             )
             attempt.max_score = sum((version.default_mark for version, _o in form), Decimal(0))
             attempt.save(update_fields=["max_score"])
+            # The exam page's questions, made now rather than by every examinee at once at
+            # the opening (selectors.prepared_page).
+            slots = [(position, v, order) for position, (v, order) in enumerate(form, start=1)]
+            html, nav = form_page_html(slots, language)
+            pages.append(
+                AttemptPage(
+                    attempt=attempt,
+                    language=language,
+                    html=html,
+                    nav=nav,
+                    digest=form_digest([(p, v.pk, order) for p, v, order in slots]),
+                )
+            )
+        AttemptPage.objects.bulk_create(pages, batch_size=200)
         session.prepared_at = timezone.now()
         session.save(update_fields=["prepared_at"])
         audit_log(

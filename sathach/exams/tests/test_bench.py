@@ -156,3 +156,106 @@ def test_slow_saves_are_counted_per_10_seconds_after_the_opening() -> None:
     latency = [50.0, 150.0, 120.04, 30.0, 99.0, 400.0]
     # Windows without a save over 100 ms (10 s) are left out.
     assert _slow_saves(sent, latency, opened) == [[0, 3, 2, 150.0], [30, 2, 1, 400.0]]
+
+
+class WaitingRoomBrowser:
+    """A browser whose "My tests" shows the code box once `run.opened` is set."""
+
+    def __init__(self, run: Any) -> None:
+        self.run = run
+        self.paths: list[tuple[bool, str]] = []
+
+    async def get(self, path: str) -> Any:
+        from sathach.exams.bench.http import Response
+
+        self.paths.append((self.run.opened.is_set(), path))
+        box = '<form action="/thi/7/bat-dau/">' if self.run.opened.is_set() else ""
+        return Response(200, {}, box.encode())
+
+
+def test_the_waiting_room_refreshes_until_the_opening_and_times_each_refresh() -> None:
+    import asyncio
+    import random
+    import time
+
+    from sathach.exams.bench.load import Examinee, Plan, Run
+
+    plan = Plan(
+        port=0,
+        usernames=["a"],
+        password="",
+        access_code="",
+        think_ms=10,
+        login_slots=1,
+        refresh_seconds=0.05,
+    )
+    run = Run(plan)
+    browser = WaitingRoomBrowser(run)
+
+    async def scenario() -> float:
+        async def open_later() -> None:
+            await asyncio.sleep(0.3)
+            run.opened.set()
+
+        opener = asyncio.create_task(open_later())
+        refresh_at = await run.wait_room(browser, Examinee("a", random.Random(1)))  # type: ignore[arg-type]
+        await opener
+        return refresh_at
+
+    refresh_at = asyncio.run(scenario())
+    # Every refresh came before the opening, from the list alone, each one timed.
+    assert len(browser.paths) >= 3
+    assert all(not opened and path == "/thi/?part=list" for opened, path in browser.paths)
+    assert len(run.latency["waiting"]) == len(browser.paths) == run.requests
+    assert run.errors == 0
+    # The code box comes with the next refresh, within one interval of now.
+    assert time.monotonic() - plan.refresh_seconds <= refresh_at <= time.monotonic() + 0.06
+
+
+def test_a_capacity_run_waits_for_the_opening_without_refreshing() -> None:
+    import asyncio
+    import random
+
+    from sathach.exams.bench.load import Examinee, Plan, Run
+
+    plan = Plan(port=0, usernames=["a"], password="", access_code="", think_ms=0, login_slots=1)
+    run = Run(plan)
+    browser = WaitingRoomBrowser(run)
+
+    async def scenario() -> None:
+        run.opened.set()
+        await run.wait_room(browser, Examinee("a", random.Random(1)))  # type: ignore[arg-type]
+
+    asyncio.run(scenario())
+    assert browser.paths == [] and run.latency["waiting"] == []
+
+
+def test_a_refresh_that_shows_the_code_box_ends_the_wait_at_once() -> None:
+    """The session is opened in the database before the simulated examinees are told: a
+    refresh in between shows the code box, and the examinee goes on without an error."""
+    import asyncio
+    import random
+    import time
+
+    from sathach.exams.bench.http import Response
+    from sathach.exams.bench.load import Examinee, Plan, Run
+
+    plan = Plan(
+        port=0,
+        usernames=["a"],
+        password="",
+        access_code="",
+        think_ms=10,
+        login_slots=1,
+        refresh_seconds=0.01,
+    )
+    run = Run(plan)
+
+    class OpenedBrowser:
+        async def get(self, path: str) -> Response:
+            return Response(200, {}, b'<form action="/thi/7/bat-dau/">')
+
+    refresh_at = asyncio.run(run.wait_room(OpenedBrowser(), Examinee("a", random.Random(1))))  # type: ignore[arg-type]
+    assert not run.opened.is_set()
+    assert run.errors == 0 and len(run.latency["waiting"]) == 1
+    assert refresh_at <= time.monotonic()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -20,6 +22,7 @@ from sathach.exams.selectors import (
     examinee_tests,
     get_attempt_for_examinee,
     module_rows,
+    prepared_page,
     review_allowed,
     review_later,
 )
@@ -80,15 +83,27 @@ def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
     if state == "ready":
         return redirect("my-tests")
     attempt = attempt_take_over(user=request.user, attempt=attempt)
-    items = attempt_page_items(attempt)
+    # At the opening every examinee arrives at once with a fresh attempt: its questions
+    # were made when the session was prepared (AttemptPage); later visits make them here.
+    prepared = prepared_page(attempt)
+    items: Sequence[object]
+    if prepared:  # of the slots, the page then needs their number only
+        items, answered, flagged = range(prepared.questions), 0, 0
+    else:
+        slots = attempt_page_items(attempt)
+        items = slots
+        answered = sum(1 for item in slots if item.answered)
+        flagged = sum(1 for item in slots if item.flagged)
     return render(
         request,
         "exams/attempt.html",
         {
             "attempt": attempt,
             "items": items,
-            "answered": sum(1 for item in items if item.answered),
-            "flagged": sum(1 for item in items if item.flagged),
+            "form_html": prepared.html if prepared else None,
+            "nav_html": prepared.nav if prepared else None,
+            "answered": answered,
+            "flagged": flagged,
             "campaign": attempt.session.campaign,
             "minutes": blueprint_of(attempt.session.campaign).duration_minutes,
             "extra_minutes": attempt.extra_seconds // 60,
