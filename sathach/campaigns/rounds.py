@@ -50,6 +50,26 @@ def _moved(value: Any, offset: datetime.timedelta) -> Any:
     return None if value is None else value + offset
 
 
+def _sessions_copy(
+    model: Any, sessions: list[Any], copy: Campaign, offset: datetime.timedelta, *fields: str
+) -> list[Any]:
+    """The sessions' shape in the new round: names, rooms, proctors and times moved by the
+    issue date's offset, each with a new access code; `fields` are copied as they are."""
+    return model.objects.bulk_create(
+        model(
+            campaign=copy,
+            name=session.name,
+            room=session.room,
+            opens_at=session.opens_at + offset,
+            closes_at=session.closes_at + offset,
+            proctor_id=session.proctor_id,
+            access_code=access_code_new(),
+            **{name: getattr(session, name) for name in fields},
+        )
+        for session in sessions
+    )
+
+
 def campaign_copy(
     *,
     actor: Any,
@@ -138,32 +158,11 @@ def campaign_copy(
             )
             new_set.scenarios.set(fitting)
             dropped = len(chosen) - len(fitting)
-        exam_sessions = list(campaign.exam_sessions.all())
-        ExamSession.objects.bulk_create(
-            ExamSession(
-                campaign=copy,
-                name=session.name,
-                room=session.room,
-                opens_at=session.opens_at + offset,
-                closes_at=session.closes_at + offset,
-                proctor_id=session.proctor_id,
-                purpose=session.purpose,
-                access_code=access_code_new(),
-            )
-            for session in exam_sessions
+        exam_sessions = _sessions_copy(
+            ExamSession, list(campaign.exam_sessions.all()), copy, offset, "purpose"
         )
-        office_sessions = list(campaign.office_sessions.all())
-        OfficeSession.objects.bulk_create(
-            OfficeSession(
-                campaign=copy,
-                name=session.name,
-                room=session.room,
-                opens_at=session.opens_at + offset,
-                closes_at=session.closes_at + offset,
-                proctor_id=session.proctor_id,
-                access_code=access_code_new(),
-            )
-            for session in office_sessions
+        office_sessions = _sessions_copy(
+            OfficeSession, list(campaign.office_sessions.all()), copy, offset
         )
         audit_log(
             actor=actor,
