@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sathach.organization",
     "sathach.campaigns",
     "sathach.exams",
+    "sathach.practical",
     "sathach.signatures",
     "sathach.reports",
     "sathach.eoffice",
