@@ -14,6 +14,7 @@ urlpatterns = [
     path("campaigns/", include("sathach.campaigns.urls")),
     path("reports/", include("sathach.reports.urls")),
     path("dashboards/", include(reports_urls.dashboard_urlpatterns)),
+    path("", include("sathach.practical.urls")),
     path("", include("sathach.exams.urls")),
     path("", include("sathach.signatures.urls")),
     path("", include("sathach.eoffice.urls")),

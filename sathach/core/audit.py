@@ -52,6 +52,8 @@ class AuditAction(models.TextChoices):
     ATTEMPT_REOPENED = "exam.attempt_reopened", _("Attempt reopened")
     ATTEMPT_CODE_UNLOCKED = "exam.code_unlocked", _("Access code entry unlocked")
     EXAM_REGRADED = "exam.regraded", _("Attempts regraded")
+    PRACTICAL_UPLOADED = "exam.practical_uploaded", _("Practical task's file received")
+    PRACTICAL_OVERRIDDEN = "exam.practical_overridden", _("Practical task's criterion changed")
     EXAM_STATISTICS_COMPUTED = "exam.statistics_computed", _("Test statistics computed")
     PKI_INITIALISED = "pki.initialised", _("Exam PKI created")
     CERTIFICATE_ISSUED = "pki.certificate_issued", _("Signing certificate issued")

@@ -10,6 +10,7 @@ from sathach.exams.models import (
     DEFAULT_BANK,
     MODULES,
     Blueprint,
+    BlueprintRule,
     Category,
     Difficulty,
     ExamSession,
@@ -64,6 +65,12 @@ class RuleForm(forms.Form):
         label=_("difficulty"), choices=[("", _("Any")), *Difficulty.choices], required=False
     )
     count = forms.IntegerField(label=_("questions"), min_value=1, max_value=100, required=False)
+    kind = forms.ChoiceField(
+        label=_("what is drawn"),
+        choices=BlueprintRule.Kind.choices,
+        initial=BlueprintRule.Kind.QUESTIONS,
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -97,6 +104,7 @@ def rule_initial(blueprint: Blueprint | None) -> list[dict[str, Any]]:
                 "category": rule.category_id,
                 "difficulty": rule.difficulty,
                 "count": rule.count,
+                "kind": rule.kind,
             }
             for rule in blueprint.rules.all()
         ]

@@ -113,8 +113,10 @@ def is_answered(kind: str, response: Any) -> bool:
         return bool(response.get("choices"))
     if kind == "truefalse":
         return isinstance(response.get("value"), bool)
-    if kind in ("shortanswer", "numerical", "essay"):
+    if kind in ("shortanswer", "numerical", "essay", "typing"):
         return bool(str(response.get("text") or "").strip())
+    if kind in ("document", "spreadsheet", "presentation"):
+        return bool(response.get("file"))
     if kind == "matching":
         return any(v for v in (response.get("pairs") or {}).values())
     return False

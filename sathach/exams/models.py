@@ -48,6 +48,11 @@ class QuestionType(models.TextChoices):
     NUMERICAL = "numerical", _("Number")
     ESSAY = "essay", _("Essay (kept in the bank, never drawn into a test)")
     DESCRIPTION = "description", _("Information block")
+    # Practical tasks (sathach.practical): graded from the file the leader makes, or typed.
+    DOCUMENT = "document", _("Practical: a document")
+    SPREADSHEET = "spreadsheet", _("Practical: a spreadsheet")
+    PRESENTATION = "presentation", _("Practical: a presentation")
+    TYPING = "typing", _("Practical: Vietnamese typing")
 
 
 # Types graded by the machine; the test draws only these.
@@ -59,6 +64,14 @@ AUTO_GRADED = [
     QuestionType.MATCHING,
     QuestionType.NUMERICAL,
 ]
+PRACTICAL = [
+    QuestionType.DOCUMENT,
+    QuestionType.SPREADSHEET,
+    QuestionType.PRESENTATION,
+    QuestionType.TYPING,
+]
+# What a test draws: the objective questions and the practical tasks, each by its own rules.
+DRAWN = [*AUTO_GRADED, *PRACTICAL]
 
 
 def random_token() -> str:
@@ -264,7 +277,15 @@ def blueprint_of(campaign: Campaign) -> Blueprint:
 
 class BlueprintRule(models.Model):
     """Draw `count` questions of a module (optionally one category and one difficulty),
-    spread evenly over the module's topics."""
+    spread evenly over the module's topics: objective questions, or practical tasks of one
+    kind."""
+
+    class Kind(models.TextChoices):
+        QUESTIONS = "questions", _("Objective questions")
+        DOCUMENT = "document", _("Practical: documents")
+        SPREADSHEET = "spreadsheet", _("Practical: spreadsheets")
+        PRESENTATION = "presentation", _("Practical: presentations")
+        TYPING = "typing", _("Practical: Vietnamese typing")
 
     blueprint = models.ForeignKey(Blueprint, on_delete=models.CASCADE, related_name="rules")
     module = models.CharField(_("module"), max_length=4, choices=MODULES)
@@ -280,6 +301,9 @@ class BlueprintRule(models.Model):
         _("difficulty"), max_length=10, choices=Difficulty.choices, blank=True
     )
     count = models.PositiveIntegerField(_("questions"), validators=[MinValueValidator(1)])
+    kind = models.CharField(
+        _("what is drawn"), max_length=12, choices=Kind.choices, default=Kind.QUESTIONS
+    )
 
     class Meta:
         ordering = ["module", "pk"]

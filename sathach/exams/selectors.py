@@ -30,6 +30,7 @@ from sathach.core.text import fold
 from sathach.exams.grading import is_answered
 from sathach.exams.models import (
     MODULES,
+    PRACTICAL,
     Attempt,
     AttemptItem,
     AttemptPage,
@@ -39,6 +40,9 @@ from sathach.exams.models import (
     ReviewWhen,
 )
 from sathach.organization.permissions import Perm, user_can
+from sathach.practical.page import practical_context
+from sathach.practical.scoring import Row
+from sathach.practical.services import slot_rows
 
 ALLOWED_TAGS = {
     "p", "br", "b", "strong", "i", "em", "u", "sub", "sup", "ul", "ol", "li", "table", "thead",
@@ -153,6 +157,7 @@ def question_body(
             "text": shown,
             "choices": choices,
             "prompts": prompts,
+            **practical_context(kind, data),
         }
         body = mark_safe(render_to_string("exams/_question.html", context))  # noqa: S308 - a template's output
         if len(_bodies) >= _BODY_CACHE_SIZE:
@@ -413,6 +418,9 @@ class ReviewItem:
     right: str
     feedback: str
     withheld: bool = False
+    # A practical task's criteria (points and reasons); None while its file is being graded.
+    practical: bool = False
+    criteria: list[Row] | None = None
 
 
 def _describe(version: QuestionVersion, response: Any) -> str:
@@ -433,7 +441,7 @@ def _describe(version: QuestionVersion, response: Any) -> str:
         pairs = data.get("pairs", [])
         given = response.get("pairs") or {}
         return "; ".join(f"{p['prompt']} → {given.get(str(i), '')}" for i, p in enumerate(pairs))
-    return str(response.get("text") or "")
+    return str(response.get("text") or response.get("file") or "")
 
 
 def _key(version: QuestionVersion) -> str:
@@ -465,6 +473,7 @@ def attempt_review_items(attempt: Attempt, *, with_key: bool) -> list[ReviewItem
         if with_key
         else set()
     )
+    practical = slot_rows([i for i in items if i.version.type in PRACTICAL], grade_missing=False)
     rows = []
     for item in items:
         version = item.version
@@ -486,6 +495,8 @@ def attempt_review_items(attempt: Attempt, *, with_key: bool) -> list[ReviewItem
                 right=as_html(_key(version)) if shown else "",
                 feedback=as_html(version.data.get("general_feedback", "")) if shown else "",
                 withheld=with_key and not shown,
+                practical=version.type in PRACTICAL,
+                criteria=practical.get(item.pk),
             )
         )
     return rows

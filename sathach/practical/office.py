@@ -26,17 +26,27 @@ from sathach.core.errors import DomainError
 logger = logging.getLogger(__name__)
 
 _TIMEOUT_S = 90
-# Calc's "Recalculation on file load" for Excel 2007+ and for ODF: 0 = always.
-_PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="UseLocking" oor:op="fuse"><value>false</value></prop></item>
-</oor:items>
-"""
+# The profile's settings: Calc recalculates every formula when it loads an Excel 2007+ or an
+# OpenDocument file (0 = always), macros never run, files are not locked.
+_SETTINGS = [
+    ("/org.openoffice.Office.Calc/Formula/Load", "OOXMLRecalcMode", "0"),
+    ("/org.openoffice.Office.Calc/Formula/Load", "ODFRecalcMode", "0"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", "3"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution", "true"),
+    ("/org.openoffice.Office.Common/Misc", "UseLocking", "false"),
+]
+_PROFILE_SETTINGS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+    'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+    + "".join(
+        f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse">'
+        f"<value>{value}</value></prop></item>\n"
+        for path, name, value in _SETTINGS
+    )
+    + "</oor:items>\n"
+)
 
 
 def soffice() -> str | None:

@@ -27,6 +27,7 @@ from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.exams.grading import grade
 from sathach.exams.models import (
+    PRACTICAL,
     Attempt,
     AttemptItem,
     AttemptPage,
@@ -37,6 +38,7 @@ from sathach.exams.models import (
 )
 from sathach.exams.services.answers import Answer, parse_answers
 from sathach.exams.services.recording import attempt_record
+from sathach.practical.services import practical_fractions
 
 GRACE = timedelta(seconds=30)
 CODE_TRIES = 5  # wrong access codes in a row before the attempt locks for CODE_LOCK
@@ -376,8 +378,12 @@ def attempt_grade(attempt: Attempt) -> None:
     score = Decimal(0)
     maximum = Decimal(0)
     modules: dict[str, tuple[Decimal, Decimal]] = {}
+    slots = list(slots)
+    # Practical tasks are graded from the file (or the typed text) criterion by criterion,
+    # with the proctor's changes (sathach.practical).
+    practical = practical_fractions(attempt) if any(slot[3] in PRACTICAL for slot in slots) else {}
     for pk, response, mark, kind, data, module in slots:
-        fraction = grade(kind, data, response)
+        fraction = practical[pk] if pk in practical else grade(kind, data, response)
         by_fraction[fraction].append(pk)
         score += fraction * mark
         maximum += mark

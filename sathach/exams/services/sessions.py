@@ -23,6 +23,7 @@ from sathach.core.errors import DomainError
 from sathach.core.text import nfc
 from sathach.exams.models import (
     AUTO_GRADED,
+    DRAWN,
     Attempt,
     AttemptItem,
     AttemptPage,
@@ -52,6 +53,7 @@ class RuleSpec:
     count: int
     category_id: int | None = None
     difficulty: str = ""
+    kind: str = BlueprintRule.Kind.QUESTIONS
 
 
 def blueprint_save(
@@ -101,6 +103,7 @@ def blueprint_save(
                 category_id=rule.category_id,
                 difficulty=rule.difficulty,
                 count=rule.count,
+                kind=rule.kind,
             )
             for rule in rules
         )
@@ -113,7 +116,7 @@ def blueprint_save(
             obj=campaign,
             summary={
                 "bank": bank.name,
-                "rules": [[r.module, r.category_id, r.difficulty, r.count] for r in rules],
+                "rules": [[r.module, r.category_id, r.difficulty, r.count, r.kind] for r in rules],
                 "duration": duration_minutes,
             },
         )
@@ -128,7 +131,7 @@ def _candidates(blueprint: Blueprint, *, graded: bool = True) -> list[QuestionVe
         question__is_active=True,
         question__current_id=F("pk"),
     )
-    found = found.filter(type__in=AUTO_GRADED) if graded else found.filter(type=QuestionType.ESSAY)
+    found = found.filter(type__in=DRAWN) if graded else found.filter(type=QuestionType.ESSAY)
     return list(found.select_related("question__category"))
 
 
@@ -137,6 +140,11 @@ def _rule_pool(rule: BlueprintRule, versions: list[QuestionVersion]) -> list[Que
         v
         for v in versions
         if v.question.category.module == rule.module
+        and (
+            v.type in AUTO_GRADED
+            if rule.kind == BlueprintRule.Kind.QUESTIONS
+            else v.type == rule.kind
+        )
         and (rule.category_id is None or v.question.category_id == rule.category_id)
         and (not rule.difficulty or v.question.difficulty == rule.difficulty)
     ]

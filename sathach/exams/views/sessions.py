@@ -22,7 +22,7 @@ from sathach.exams.forms import (
     rule_initial,
 )
 from sathach.exams.jobs import session_regrade_start, session_statistics_start
-from sathach.exams.models import Attempt, Blueprint, ExamSession
+from sathach.exams.models import Attempt, Blueprint, BlueprintRule, ExamSession
 from sathach.exams.selectors import get_session_for_user, session_console, sessions_for_user
 from sathach.exams.services import scheduling
 from sathach.exams.services import sessions as services
@@ -79,6 +79,7 @@ def blueprint_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 row["count"],
                 row["category"].pk if row.get("category") else None,
                 row.get("difficulty") or "",
+                row.get("kind") or BlueprintRule.Kind.QUESTIONS,
             )
             for row in rules.cleaned_data
             if row.get("count")
@@ -168,6 +169,10 @@ def session_console_view(request: HttpRequest, pk: int) -> HttpResponse:
         },
         "incidents": session.incidents.select_related("attempt__person", "by")[:30],
         "can_manage": user_can(request.user, Perm.MANAGE_EXAMS, session.campaign.issuing_unit),
+        # Practical tasks: each attempt links to its files and their grading.
+        "has_practical": BlueprintRule.objects.filter(blueprint__campaign=session.campaign)
+        .exclude(kind=BlueprintRule.Kind.QUESTIONS)
+        .exists(),
     }
     if context["can_manage"] and session.status != ExamSession.Status.CLOSED:
         context["move_targets"] = (

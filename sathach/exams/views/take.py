@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sathach.core.errors import DomainError
 from sathach.exams.autosave import autosave_reply
-from sathach.exams.models import Attempt, ExamSession, blueprint_of
+from sathach.exams.models import PRACTICAL, Attempt, ExamSession, blueprint_of
 from sathach.exams.selectors import (
     attempt_page_items,
     attempt_review_items,
@@ -89,11 +89,13 @@ def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
     items: Sequence[object]
     if prepared:  # of the slots, the page then needs their number only
         items, answered, flagged = range(prepared.questions), 0, 0
+        practical = "task-file" in prepared.html or "data-typing" in prepared.html
     else:
         slots = attempt_page_items(attempt)
         items = slots
         answered = sum(1 for item in slots if item.answered)
         flagged = sum(1 for item in slots if item.flagged)
+        practical = any(item.type in PRACTICAL for item in slots)
     return render(
         request,
         "exams/attempt.html",
@@ -104,6 +106,7 @@ def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
             "nav_html": prepared.nav if prepared else None,
             "answered": answered,
             "flagged": flagged,
+            "practical": practical,
             "campaign": attempt.session.campaign,
             "minutes": blueprint_of(attempt.session.campaign).duration_minutes,
             "extra_minutes": attempt.extra_seconds // 60,

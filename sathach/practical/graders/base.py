@@ -7,7 +7,7 @@ A practical task is a question version whose `data` holds its criteria:
 
 A grader reads the leader's file (or, for typing, the typed text) and gives one `Verdict`
 per criterion, in the order of the criteria: the share of the criterion's points earned
-(0 to 1) and a reason in the leader's words ("Lề trái 25 mm, cần 30–35 mm"). A grader never
+(0 to 1) and a reason in the leader's words ("Lề trái 25 mm, cần 30-35 mm"). A grader never
 raises on a leader's file: a file it cannot read gives every criterion 0 with the reason.
 The points are the criterion's weight times its share (sathach.practical.scoring).
 """

@@ -36,9 +36,18 @@
     store.seq = Math.max(store.seq, parseInt(fs.dataset.seq, 10) || 0);
   });
 
+  // Practical tasks: a file sent by practical.js (the slot knows its name once the server
+  // has it), or a typed passage with its typing time and paste attempts.
+  var FILE_TASKS = ["document", "spreadsheet", "presentation"];
+
   function read(fs) {
     var type = fs.dataset.type;
     var inputs = fs.querySelectorAll("[name]");
+    if (FILE_TASKS.indexOf(type) >= 0) return fs.dataset.file ? { file: fs.dataset.file } : null;
+    if (type === "typing") {
+      var typed = inputs[0].value;
+      return typed.trim() ? { text: typed, ms: parseInt(fs.dataset.ms, 10) || 0, pastes: parseInt(fs.dataset.pastes, 10) || 0 } : null;
+    }
     if (type === "single") {
       var c = fs.querySelector("input:checked:not([data-flag])");
       return c ? { choice: parseInt(c.value, 10) } : null;
@@ -64,6 +73,8 @@
   function write(fs, r) {
     var type = fs.dataset.type;
     r = r || {};
+    if (FILE_TASKS.indexOf(type) >= 0) { if (r.file) fs.dataset.file = r.file; return; }
+    if (type === "typing") { fs.dataset.ms = r.ms || 0; fs.dataset.pastes = r.pastes || 0; }
     fs.querySelectorAll("[name]").forEach(function (i) {
       if (type === "single") i.checked = String(r.choice) === i.value;
       else if (type === "multiple") i.checked = (r.choices || []).indexOf(parseInt(i.value, 10)) >= 0;
@@ -136,7 +147,7 @@
     persist();
     mark(fs);
     count();
-    schedule(fs.dataset.type === "shortanswer" || fs.dataset.type === "numerical" ? 800 : 0);
+    schedule(["shortanswer", "numerical", "typing"].indexOf(fs.dataset.type) >= 0 ? 800 : 0);
   }
 
   function schedule(ms) {
@@ -210,17 +221,17 @@
   function stop(kind) {
     stopped = true;
     banner(kind);
-    document.querySelectorAll("#answers input, #answers select, #submit-open").forEach(function (i) { i.disabled = true; });
+    document.querySelectorAll("#answers input, #answers select, #answers textarea, #answers button, #submit-open").forEach(function (i) { i.disabled = true; });
   }
 
   // The answers are sent by the autosave, never by submitting this form (Enter in a text box).
   document.getElementById("answers").addEventListener("submit", function (event) { event.preventDefault(); });
   document.getElementById("answers").addEventListener("change", function (event) {
     var fs = event.target.closest("fieldset.q");
-    if (fs) record(fs);
+    if (fs && !event.target.hasAttribute("data-upload")) record(fs);
   });
   document.getElementById("answers").addEventListener("input", function (event) {
-    if (event.target.type === "text") record(event.target.closest("fieldset.q"));
+    if (event.target.type === "text" || event.target.tagName === "TEXTAREA") record(event.target.closest("fieldset.q"));
   });
   window.addEventListener("online", function () { schedule(0); });
 
@@ -297,4 +308,6 @@
   });
   if (root.dataset.state === "paused") banner("paused");
   schedule(0);
+  // What practical.js needs: the attempt's token, and to show a slot's new state.
+  window.sathachExam = { token: token, refresh: function (fs) { mark(fs); count(); }, record: record };
 })();
