@@ -221,6 +221,10 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # own database connection; the autosave is answered beside them on the event loop.
 SERVER_THREADS = env_int("SERVER_THREADS", 2)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# A practical task's file (a .docx, .xlsx, .pptx or OpenDocument file the leader made), and
+# the LibreOffice program that recalculates and draws them (found on the PATH when empty).
+PRACTICAL_UPLOAD_MAX_BYTES = env_int("PRACTICAL_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+SOFFICE = env_str("SOFFICE", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # A request body is refused from its Content-Length alone, unread, past these sizes: any
 # (a question file of 20 MB and its form), and one from nobody signed in (a sign-in form;

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs, only those missing.
 # Usage: scripts/system-packages.sh [run|test]
-#   run:  fonts with every Vietnamese letter, gettext (translations), poppler-utils
+#   run:  fonts with every Vietnamese letter, gettext (translations), poppler-utils, and
+#         LibreOffice without its desktop (practical tasks: recalculating workbooks, reading
+#         OpenDocument files, drawing files as pages for the proctor)
 #   test: the same, plus Debian's chromium for the browser tests and SoftHSM2 with
 #         OpenSC's pkcs11-tool, a software token for the PKCS#11 signing tests
 set -euo pipefail
-packages=(fonts-liberation2 gettext poppler-utils)
+packages=(fonts-liberation2 gettext poppler-utils
+  libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui)
 if [ "${1:-run}" = "test" ]; then
   packages+=(chromium softhsm2 opensc)
 fi

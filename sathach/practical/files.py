@@ -262,3 +262,12 @@ def embed_mark(data: bytes, mark: str) -> bytes:
             target.writestr(name, content)
         target.writestr("docProps/custom.xml", custom)
     return out.getvalue()
+
+
+def read_mark(data: bytes) -> str | None:
+    """The mark a package carries, or None (not a package, or no mark)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return _read_mark(package, set(package.namelist()))
+    except (zipfile.BadZipFile, OSError, ValueError, DomainError):
+        return None

@@ -59,7 +59,7 @@ def _state(item: AttemptItem) -> dict[str, Any]:
         "file": {
             "name": upload.name,
             "size": upload.size,
-            "at": moment(upload.uploaded_at, "s"),
+            "at": moment(upload.uploaded_at, seconds=True),
             "graded": graded,
         }
     }

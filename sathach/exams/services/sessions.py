@@ -135,19 +135,25 @@ def _candidates(blueprint: Blueprint, *, graded: bool = True) -> list[QuestionVe
     return list(found.select_related("question__category"))
 
 
-def _rule_pool(rule: BlueprintRule, versions: list[QuestionVersion]) -> list[QuestionVersion]:
+def _rule_pool(
+    rule: BlueprintRule, versions: list[QuestionVersion], *, by_kind: bool = True
+) -> list[QuestionVersion]:
+    """The versions a rule draws from: its module (topic, difficulty) and, `by_kind`, its
+    kind: objective questions, or practical tasks of one kind."""
     return [
         v
         for v in versions
         if v.question.category.module == rule.module
-        and (
-            v.type in AUTO_GRADED
-            if rule.kind == BlueprintRule.Kind.QUESTIONS
-            else v.type == rule.kind
-        )
+        and (not by_kind or _of_kind(v, rule.kind))
         and (rule.category_id is None or v.question.category_id == rule.category_id)
         and (not rule.difficulty or v.question.difficulty == rule.difficulty)
     ]
+
+
+def _of_kind(version: QuestionVersion, kind: str) -> bool:
+    if kind == BlueprintRule.Kind.QUESTIONS:
+        return version.type in AUTO_GRADED
+    return version.type == kind
 
 
 def blueprint_shortages(blueprint: Blueprint) -> list[str]:
@@ -167,7 +173,11 @@ def blueprint_shortages(blueprint: Blueprint) -> list[str]:
                     "available": available,
                 }
             )
-            left_out = len(_rule_pool(rule, essays))
+            left_out = (
+                len(_rule_pool(rule, essays, by_kind=False))
+                if rule.kind == BlueprintRule.Kind.QUESTIONS
+                else 0
+            )
             if left_out:
                 problems.append(
                     _(
