@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -130,9 +130,7 @@ CRITERIA: dict[str, Criterion] = {
             {"name": "Times New Roman"},
             _font_problems,
         ),
-        Criterion(
-            "body_size", gettext_lazy("Body text size"), {"size": [13, 14]}, _ranges("size")
-        ),
+        Criterion("body_size", gettext_lazy("Body text size"), {"size": [13, 14]}, _ranges("size")),
         Criterion(
             "national_title",
             gettext_lazy("Quốc hiệu and Tiêu ngữ"),
@@ -220,7 +218,7 @@ def validate_specs(specs: Any) -> list[str]:
 
 
 def make_starter(starter: Mapping[str, Any]) -> bytes | None:
-    """The raw text as a plain .docx (python-docx's template: Letter-sized, Calibri,
+    """The raw text as a plain .docx (python-docx's template: Letter-sized, Cambria 11 pt,
     no indent; deliberately not the decree's layout, which is the leader's task), or
     None when the task starts from nothing."""
     text = str(starter.get("text") or "")
@@ -241,7 +239,9 @@ def make_starter(starter: Mapping[str, Any]) -> bytes | None:
 def _unreadable(why: str) -> str:
     if why == "too_big":
         return _("The file is too large once unpacked: it cannot be graded.")
-    return _("The file is not a Word document (.docx) or OpenDocument text (.odt) that can be opened.")
+    return _(
+        "The file is not a Word document (.docx) or OpenDocument text (.odt) that can be opened."
+    )
 
 
 def _read(data: bytes, extension: str) -> Docx | str:
@@ -272,7 +272,7 @@ def _read(data: bytes, extension: str) -> Docx | str:
 
 
 def grade(
-    data: bytes, extension: str, specs: list[Mapping[str, Any]], *, starter: Mapping[str, Any]
+    data: bytes, extension: str, specs: Sequence[Mapping[str, Any]], *, starter: Mapping[str, Any]
 ) -> list[Verdict]:
     """One verdict per criterion, in order; never raises on the leader's file."""
     specs = list(specs)
@@ -291,7 +291,9 @@ def grade(
         criterion = CRITERIA.get(key)
         if criterion is None:
             verdicts.append(
-                Verdict(key, ZERO, _("“%(key)s” is not a criterion of a document task.") % {"key": key})
+                Verdict(
+                    key, ZERO, _("“%(key)s” is not a criterion of a document task.") % {"key": key}
+                )
             )
             continue
         try:

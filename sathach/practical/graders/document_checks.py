@@ -40,7 +40,7 @@ def number(value: float) -> str:
 
 def span(bounds: Iterable[float]) -> str:
     low, high = list(bounds)
-    return number(low) if low == high else f"{number(low)}–{number(high)}"
+    return number(low) if low == high else f"{number(low)}\u2013{number(high)}"
 
 
 def sentence(parts: Iterable[str]) -> str:
@@ -58,11 +58,12 @@ def normalized(text: str) -> str:
     """NFC, lower case, one space between words; "hoà" and "hòa" alike."""
     text = unicodedata.normalize("NFC", text).casefold()
     text = text.replace("oà", "òa").replace("oá", "óa").replace("oả", "ỏa")
-    text = re.sub(r"[‐‑‒–—]", "-", text)
+    text = re.sub(r"[\u2010-\u2015]", "-", text)
     return " ".join(text.split())
 
 
-_PLACE_DATE = re.compile(r"^[^,]+,\s*ngày\s+\S+\s+tháng\s+\S+\s+năm\s+\S+")
+# The whole line is a place and a date, the numbers possibly left blank for the signer.
+_PLACE_DATE = re.compile(r"^[^,]{1,60},\s*ngày\b[\s\d…._]*tháng\b[\s\d…._]*năm\b[\s\d…._]*$")
 _NUMBER = re.compile(r"^số\s*:")
 _NUMBER_FULL = re.compile(r"^số\s*:\s*[\d.…_ ]*/\s*[^\s/]+")
 _QUOC_HIEU = "cộng hòa xã hội chủ nghĩa việt nam"
@@ -151,7 +152,7 @@ def check_paper(doc: Docx, params: Mapping[str, Any]) -> Result:
         size_ok = abs(short - width) <= tolerance and abs(long_ - height) <= tolerance
         if not size_ok:
             problems.append(
-                _("paper %(w)s × %(h)s mm, A4 is %(W)s × %(H)s mm")
+                _("paper %(w)s × %(h)s mm, A4 is %(W)s × %(H)s mm")  # noqa: RUF001
                 % {
                     "w": number(_mm(section.width)),
                     "h": number(_mm(section.height)),
@@ -188,7 +189,11 @@ def check_margins(doc: Docx, params: Mapping[str, Any]) -> Result:
             else:
                 problems.append(
                     _("%(side)s %(value)s mm, it must be %(bounds)s mm")
-                    % {"side": label, "value": number(round(value, 1)), "bounds": span(params[side])}
+                    % {
+                        "side": label,
+                        "value": number(round(value, 1)),
+                        "bounds": span(params[side]),
+                    }
                 )
     if not problems:
         return ONE, _("The margins follow the rule.")
@@ -216,7 +221,9 @@ def check_font(doc: Docx, params: Mapping[str, Any]) -> Result:
         return ONE, _("Every character is in %(font)s.") % {"font": params["name"]}
     percent = number(round(100 * right / total, 1))
     named = ", ".join(name for name, _n in others.most_common(3))
-    return share(right, total), _("%(percent)s%% of the characters are in %(font)s; others: %(others)s.") % {
+    return share(right, total), _(
+        "%(percent)s%% of the characters are in %(font)s; others: %(others)s."
+    ) % {
         "percent": percent,
         "font": params["name"],
         "others": named,
@@ -269,7 +276,11 @@ def _title_checks(para: Para | None, name: str, bounds: list[float], upper: bool
 def check_national_title(doc: Docx, params: Mapping[str, Any]) -> Result:
     title = next((p for p in doc.paragraphs if normalized(p.text) == _QUOC_HIEU), None)
     motto = next(
-        (p for p in doc.paragraphs if normalized(p.text).replace(" - ", "-") == _TIEU_NGU.replace(" - ", "-")),
+        (
+            p
+            for p in doc.paragraphs
+            if normalized(p.text).replace(" - ", "-") == _TIEU_NGU.replace(" - ", "-")
+        ),
         None,
     )
     problems = _title_checks(title, _("The Quốc hiệu"), params["title_size"], upper=True)
@@ -370,8 +381,16 @@ def check_spacing(doc: Docx, params: Mapping[str, Any]) -> Result:
     lines_ok = [_line_ok(p, params) for p in paragraphs]
     n = len(paragraphs)
     reasons = [
-        _count(gaps_ok, n, _("body paragraphs are followed by at least %(pt)s pt") % {"pt": number(minimum)}),
-        _count(sum(lines_ok), n, _("have line spacing from %(bounds)s lines") % {"bounds": span(params["line"])}),
+        _count(
+            gaps_ok,
+            n,
+            _("body paragraphs are followed by at least %(pt)s pt") % {"pt": number(minimum)},
+        ),
+        _count(
+            sum(lines_ok),
+            n,
+            _("have line spacing from %(bounds)s lines") % {"bounds": span(params["line"])},
+        ),
     ]
     if gaps_ok < n:
         first = next(g for g in gaps if g < minimum - 0.01)
@@ -445,9 +464,7 @@ def check_page_numbers(doc: Docx, params: Mapping[str, Any]) -> Result:
         later = doc.sections[1].headers.get("default")
     number_para = _page_para(later)
     if number_para is None:
-        in_footer = any(
-            _page_para(part) for s in doc.sections for part in s.footers.values()
-        )
+        in_footer = any(_page_para(part) for s in doc.sections for part in s.footers.values())
         if in_footer:
             return ZERO, _("The page number is in the footer; it must be centred in the header.")
         return ZERO, _("The header has no page number (a PAGE field).")
@@ -478,7 +495,9 @@ def check_contains_text(doc: Docx, params: Mapping[str, Any]) -> Result:
     found = len(phrases) - len(missing)
     if not missing:
         return ONE, _("The required text is there.")
-    return share(found, len(phrases)), _("%(found)s of %(total)s required phrases are there; missing: %(missing)s.") % {
+    return share(found, len(phrases)), _(
+        "%(found)s of %(total)s required phrases are there; missing: %(missing)s."
+    ) % {
         "found": found,
         "total": len(phrases),
         "missing": "; ".join(f"“{p}”" for p in missing),

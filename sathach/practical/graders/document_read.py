@@ -43,9 +43,7 @@ FALLBACK_FONT = "Times New Roman"
 FALLBACK_HALF_POINTS = 20
 LETTER = (12240, 15840)  # twips: Word's page when the section gives none
 
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-)
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 _FALSE = {"0", "false", "off", "none"}
 _PAGE_FIELD = re.compile(r"\bPAGE\b")
 
