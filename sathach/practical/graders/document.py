@@ -22,7 +22,8 @@ from docx import Document
 from sathach.core.errors import DomainError
 from sathach.practical import office
 from sathach.practical.graders.base import ZERO, Criterion, Verdict, all_zero, params_of
-from sathach.practical.graders.document_checks import CHECKS, normalized
+from sathach.practical.graders.document_body import normalized
+from sathach.practical.graders.document_checks import CHECKS
 from sathach.practical.graders.document_read import Docx, Unreadable, read_docx
 
 logger = logging.getLogger(__name__)

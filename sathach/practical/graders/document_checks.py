@@ -1,28 +1,34 @@
 """The checks of a document's layout against Nghị định 30/2020/NĐ-CP (Phụ lục I), one
 function per criterion: each takes the read document and the criterion's parameters and
-returns the share earned with its reason in Vietnamese.
-
-Which paragraphs are the body ("nội dung", box 6 of Phụ lục I): the paragraphs outside
-tables, before the "Nơi nhận:" block, that hold text and are not one of the heading lines:
-not centred or right-aligned (Quốc hiệu, tên loại, trích yếu, chữ ký), not written all in
-capitals (tên cơ quan, chức vụ), not "Số: …", "V/v …", the place and date line, nor the
-"Kính gửi:" line and the "- …" lines of its list just after it. The header block of a
-Công văn is usually a borderless table; a leader who typed it as plain paragraphs gets the
-same body, since those lines are centred or in capitals.
+returns the share earned with its reason in Vietnamese. The body paragraphs are those
+of document_body.body.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from sathach.practical.graders.base import ONE, ZERO, share
+from sathach.practical.graders.document_body import (
+    NUMBER,
+    NUMBER_FULL,
+    PLACE_DATE,
+    QUOC_HIEU,
+    TIEU_NGU,
+    body,
+    is_upper,
+    normalized,
+    number,
+    recipients_index,
+    sentence,
+    span,
+    within,
+)
 from sathach.practical.graders.document_read import Docx, Para, Section
 
 TWIPS_PER_MM = 1440 / 25.4
@@ -30,84 +36,6 @@ TOLERANCE_MM = 0.2
 HALF = Decimal("0.5")
 
 Result = tuple[Decimal, str]
-
-
-def number(value: float) -> str:
-    """A number as Vietnamese writes it: 25,4 or 1,27 (two decimals at most, none when whole)."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-def span(bounds: Iterable[float]) -> str:
-    low, high = list(bounds)
-    return number(low) if low == high else f"{number(low)}\u2013{number(high)}"
-
-
-def sentence(parts: Iterable[str]) -> str:
-    """Parts joined into one sentence: "; " between them, a capital first, a full stop."""
-    text = "; ".join(parts)
-    return text[:1].upper() + text[1:] + "."
-
-
-def _within(value: float, bounds: Iterable[float], tolerance: float = 0.01) -> bool:
-    low, high = list(bounds)
-    return float(low) - tolerance <= value <= float(high) + tolerance
-
-
-def normalized(text: str) -> str:
-    """NFC, lower case, one space between words; "hoà" and "hòa" alike."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    text = text.replace("oà", "òa").replace("oá", "óa").replace("oả", "ỏa")
-    text = re.sub(r"[\u2010-\u2015]", "-", text)
-    return " ".join(text.split())
-
-
-# The whole line is a place and a date, the numbers possibly left blank for the signer.
-_PLACE_DATE = re.compile(r"^[^,]{1,60},\s*ngày\b[\s\d…._]*tháng\b[\s\d…._]*năm\b[\s\d…._]*$")
-_NUMBER = re.compile(r"^số\s*:")
-_NUMBER_FULL = re.compile(r"^số\s*:\s*[\d.…_ ]*/\s*[^\s/]+")
-_QUOC_HIEU = "cộng hòa xã hội chủ nghĩa việt nam"
-_TIEU_NGU = "độc lập - tự do - hạnh phúc"
-
-
-def _is_upper(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
-
-
-def recipients_index(doc: Docx) -> int | None:
-    for index, para in enumerate(doc.paragraphs):
-        if normalized(para.text).startswith("nơi nhận"):
-            return index
-    return None
-
-
-def body(doc: Docx) -> list[Para]:
-    """The body paragraphs (see the module's docstring)."""
-    end = recipients_index(doc)
-    found: list[Para] = []
-    after_kinh_gui = False
-    for para in doc.paragraphs[:end]:
-        text = normalized(para.text)
-        if not text:
-            continue
-        if text.startswith("kính gửi"):
-            after_kinh_gui = True
-            continue
-        if after_kinh_gui and text[0] in "-+•":
-            continue
-        after_kinh_gui = False
-        heading = (
-            para.in_table
-            or para.align in ("center", "right")
-            or _is_upper(para.shown)
-            or _NUMBER.match(text)
-            or text.startswith("v/v")
-            or _PLACE_DATE.match(text)
-        )
-        if not heading:
-            found.append(para)
-    return found
 
 
 def _count(right: int, total: int, what: str) -> str:
@@ -184,7 +112,7 @@ def check_margins(doc: Docx, params: Mapping[str, Any]) -> Result:
                 continue
             total += 1
             value = _mm(getattr(section, side))
-            if _within(value, params[side], TOLERANCE_MM):
+            if within(value, params[side], TOLERANCE_MM):
                 right += 1
             else:
                 problems.append(
@@ -238,7 +166,7 @@ def check_body_size(doc: Docx, params: Mapping[str, Any]) -> Result:
     bounds = params["size"]
     return _share_of_body(
         doc,
-        lambda p: all(_within(size, bounds) for size in _sizes(p)),
+        lambda p: all(within(size, bounds) for size in _sizes(p)),
         _("body paragraphs are %(bounds)s pt") % {"bounds": span(bounds)},
         lambda p: _("%(sizes)s pt") % {"sizes": ", ".join(number(s) for s in sorted(_sizes(p)))},
     )
@@ -254,12 +182,12 @@ def _title_checks(para: Para | None, name: str, bounds: list[float], upper: bool
     if para is None:
         return [_("%(name)s is missing") % {"name": name}]
     problems = []
-    if upper and not _is_upper(para.shown):
+    if upper and not is_upper(para.shown):
         problems.append(_("%(name)s is not in capitals") % {"name": name})
     if not _all(para, "bold"):
         problems.append(_("%(name)s is not bold") % {"name": name})
     sizes = _sizes(para)
-    if not all(_within(size, bounds) for size in sizes):
+    if not all(within(size, bounds) for size in sizes):
         problems.append(
             _("%(name)s is %(size)s pt, it must be %(bounds)s pt")
             % {
@@ -274,12 +202,12 @@ def _title_checks(para: Para | None, name: str, bounds: list[float], upper: bool
 
 
 def check_national_title(doc: Docx, params: Mapping[str, Any]) -> Result:
-    title = next((p for p in doc.paragraphs if normalized(p.text) == _QUOC_HIEU), None)
+    title = next((p for p in doc.paragraphs if normalized(p.text) == QUOC_HIEU), None)
     motto = next(
         (
             p
             for p in doc.paragraphs
-            if normalized(p.text).replace(" - ", "-") == _TIEU_NGU.replace(" - ", "-")
+            if normalized(p.text).replace(" - ", "-") == TIEU_NGU.replace(" - ", "-")
         ),
         None,
     )
@@ -296,18 +224,18 @@ def check_national_title(doc: Docx, params: Mapping[str, Any]) -> Result:
 def check_number_symbol(doc: Docx, params: Mapping[str, Any]) -> Result:
     for para in doc.paragraphs:
         text = normalized(para.text)
-        if _NUMBER_FULL.match(text):
+        if NUMBER_FULL.match(text):
             return ONE, _("The number and symbol line is there: “%(text)s”.") % {
                 "text": para.text.strip()
             }
-        if _NUMBER.match(text):
+        if NUMBER.match(text):
             return HALF, _("The line “Số:” has no symbol after the “/” (e.g. Số: 12/UBND-VP).")
     return ZERO, _("The line “Số: …/…” is missing.")
 
 
 def check_place_date(doc: Docx, params: Mapping[str, Any]) -> Result:
     for para in doc.paragraphs:
-        if _PLACE_DATE.match(normalized(para.text)):
+        if PLACE_DATE.match(normalized(para.text)):
             if _all(para, "italic"):
                 return ONE, _("The place and date line is in italics.")
             return HALF, _("The place and date line is not (all) in italics.")
@@ -321,7 +249,7 @@ def check_first_line_indent(doc: Docx, params: Mapping[str, Any]) -> Result:
     bounds = params["cm"]
     return _share_of_body(
         doc,
-        lambda p: _within(p.first_line * 2.54 / 1440, bounds, 0.02),
+        lambda p: within(p.first_line * 2.54 / 1440, bounds, 0.02),
         _("body paragraphs have a first-line indent of %(bounds)s cm") % {"bounds": span(bounds)},
         lambda p: _("indent %(cm)s cm") % {"cm": number(round(p.first_line * 2.54 / 1440, 2))},
     )

@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 from sathach.practical.graders import document
-from sathach.practical.graders.document_checks import body
+from sathach.practical.graders.document_body import body
 from sathach.practical.graders.document_read import read_docx
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "document"
