@@ -21,6 +21,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
+from docx.text.paragraph import Paragraph
 
 from sathach.practical.graders import document
 from sathach.practical.graders.document_body import body
@@ -507,3 +508,74 @@ def test_the_kinh_gui_line_and_its_list_are_not_body_paragraphs() -> None:
 
     paragraphs = body(read_docx(edited(add_kinh_gui)))
     assert [p.text[:9] for p in paragraphs] == ["Ủy ban nh", "Thời gian", "Cán bộ th"]
+
+
+def _complex_page_field(paragraph) -> None:
+    """Word's own PAGE field: begin, instruction, separate, result, end."""
+    for kind, text in (("begin", None), (None, " PAGE   \\* MERGEFORMAT "), ("separate", None)):
+        run = OxmlElement("w:r")
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run.append(char)
+        else:
+            instruction = OxmlElement("w:instrText")
+            instruction.text = text
+            run.append(instruction)
+        paragraph._p.append(run)
+    paragraph.add_run("2")
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    paragraph.add_run()._r.append(end)
+
+
+def test_words_page_number_gallery_field_in_a_content_control_counts() -> None:
+    def gallery(doc) -> None:
+        header = doc.sections[0].header
+        old = header.paragraphs[0]._p
+        sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+        old.addprevious(sdt)
+        sdt.append(content)
+        content.append(old)
+        for child in list(old):
+            if child.tag == qn("w:fldSimple"):
+                old.remove(child)
+        _complex_page_field(Paragraph(old, header))
+
+    data = edited(gallery)
+    fields = read_docx(data).sections[0].headers["default"]
+    assert [p.has_page_field for p in fields] == [True]
+    assert grade(data, criteria=specs("page_numbers"))["page_numbers"].earned == ONE
+
+
+def test_a_page_number_in_the_footer_earns_nothing() -> None:
+    def to_footer(doc) -> None:
+        section = doc.sections[0]
+        header = section.header.paragraphs[0]._p
+        for child in list(header):
+            if child.tag == qn("w:fldSimple"):
+                header.remove(child)
+        _complex_page_field(section.footer.paragraphs[0])
+
+    verdict = grade(edited(to_footer), criteria=specs("page_numbers"))["page_numbers"]
+    assert (verdict.earned, verdict.reason) == (
+        Decimal(0),
+        "The page number is in the footer; it must be centred in the header.",
+    )
+
+
+def test_exact_line_spacing_counts_from_15_pt_to_one_and_a_half_lines() -> None:
+    def exactly(points: float):
+        def change(doc) -> None:
+            for paragraph in doc.paragraphs[7:10]:
+                paragraph.paragraph_format.line_spacing = Pt(points)
+
+        return change
+
+    assert grade(edited(exactly(17)), criteria=specs("spacing"))["spacing"].earned == ONE
+    verdict = grade(edited(exactly(12)), criteria=specs("spacing"))["spacing"]
+    assert (verdict.earned, verdict.reason) == (
+        Decimal("0.5"),
+        "3 of 3 body paragraphs are followed by at least 6 pt; "
+        "0 of 3 have line spacing from 1–1,5 lines (one has 12 pt exactly).",
+    )
