@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import logging
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -50,10 +50,14 @@ EXTENSIONS = (".xlsx", ".ods")
 # The functions an author may ask for: those of the IT-skills standard's spreadsheet
 # module and their close kin.
 FUNCTIONS = frozenset(
-    "SUM AVERAGE COUNT COUNTA COUNTBLANK COUNTIF COUNTIFS SUMIF SUMIFS AVERAGEIF AVERAGEIFS "
-    "IF IFERROR AND OR NOT VLOOKUP HLOOKUP INDEX MATCH ROUND ROUNDUP ROUNDDOWN INT MOD ABS "
-    "MAX MIN RANK LARGE SMALL SUMPRODUCT LEFT RIGHT MID LEN UPPER LOWER PROPER TRIM "
-    "CONCATENATE TEXT VALUE TODAY NOW DATE YEAR MONTH DAY".split()
+    {
+        *("SUM", "AVERAGE", "COUNT", "COUNTA", "COUNTBLANK", "COUNTIF", "COUNTIFS", "SUMIF"),
+        *("SUMIFS", "AVERAGEIF", "AVERAGEIFS", "IF", "IFERROR", "AND", "OR", "NOT", "VLOOKUP"),
+        *("HLOOKUP", "INDEX", "MATCH", "ROUND", "ROUNDUP", "ROUNDDOWN", "INT", "MOD", "ABS"),
+        *("MAX", "MIN", "RANK", "LARGE", "SMALL", "SUMPRODUCT", "LEFT", "RIGHT", "MID", "LEN"),
+        *("UPPER", "LOWER", "PROPER", "TRIM", "CONCATENATE", "TEXT", "VALUE", "TODAY", "NOW"),
+        *("DATE", "YEAR", "MONTH", "DAY"),
+    }
 )
 
 
@@ -176,8 +180,7 @@ def validate_specs(specs: Any) -> list[str]:
                 raise InvalidOperation
         except InvalidOperation:
             problems.append(
-                _("Criterion %(number)s: the weight must be a positive number.")
-                % {"number": label}
+                _("Criterion %(number)s: the weight must be a positive number.") % {"number": label}
             )
         params = spec.get("params", {})
         if not isinstance(params, Mapping):
@@ -198,8 +201,7 @@ def _starter_rows(starter: Mapping[str, Any] | None) -> list[list[Any]] | None:
     if not isinstance(rows, list) or not rows or not all(isinstance(r, list) for r in rows):
         return None
     return [
-        [unicodedata.normalize("NFC", v) if isinstance(v, str) else v for v in row]
-        for row in rows
+        [unicodedata.normalize("NFC", v) if isinstance(v, str) else v for v in row] for row in rows
     ]
 
 
@@ -218,9 +220,7 @@ def make_starter(starter: Mapping[str, Any] | None) -> bytes | None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index in range(1, max(len(row) for row in rows) + 1):
-        longest = max(
-            len(str(row[index - 1] or "")) for row in rows if len(row) >= index
-        )
+        longest = max(len(str(row[index - 1] or "")) for row in rows if len(row) >= index)
         sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 3, 10), 50)
     output = io.BytesIO()
     book.save(output)
@@ -244,14 +244,16 @@ def _check(
 def grade(
     data: bytes,
     extension: str,
-    specs: list[Mapping[str, Any]],
+    specs: Sequence[Mapping[str, Any]],
     *,
     starter: Mapping[str, Any] | None,
 ) -> list[Verdict]:
     """One verdict per criterion, in order. Never raises on the leader's file."""
     problems = validate_specs(specs)
     if problems:
-        return all_zero(specs, _("The task is misconfigured: %(problem)s") % {"problem": problems[0]})
+        return all_zero(
+            list(specs), _("The task is misconfigured: %(problem)s") % {"problem": problems[0]}
+        )
     rows = _starter_rows(starter)
     keys: dict[int, tuple[str, str]] = {}
     for index, spec in enumerate(specs):
@@ -261,14 +263,14 @@ def grade(
     try:
         book = open_book(data, extension, (starter or {}).get("sheet"), keys)
     except BookRefused as refused:
-        return all_zero(specs, str(refused))
+        return all_zero(list(specs), str(refused))
     verdicts = []
     for index, spec in enumerate(specs):
         params = params_of(spec, CRITERIA[spec["key"]])
         try:
             earned, reason = _check(spec["key"], book, params, index, rows)
         # A hostile file can make openpyxl fail on any cell; the leader still gets a reason.
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             logger.warning("Grading %s of a spreadsheet failed: %r", spec["key"], error)
             earned, reason = ZERO, _("This criterion could not be graded on this file.")
         verdicts.append(Verdict(spec["key"], earned, reason))

@@ -207,7 +207,7 @@ def _load(xlsx: bytes, *, data_only: bool = False) -> Workbook:
     try:
         return load_workbook(io.BytesIO(xlsx), data_only=data_only, keep_links=False)
     # openpyxl lets through whatever its zip and XML readers raise on a damaged file.
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         logger.info("openpyxl could not read a practical spreadsheet: %r", error)
         raise BookRefused(_("The file is damaged or is not a spreadsheet.")) from None
 
@@ -245,8 +245,9 @@ def _recalculated(
     for worksheet in book.worksheets:
         # Charts and pictures play no part in the values; openpyxl writing them back is
         # one more way for an odd file to fail.
-        worksheet._charts = []
-        worksheet._images = []
+        if isinstance(worksheet, Worksheet):
+            worksheet._charts = []  # type: ignore[attr-defined]
+            worksheet._images = []  # type: ignore[attr-defined]
     for index, (cells, formula) in keys.items():
         copy = book.copy_worksheet(sheet)
         copy.title = _KEY_SHEET.format(index)
@@ -255,8 +256,10 @@ def _recalculated(
     output = io.BytesIO()
     book.save(output)
     computed = _load(office.convert_bytes(output.getvalue(), ".xlsx", "xlsx"), data_only=True)
-    values = computed[sheet.title]
-    found = {index: computed[_KEY_SHEET.format(index)] for index in keys}
+    values = _sheet(computed, sheet.title)
+    found = {index: _sheet(computed, _KEY_SHEET.format(index)) for index in keys}
+    if any(key.title != _KEY_SHEET.format(index) for index, key in found.items()):
+        raise BookRefused(_("LibreOffice could not open the file."))
     return values, found
 
 
@@ -281,7 +284,7 @@ def open_book(
     except BookRefused as error:
         book.recalc_error = str(error)
     # Saving or reading back an odd workbook can fail anywhere in openpyxl.
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         logger.warning("Recalculating a practical spreadsheet failed: %r", error)
         book.recalc_error = _("LibreOffice could not open the file.")
     return book

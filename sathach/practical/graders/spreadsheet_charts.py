@@ -122,11 +122,11 @@ def charts(xlsx: bytes) -> list[list[Series]]:
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, ElementTree.ParseError):
         return found
     for path in targets[:_MAX_CHARTS]:
-        item = parts.get(path)
-        if item is None or item.file_size > _MAX_PART:
+        part = parts.get(path)
+        if part is None or part.file_size > _MAX_PART:
             continue
         try:
-            found.append(_chart_series(archive.read(item)))
+            found.append(_chart_series(archive.read(part)))
         except (zipfile.BadZipFile, OSError, ValueError, ElementTree.ParseError):
             continue
     return found

@@ -307,7 +307,9 @@ def check_filter(book: Book, params: Mapping[str, Any]) -> tuple[Decimal, str]:
             }
     chosen = _criterion_values(auto_filter, column_index_from_string(column), first_col)
     if chosen is None:
-        return HALF, _("A filter is set on %(range)s, but nothing is chosen in column %(column)s.") % {
+        return HALF, _(
+            "A filter is set on %(range)s, but nothing is chosen in column %(column)s."
+        ) % {
             "range": ref,
             "column": column,
         }
