@@ -8,6 +8,7 @@ import io
 import json
 import re
 import zipfile
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
@@ -225,16 +226,21 @@ def test_number_formats_are_checked_cell_by_cell() -> None:
         sheet[f"G{row}"].number_format = "#,##0_);(#,##0)"
         sheet[f"H{row}"] = 1.5
         sheet[f"H{row}"].number_format = "0.00" if row < 11 else "0.0"
+    sheet["K2"], sheet["K3"] = date(2026, 3, 1), date(2026, 3, 2)
+    sheet["K2"].number_format = "DD/MM/YYYY"
+    sheet["K3"].number_format = "mm-dd-yy"  # Excel's short date, dd/mm/yyyy in Vietnamese
 
     verdicts = spreadsheet.grade(
         _saved(book),
         ".xlsx",
         _criterion("number_format", cells="G2:G11", format="#,##0")
-        + _criterion("number_format", cells="H2:H11", decimals=2),
+        + _criterion("number_format", cells="H2:H11", decimals=2)
+        + _criterion("number_format", cells="K2:K3", format="dd/mm/yyyy")
+        + _criterion("number_format", cells="K2:K3", format="0.00"),
         starter=STARTER,
     )
 
-    assert _earned(verdicts) == [Decimal(1), Decimal("0.9")]
+    assert _earned(verdicts) == [Decimal(1), Decimal("0.9"), Decimal(1), Decimal(0)]
     assert "H11: 0.0" in verdicts[1].reason
 
 
