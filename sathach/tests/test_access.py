@@ -331,6 +331,18 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "bank-copy": (lambda world: {"pk": world.question.bank_id}, POST_ONLY),
     "question-import": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
     "question-import-confirm": (NO_ARGS, POST_ONLY),
+    # Practical tasks in the bank (issue 18): the question editor's permissions. The world's
+    # question is no practical task (and the add page wants a bank): 404 to those who pass.
+    "question-template": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
+    "task-add": (NO_ARGS, expect(403, province_admin=404, district_admin=404, outsider=404)),
+    "task-edit": (
+        lambda world: {"pk": world.question.pk},
+        expect(403, province_admin=404, district_admin=404, outsider=404),
+    ),
+    "task-starter-author": (
+        lambda world: {"pk": world.question.pk},
+        expect(403, province_admin=404, district_admin=404, outsider=404),
+    ),
     # A leader's own certificate page; nobody else has one to see.
     "my-signature": (NO_ARGS, expect(404, examinee=200, nobody=404)),
     "my-signature-image": (NO_ARGS, expect(404, examinee=200, nobody=404)),
