@@ -4,6 +4,7 @@ that are anything but what the page sends."""
 
 from __future__ import annotations
 
+import random
 import re
 import unicodedata
 from decimal import Decimal
@@ -15,7 +16,7 @@ from django.utils import translation
 from sathach.practical.graders.typing import grade_typed, make_starter, validate_specs
 from sathach.practical.graders.typing_text import compare, levenshtein, normalise
 
-# 29 words, 120 characters.
+# 29 words, 119 characters.
 PASSAGE = (
     "Ủy ban nhân dân xã Đại Ân 1 tổ chức tập huấn chuyển đổi số\n"
     "cho cán bộ và người dân trong toàn xã vào ngày hội quốc gia."
@@ -54,7 +55,7 @@ class AccuracyTests(SimpleTestCase):
     def test_a_missing_diacritic_is_one_character_wrong_and_shown(self) -> None:
         text = PASSAGE.replace("ngày", "ngay")
         verdict = by_key(typed(text))["accuracy"]
-        # 1 wrong of 120: 99.2 %, above 98 %.
+        # 1 wrong of 119: 99.2 %, above 98 %.
         self.assertEqual(verdict.earned, 1)
         self.assertEqual(
             verdict.reason, "Accuracy 99.2 %: 1 characters wrong (e.g. 'ngay' instead of 'ngày')."
@@ -65,7 +66,7 @@ class AccuracyTests(SimpleTestCase):
         comparison = compare(normalise(text), normalise(PASSAGE))
         self.assertEqual(comparison.errors, 5)
         verdict = by_key(typed(text))["accuracy"]
-        # 115 / 120 = 95.8 %: (95.8 - 80) / (98 - 80).
+        # 114 / 119 = 95.8 %: (95.8 - 80) / (98 - 80).
         self.assertEqual(verdict.earned, Decimal("0.8778"))
         self.assertTrue(verdict.reason.startswith("Accuracy 95.8 %: 5 characters wrong"))
 
@@ -96,6 +97,34 @@ class AccuracyTests(SimpleTestCase):
         self.assertEqual(levenshtein("xã hội", "xãhội"), 1)
         self.assertEqual(levenshtein("", "abc"), 3)
         self.assertEqual(levenshtein("kitten", "sitting"), 3)
+
+    def test_the_bit_parallel_levenshtein_agrees_with_the_textbook_table(self) -> None:
+        def table(a: str, b: str) -> int:
+            previous = list(range(len(b) + 1))
+            for i, char_a in enumerate(a, start=1):
+                current = [i]
+                for j, char_b in enumerate(b, start=1):
+                    current.append(
+                        min(
+                            previous[j] + 1,
+                            current[j - 1] + 1,
+                            previous[j - 1] + (char_a != char_b),
+                        )
+                    )
+                previous = current
+            return previous[-1]
+
+        chance = random.Random(18)
+        for _ in range(2000):
+            a = "".join(chance.choices("aăâđê ", k=chance.randint(0, 70)))
+            b = "".join(chance.choices("aăâđê ", k=chance.randint(0, 70)))
+            self.assertEqual(levenshtein(a, b), table(a, b), (a, b))
+
+    def test_a_text_typed_without_spaces_counts_each_missing_space(self) -> None:
+        verdict = by_key(typed(PASSAGE.replace(" ", "").replace("\n", "")))["accuracy"]
+        # 28 spaces of 119 characters: 76.5 %, below 80 %.
+        self.assertEqual(verdict.earned, 0)
+        self.assertTrue(verdict.reason.startswith("Accuracy 76.5 %: 28 characters wrong"))
 
 
 class UnicodeTests(SimpleTestCase):
