@@ -308,24 +308,36 @@ class ValidateSpecsTests(SimpleTestCase):
 
     def test_the_good_specs_and_the_defaults_are_valid(self) -> None:
         self.assertEqual(validate_specs(GOOD_SPECS), [])
-        defaults = [{"key": key} for key in presentation.CRITERIA if key != "contains_text"]
+        defaults = [
+            {"key": key, "weight": "0.5"} for key in presentation.CRITERIA if key != "contains_text"
+        ]
         self.assertEqual(validate_specs(defaults), [])
 
     def test_it_names_each_problem(self) -> None:
         problems = validate_specs(
             [
-                {"key": "sound"},
-                {"key": "slide_count", "params": {"min": 5, "max": 3}},
-                {"key": "layout", "params": {"layout": "Title, Content"}},
-                {"key": "picture", "params": {"min": "many"}},
-                {"key": "transition", "params": {"all": "yes"}},
-                {"key": "contains_text", "params": {"phrases": []}},
-                {"key": "title_slide", "params": ["x"]},
+                {"key": "sound", "weight": "1"},
+                {"key": "slide_count", "weight": "1", "params": {"min": 5, "max": 3}},
+                {"key": "layout", "weight": "1", "params": {"layout": "Title, Content"}},
+                {"key": "picture", "weight": "1", "params": {"min": "many"}},
+                {"key": "transition", "weight": "1", "params": {"all": "yes"}},
+                {"key": "contains_text", "weight": "1", "params": {"phrases": []}},
+                {"key": "title_slide", "weight": "1", "params": ["x"]},
                 "slide_count",
+                {"key": "picture", "weight": "0"},
+                {"key": "picture", "weight": "1", "params": {"minimum": 2}},
             ]
         )
-        self.assertEqual(len(problems), 8, problems)
-        self.assertIn("unknown key “sound”", problems[0])
-        self.assertIn("“max” must not be less than “min”.", problems[1])
+        self.assertEqual(len(problems), 10, problems)
+        self.assertEqual(
+            problems[0], "Criterion 1: “sound” is not a criterion of a presentation task."
+        )
+        self.assertEqual(problems[1], "Number of slides: “max” must not be less than “min”.")
         self.assertIn("title_and_content", problems[2])
-        self.assertEqual(validate_specs("nope"), ["The criteria must be a list."])
+        self.assertEqual(problems[7], "Criterion 8 is not a key with a weight.")
+        self.assertEqual(
+            problems[8], "Pictures on the slides: the weight must be a positive number."
+        )
+        self.assertEqual(problems[9], "Pictures on the slides: unknown parameter “minimum”.")
+        self.assertEqual(validate_specs([]), ["The task must have at least one criterion."])
+        self.assertEqual(validate_specs("nope"), ["The task must have at least one criterion."])

@@ -250,13 +250,18 @@ class ValidateSpecsTests(SimpleTestCase):
     def test_it_names_each_problem(self) -> None:
         problems = validate_specs(
             [
-                {"key": "accuracy", "params": {"full": 80, "zero": 98}},
-                {"key": "accuracy", "params": {"full": "lots"}},
-                {"key": "speed", "params": {"max": 20}},
-                {"key": "typing"},
-                {"key": "unicode", "params": 3},
+                {"key": "accuracy", "weight": "1", "params": {"full": 80, "zero": 98}},
+                {"key": "accuracy", "weight": "1", "params": {"full": "lots"}},
+                {"key": "speed", "weight": "1", "params": {"max": 20}},
+                {"key": "typing", "weight": "1"},
+                {"key": "unicode", "weight": "1", "params": 3},
+                {"key": "no_paste", "weight": "-1"},
+                {"key": "unicode", "weight": "1", "params": {"strict": True}},
             ]
         )
-        self.assertEqual(len(problems), 5, problems)
+        self.assertEqual(len(problems), 7, problems)
         self.assertTrue(re.search(r"“zero” < “full” ≤ 100", problems[0]), problems[0])
-        self.assertIn("“max” must be a number above “full”.", problems[2])
+        self.assertEqual(problems[2], "Typing speed: “max” must be a number above “full”.")
+        self.assertEqual(problems[3], "Criterion 4: “typing” is not a criterion of a typing task.")
+        self.assertEqual(problems[5], "Typed, not pasted: the weight must be a positive number.")
+        self.assertEqual(problems[6], "Precomposed Unicode: unknown parameter “strict”.")
