@@ -106,14 +106,17 @@ def _ramp(value: float, full: float, zero: float) -> Decimal:
     return (Decimal(str(value - zero)) / Decimal(str(full - zero))).quantize(Decimal("0.0001"))
 
 
-def _response(response: Any) -> tuple[str, float | None, Any]:
-    """The typed text (capped), the typing time and the paste count, as the page sent
-    them, or empty ones for anything else."""
+def _response(response: Any) -> tuple[str, float | None, Any, bool]:
+    """The typed text (capped), the typing time, the paste count and whether the text
+    arrived decomposed, as the page sent them, or empty ones for anything else. The exam
+    stores the text in NFC and keeps "decomposed": true beside it when it came in NFD
+    (exams.services.answers)."""
     if not isinstance(response, Mapping):
-        return "", None, None
+        return "", None, None, False
     text = response.get("text")
     text = text[:MAX_TEXT] if isinstance(text, str) else ""
-    return text, _number(response.get("ms")), response.get("pastes")
+    decomposed = response.get("decomposed") is True or is_decomposed(text)
+    return text, _number(response.get("ms")), response.get("pastes"), decomposed
 
 
 def grade_typed(response: Any, specs: Sequence[Any], *, starter: Any) -> list[Verdict]:
@@ -123,7 +126,7 @@ def grade_typed(response: Any, specs: Sequence[Any], *, starter: Any) -> list[Ve
     passage = starter.get("passage") if isinstance(starter, Mapping) else None
     if not isinstance(passage, str) or not normalise(passage):
         return all_zero(rows, _("The task has no passage to type."))
-    text, ms, pastes = _response(response)
+    text, ms, pastes, decomposed = _response(response)
     if not normalise(text):
         return all_zero(rows, _("Nothing was typed."))
     expected = normalise(passage)
@@ -142,7 +145,7 @@ def grade_typed(response: Any, specs: Sequence[Any], *, starter: Any) -> list[Ve
         elif key == "accuracy":
             verdicts.append(_accuracy(params, comparison))
         elif key == "unicode":
-            verdicts.append(_unicode(text, expected))
+            verdicts.append(_unicode(text, expected, decomposed=decomposed))
         elif key == "speed":
             verdicts.append(_speed(params, comparison, ms))
         else:
@@ -180,8 +183,8 @@ def _accuracy(params: Mapping[str, Any], comparison: Comparison) -> Verdict:
     return Verdict("accuracy", earned, reason)
 
 
-def _unicode(text: str, passage: str) -> Verdict:
-    if is_decomposed(text):
+def _unicode(text: str, passage: str, *, decomposed: bool) -> Verdict:
+    if decomposed:
         return Verdict(
             "unicode",
             ZERO,
@@ -231,7 +234,8 @@ def _no_paste(pastes: Any) -> Verdict:
         return Verdict(
             "no_paste",
             ZERO,
-            _("A text was pasted %(count)s times: the passage must be typed.") % {"count": pastes},
+            _("Pasting was tried %(count)s times: the passage must be typed by hand.")
+            % {"count": pastes},
         )
     return Verdict("no_paste", ONE, _("Typed without pasting."))
 

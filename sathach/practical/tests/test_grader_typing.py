@@ -137,6 +137,12 @@ class UnicodeTests(SimpleTestCase):
         self.assertIn("decomposed Unicode", verdicts["unicode"].reason)
         self.assertEqual(verdicts["accuracy"].earned, 1)
 
+    def test_a_text_the_exam_stored_in_nfc_but_marked_decomposed_earns_nothing(self) -> None:
+        # The exam normalises what it stores and keeps the mark (exams.services.answers).
+        response = {**typed(PASSAGE), "decomposed": True}
+        self.assertEqual(by_key(response)["unicode"].earned, 0)
+        self.assertEqual(by_key({**typed(PASSAGE), "decomposed": "yes"})["unicode"].earned, 1)
+
     def test_tcvn3_text_is_told_apart(self) -> None:
         tcvn3 = "Uû ban nh©n d©n x· §¹i ¢n 1 tæ chøc tËp huÊn chuyÓn ®æi sè"
         verdict = by_key(typed(tcvn3))["unicode"]
@@ -196,7 +202,7 @@ class SpeedAndPasteTests(SimpleTestCase):
     def test_a_paste_earns_nothing_for_typing_by_hand(self) -> None:
         verdict = by_key(typed(PASSAGE, pastes=2))["no_paste"]
         self.assertEqual(verdict.earned, 0)
-        self.assertEqual(verdict.reason, "A text was pasted 2 times: the passage must be typed.")
+        self.assertEqual(verdict.reason, "Pasting was tried 2 times: the passage must be typed by hand.")
         for pastes in (None, "0", -1, 1.5, True):
             self.assertEqual(by_key(typed(PASSAGE, pastes=pastes))["no_paste"].earned, 0, pastes)
 
