@@ -202,7 +202,9 @@ class SpeedAndPasteTests(SimpleTestCase):
     def test_a_paste_earns_nothing_for_typing_by_hand(self) -> None:
         verdict = by_key(typed(PASSAGE, pastes=2))["no_paste"]
         self.assertEqual(verdict.earned, 0)
-        self.assertEqual(verdict.reason, "Pasting was tried 2 times: the passage must be typed by hand.")
+        self.assertEqual(
+            verdict.reason, "Pasting was tried 2 times: the passage must be typed by hand."
+        )
         for pastes in (None, "0", -1, 1.5, True):
             self.assertEqual(by_key(typed(PASSAGE, pastes=pastes))["no_paste"].earned, 0, pastes)
 
