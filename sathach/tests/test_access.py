@@ -183,6 +183,41 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
         },
         POST_ONLY,
     ),
+    # Practical tasks: the examinee's own slot (position 1 is a question, not a file task);
+    # the proctor's page of an attempt (no practical task here) and its files (none).
+    "attempt-files": (ATTEMPT, expect(403, examinee=404)),
+    "task-file": (lambda world: {"pk": world.attempt.pk, "position": 1}, expect(403, examinee=404)),
+    "task-starter": (
+        lambda world: {"pk": world.attempt.pk, "position": 1},
+        expect(403, examinee=404),
+    ),
+    "practical-attempt": (
+        lambda world: {"pk": world.session.pk, "attempt_pk": world.attempt.pk},
+        expect(403, **SESSION_RUNNERS),
+    ),
+    "practical-override": (
+        lambda world: {"pk": world.session.pk, "attempt_pk": world.attempt.pk, "position": 1},
+        POST_ONLY,
+    ),
+    **{
+        name: (
+            lambda world, extra=extra: {
+                "pk": world.session.pk,
+                "attempt_pk": world.attempt.pk,
+                "upload_pk": 1,
+                **extra,
+            },
+            expect(
+                403,
+                **{**SESSION_RUNNERS, "province_admin": 404, "district_admin": 404, "proctor": 404},
+            ),
+        )
+        for name, extra in (
+            ("practical-upload-file", {}),
+            ("practical-upload-pages", {}),
+            ("practical-upload-page", {"page": 1}),
+        )
+    },
     # Reports: the district's roles all of them; a commune officer the workbook of their
     # commune; an admin of another district sees no campaign of this one.
     "report-list": (
