@@ -181,7 +181,7 @@ def _proctor_upload(request: HttpRequest, pk: int, attempt_pk: int, upload_pk: i
 @require_perm(Perm.RUN_SESSIONS)
 def practical_upload_file(
     request: HttpRequest, pk: int, attempt_pk: int, upload_pk: int
-) -> HttpResponse:
+) -> FileResponse:
     upload = _proctor_upload(request, pk, attempt_pk, upload_pk)
     return FileResponse(
         upload.file.open("rb"),

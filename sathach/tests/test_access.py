@@ -67,6 +67,13 @@ ATTEMPT: Kwargs = lambda world: {"pk": world.attempt.pk}  # noqa: E731
 EOFFICE_TASK: Kwargs = lambda world: {"pk": world.eoffice_task.pk}  # noqa: E731
 CERTIFICATE_ROLES = {"province_admin": 200, "district_admin": 200, "council": 200}
 SESSION_RUNNERS = {"province_admin": 200, "district_admin": 200, "proctor": 200, "outsider": 404}
+# A practical file of the session's attempt (none exists: those who run the session get 404).
+UPLOAD: Kwargs = lambda world: {  # noqa: E731
+    "pk": world.session.pk,
+    "attempt_pk": world.attempt.pk,
+    "upload_pk": 1,
+}
+NO_UPLOAD = {**SESSION_RUNNERS, "province_admin": 404, "district_admin": 404, "proctor": 404}
 
 # url name -> (kwargs, expected status of a GET for each role)
 ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
@@ -199,25 +206,12 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
         lambda world: {"pk": world.session.pk, "attempt_pk": world.attempt.pk, "position": 1},
         POST_ONLY,
     ),
-    **{
-        name: (
-            lambda world, extra=extra: {
-                "pk": world.session.pk,
-                "attempt_pk": world.attempt.pk,
-                "upload_pk": 1,
-                **extra,
-            },
-            expect(
-                403,
-                **{**SESSION_RUNNERS, "province_admin": 404, "district_admin": 404, "proctor": 404},
-            ),
-        )
-        for name, extra in (
-            ("practical-upload-file", {}),
-            ("practical-upload-pages", {}),
-            ("practical-upload-page", {"page": 1}),
-        )
-    },
+    "practical-upload-file": (UPLOAD, expect(403, **NO_UPLOAD)),
+    "practical-upload-pages": (UPLOAD, expect(403, **NO_UPLOAD)),
+    "practical-upload-page": (
+        lambda world: {**UPLOAD(world), "page": 1},
+        expect(403, **NO_UPLOAD),
+    ),
     # Reports: the district's roles all of them; a commune officer the workbook of their
     # commune; an admin of another district sees no campaign of this one.
     "report-list": (

@@ -378,11 +378,11 @@ def attempt_grade(attempt: Attempt) -> None:
     score = Decimal(0)
     maximum = Decimal(0)
     modules: dict[str, tuple[Decimal, Decimal]] = {}
-    slots = list(slots)
+    rows = list(slots)
     # Practical tasks are graded from the file (or the typed text) criterion by criterion,
     # with the proctor's changes (sathach.practical).
-    practical = practical_fractions(attempt) if any(slot[3] in PRACTICAL for slot in slots) else {}
-    for pk, response, mark, kind, data, module in slots:
+    practical = practical_fractions(attempt) if any(row[3] in PRACTICAL for row in rows) else {}
+    for pk, response, mark, kind, data, module in rows:
         fraction = practical[pk] if pk in practical else grade(kind, data, response)
         by_fraction[fraction].append(pk)
         score += fraction * mark

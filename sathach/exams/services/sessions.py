@@ -163,7 +163,20 @@ def blueprint_shortages(blueprint: Blueprint) -> list[str]:
     problems = []
     for rule in blueprint.rules.select_related("category"):
         available = len(_rule_pool(rule, versions))
-        if available < rule.count:
+        if available < rule.count and rule.kind != BlueprintRule.Kind.QUESTIONS:
+            problems.append(
+                _(
+                    "%(module)s: %(count)s tasks of the kind “%(kind)s” asked, "
+                    "%(available)s in the bank."
+                )
+                % {
+                    "module": rule.module,
+                    "kind": rule.get_kind_display(),
+                    "count": rule.count,
+                    "available": available,
+                }
+            )
+        elif available < rule.count:
             problems.append(
                 _("%(module)s %(topic)s: %(count)s questions asked, %(available)s in the bank.")
                 % {

@@ -13,6 +13,8 @@ from typing import Any
 import docx
 from django.utils import timezone
 
+from sathach.campaigns.models import Campaign
+from sathach.campaigns.tests.factories import make_campaign
 from sathach.exams.models import (
     MODULE_CODES,
     Category,
@@ -28,8 +30,6 @@ from sathach.exams.services.sessions import (
     session_prepare,
 )
 from sathach.exams.tests.factories import make_bank
-from sathach.campaigns.tests.factories import make_campaign
-from sathach.campaigns.models import Campaign
 from sathach.organization.models import Role
 from sathach.organization.testing import World, make_user
 from sathach.practical.graders.base import Criterion, Verdict

@@ -124,6 +124,7 @@ def test_the_typing_box_refuses_pasting_and_saves_what_is_typed(
     box.press_sequentially(passage, delay=5)
     expect(page.locator(f"#nav{slot.position}")).to_have_class("answered", timeout=10000)
     slot.refresh_from_db()
+    assert slot.response is not None
     assert slot.response["text"] == passage
     assert slot.response["pastes"] == 1
     assert slot.response["ms"] > 0

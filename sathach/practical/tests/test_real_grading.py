@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -42,7 +43,7 @@ TYPING_TASK = {
 
 
 class RealGradingTestCase(BaseTestCase):
-    def start(self, kind: str, data: dict[str, object]) -> None:
+    def start(self, kind: str, data: dict[str, Any]) -> None:
         self.session = practical_exam(self.world, kind=kind, data=data)
         self.attempt = Attempt.objects.get(session=self.session, person=self.world.leader_person)
         attempt_start(
@@ -76,6 +77,7 @@ class RealGradingTestCase(BaseTestCase):
         self.assertTrue(state.json()["file"]["graded"])
         review = self.submit()
         # Everything right but the margins (2 of 8 points).
+        assert self.slot.fraction is not None
         self.assertLess(self.slot.fraction, Decimal(1))
         self.assertGreater(self.slot.fraction, Decimal("0.5"))
         self.assertIn("Lề", review)

@@ -15,7 +15,6 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from sathach.core.models import AuditEntry
 from sathach.exams.models import Attempt, AttemptItem, QuestionVersion
@@ -83,7 +82,7 @@ class UploadTestCase(PracticalSlotTestCase):
             reverse("attempt-finish", args=[self.attempt.pk]), {"t": self.attempt.token}
         )
         self.slot.refresh_from_db()
-        # a: 2 × 1, b: 1 × 0.5 → 2.5 of 3
+        # a: 2 x 1, b: 1 x 0.5 → 2.5 of 3
         self.assertEqual(self.slot.fraction, Decimal("0.8333333"))
         self.assertEqual(Grading.objects.get(upload=upload).status, Grading.Status.DONE)
         review = self.client.get(reverse("attempt-review", args=[self.attempt.pk]))
@@ -162,7 +161,9 @@ class UploadTestCase(PracticalSlotTestCase):
         self.assertEqual(state.json()["file"]["name"], "lan-2.docx")
 
     def test_nobody_else_reaches_the_slot_or_its_download(self) -> None:
-        self.login(self.world.an_thanh_1_chairman.user)
+        other = self.world.an_thanh_1_chairman.user
+        assert other is not None
+        self.login(other)
         self.assertEqual(self.upload(docx_bytes("x")).status_code, 404)
         starter = self.client.get(
             reverse("task-starter", args=[self.attempt.pk, self.slot.position])
@@ -260,7 +261,7 @@ class OverrideTestCase(PracticalSlotTestCase):
         attempts_regrade(actor=self.world.district_admin, session=self.session)
         self.slot.refresh_from_db()
         self.assertEqual(self.slot.version_id, fixed.pk)
-        # a: 1 × 1, b: 3 × 0.5 → 2.5 of 4
+        # a: 1 x 1, b: 3 x 0.5 → 2.5 of 4
         self.assertEqual(self.slot.fraction, Decimal("0.6250000"))
         self.assertEqual(Grading.objects.filter(upload__item=self.slot).count(), 2)
 
@@ -278,3 +279,26 @@ class TypingAutosaveTestCase(BaseTestCase):
         )
         self.assertNotIn("decomposed", plain[1].response)
         self.assertEqual(json.loads(json.dumps(plain[1].response))["ms"], 5000)
+
+
+class BlueprintTestCase(PracticalSlotTestCase):
+    def test_the_blueprint_page_saves_a_line_of_practical_tasks(self) -> None:
+        campaign = self.session.campaign
+        self.login(self.world.district_admin)
+        page = self.client.get(reverse("blueprint-edit", args=[campaign.pk]))
+        self.assertContains(page, "Thực hành: văn bản")
+
+    def test_a_line_of_tasks_the_bank_lacks_is_refused_with_the_kind(self) -> None:
+        from sathach.core.errors import DomainError
+        from sathach.exams.services.sessions import RuleSpec, blueprint_save
+
+        campaign = self.session.campaign
+        ExamSession = type(self.session)
+        ExamSession.objects.filter(campaign=campaign).update(prepared_at=None)
+        with self.assertRaisesMessage(DomainError, "Thực hành: bảng tính"):
+            blueprint_save(
+                actor=self.world.district_admin,
+                campaign=campaign,
+                bank=campaign.blueprint.bank,
+                rules=[RuleSpec("IU04", 1, kind="spreadsheet")],
+            )
