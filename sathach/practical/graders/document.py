@@ -304,3 +304,26 @@ def grade(
             earned, reason = ZERO, _("The criterion's parameters are wrong: ask the author.")
         verdicts.append(Verdict(key, earned, reason))
     return verdicts
+
+
+# What the task editor and the bank's page call each parameter.
+PARAM_LABELS = {
+    "width": gettext_lazy("width of the page (mm)"),
+    "height": gettext_lazy("height of the page (mm)"),
+    "tolerance": gettext_lazy("tolerance (mm)"),
+    "top": gettext_lazy("top margin (mm)"),
+    "bottom": gettext_lazy("bottom margin (mm)"),
+    "left": gettext_lazy("left margin (mm)"),
+    "right": gettext_lazy("right margin (mm)"),
+    "name": gettext_lazy("font"),
+    "size": gettext_lazy("size (pt)"),
+    "title_size": gettext_lazy("size of the Quốc hiệu (pt)"),
+    "motto_size": gettext_lazy("size of the Tiêu ngữ (pt)"),
+    "cm": gettext_lazy("first-line indent (cm)"),
+    "between_min": gettext_lazy("space between paragraphs, at least (pt)"),
+    "line": gettext_lazy("line spacing (lines)"),
+    "exact_min": gettext_lazy("exact line spacing, at least (pt)"),
+    "heading_size": gettext_lazy("size of “Nơi nhận:” (pt)"),
+    "list_size": gettext_lazy("size of the recipients (pt)"),
+    "phrases": gettext_lazy("required phrases"),
+}

@@ -471,3 +471,14 @@ __all__ = [
     "make_starter",
     "validate_specs",
 ]
+
+
+# What the task editor and the bank's page call each parameter.
+PARAM_LABELS = {
+    "min": gettext_lazy("at least"),
+    "max": gettext_lazy("at most"),
+    "contains": gettext_lazy("the title contains"),
+    "layout": gettext_lazy("layout"),
+    "all": gettext_lazy("on every slide"),
+    "phrases": gettext_lazy("required phrases"),
+}

@@ -275,3 +275,20 @@ def grade(
             earned, reason = ZERO, _("This criterion could not be graded on this file.")
         verdicts.append(Verdict(spec["key"], earned, reason))
     return verdicts
+
+
+# What the task editor and the bank's page call each parameter.
+PARAM_LABELS = {
+    "cells": gettext_lazy("cells"),
+    "functions": gettext_lazy("functions to use"),
+    "expected": gettext_lazy("the right formula ({row}: the row's number)"),
+    "tolerance": gettext_lazy("tolerance"),
+    "format": gettext_lazy("number format"),
+    "decimals": gettext_lazy("decimal places"),
+    "range": gettext_lazy("range"),
+    "column": gettext_lazy("column"),
+    "order": gettext_lazy("order (asc: ascending, desc: descending)"),
+    "values": gettext_lazy("values"),
+    "type": gettext_lazy("kind of chart (bar, col, line, pie)"),
+    "categories": gettext_lazy("categories"),
+}

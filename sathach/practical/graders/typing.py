@@ -287,3 +287,11 @@ def validate_specs(specs: Any) -> list[str]:
                 for problem in criterion.validate(params_of(spec, criterion))
             ]
     return problems
+
+
+# What the task editor and the bank's page call each parameter.
+PARAM_LABELS = {
+    "full": gettext_lazy("full points from"),
+    "zero": gettext_lazy("no points at or below"),
+    "max": gettext_lazy("fastest believable speed (words a minute)"),
+}
