@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from sathach.exams.views import bank, sessions, take
+from sathach.practical import views_bank
 
 urlpatterns = [
     path("thi/", take.my_tests, name="my-tests"),
@@ -44,6 +45,10 @@ urlpatterns = [
     path("questions/import/", bank.question_import, name="question-import"),
     path("questions/import/confirm/", bank.question_import_confirm, name="question-import-confirm"),
     path("questions/export/", bank.question_export, name="question-export"),
+    path("questions/template/", views_bank.question_template, name="question-template"),
+    path("questions/practical/add/", views_bank.task_add, name="task-add"),
+    path("questions/<int:pk>/practical/", views_bank.task_edit, name="task-edit"),
+    path("questions/<int:pk>/starter/", views_bank.task_starter, name="task-starter-author"),
     path("questions/banks/<int:pk>/share/", bank.bank_share, name="bank-share"),
     path("questions/banks/<int:pk>/copy/", bank.bank_copy_view, name="bank-copy"),
 ]

@@ -25,6 +25,7 @@ def practical_context(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     starter = data.get("starter") or {}
     return {
         "accept": _EXTENSIONS[kind],
+        "accept_label": _EXTENSIONS[kind].replace(",", ", "),
         "starter": bool(starter),
         "starter_extension": _STARTER_EXTENSION[kind],
         "starter_required": bool(data.get("starter_required")) and bool(starter),

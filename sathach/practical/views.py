@@ -118,6 +118,7 @@ def task_starter(request: HttpRequest, pk: int, position: int) -> HttpResponse:
 
 
 @require_GET
+@require_perm(Perm.TAKE_EXAM)
 def attempt_files(request: HttpRequest, pk: int) -> HttpResponse:
     """The base of the slots' addresses (the page adds the slot's number)."""
     raise Http404

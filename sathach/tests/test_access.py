@@ -183,6 +183,41 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
         },
         POST_ONLY,
     ),
+    # Practical tasks: the examinee's own slot (position 1 is a question, not a file task);
+    # the proctor's page of an attempt (no practical task here) and its files (none).
+    "attempt-files": (ATTEMPT, expect(403, examinee=404)),
+    "task-file": (lambda world: {"pk": world.attempt.pk, "position": 1}, expect(403, examinee=404)),
+    "task-starter": (
+        lambda world: {"pk": world.attempt.pk, "position": 1},
+        expect(403, examinee=404),
+    ),
+    "practical-attempt": (
+        lambda world: {"pk": world.session.pk, "attempt_pk": world.attempt.pk},
+        expect(403, **SESSION_RUNNERS),
+    ),
+    "practical-override": (
+        lambda world: {"pk": world.session.pk, "attempt_pk": world.attempt.pk, "position": 1},
+        POST_ONLY,
+    ),
+    **{
+        name: (
+            lambda world, extra=extra: {
+                "pk": world.session.pk,
+                "attempt_pk": world.attempt.pk,
+                "upload_pk": 1,
+                **extra,
+            },
+            expect(
+                403,
+                **{**SESSION_RUNNERS, "province_admin": 404, "district_admin": 404, "proctor": 404},
+            ),
+        )
+        for name, extra in (
+            ("practical-upload-file", {}),
+            ("practical-upload-pages", {}),
+            ("practical-upload-page", {"page": 1}),
+        )
+    },
     # Reports: the district's roles all of them; a commune officer the workbook of their
     # commune; an admin of another district sees no campaign of this one.
     "report-list": (
@@ -331,6 +366,18 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "bank-copy": (lambda world: {"pk": world.question.bank_id}, POST_ONLY),
     "question-import": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
     "question-import-confirm": (NO_ARGS, POST_ONLY),
+    # Practical tasks in the bank (issue 18): the question editor's permissions. The world's
+    # question is no practical task (and the add page wants a bank): 404 to those who pass.
+    "question-template": (NO_ARGS, expect(403, **UNIT_MANAGERS)),
+    "task-add": (NO_ARGS, expect(403, province_admin=404, district_admin=404, outsider=404)),
+    "task-edit": (
+        lambda world: {"pk": world.question.pk},
+        expect(403, province_admin=404, district_admin=404, outsider=404),
+    ),
+    "task-starter-author": (
+        lambda world: {"pk": world.question.pk},
+        expect(403, province_admin=404, district_admin=404, outsider=404),
+    ),
     # A leader's own certificate page; nobody else has one to see.
     "my-signature": (NO_ARGS, expect(404, examinee=200, nobody=404)),
     "my-signature-image": (NO_ARGS, expect(404, examinee=200, nobody=404)),

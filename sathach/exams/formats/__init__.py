@@ -51,7 +51,10 @@ def read(data: bytes, fmt: str) -> ParseResult:
     if fmt == "moodle-xml":
         result = read_moodle_xml(data)
     elif fmt == "xlsx":
-        result = read_xlsx(data)
+        # The practical tasks' sheets are read beside the questions' (sathach.practical).
+        from sathach.practical.formats import read_workbook
+
+        result = read_workbook(data, read_xlsx)
     else:
         refusal = not_text(data, fmt)
         text = decode(data) if refusal is None else refusal
@@ -70,7 +73,12 @@ def read(data: bytes, fmt: str) -> ParseResult:
 
 
 def write(questions: list[ParsedQuestion], fmt: str) -> bytes:
-    """The questions as a file in the format `fmt` (one of WRITE_FORMATS)."""
+    """The questions as a file in the format `fmt` (one of WRITE_FORMATS). Only the Excel
+    workbook holds practical tasks (a sheet per kind); the other formats leave them out."""
+    from sathach.practical.formats import is_task
+
+    if fmt != "xlsx":
+        questions = [question for question in questions if not is_task(question)]
     if fmt == "gift":
         return write_gift(questions).encode("utf-8")
     if fmt == "moodle-xml":

@@ -143,7 +143,12 @@ def _row_values(question: ParsedQuestion, options: int) -> list[Any]:
     ]
 
 
-def _workbook(questions: list[ParsedQuestion]) -> bytes:
+def _workbook(questions: list[ParsedQuestion], *, examples: bool = False) -> bytes:
+    # The practical tasks go to their own sheets (sathach.practical.formats).
+    from sathach.practical.formats import is_task, write_task_sheets
+
+    tasks = [question for question in questions if is_task(question)]
+    questions = [question for question in questions if not is_task(question)]
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -158,6 +163,7 @@ def _workbook(questions: list[ParsedQuestion]) -> bytes:
             _put(sheet, row, column, _cell_value(value) if isinstance(value, str) else value)
         sheet.cell(row=row, column=text_column).alignment = Alignment(wrap_text=True)
     write_instructions(workbook.create_sheet(INSTRUCTIONS_SHEET))
+    write_task_sheets(workbook, tasks, examples=examples)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -170,5 +176,6 @@ def write_xlsx(questions: list[ParsedQuestion]) -> bytes:
 
 
 def template_xlsx() -> bytes:
-    """The empty template: the header row and the instructions sheet."""
-    return _workbook([])
+    """The template: the questions' header row, a sheet per kind of practical task with an
+    example row, and the instructions sheet."""
+    return _workbook([], examples=True)

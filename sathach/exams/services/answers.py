@@ -77,12 +77,12 @@ def _clean_response(response: Any) -> Any:
                 raise ValueError("hidden characters")
             response[key] = nfc_text(value)  # typed in NFD (some keyboards), stored in NFC
             decomposed = decomposed or (key == "text" and response[key] != value)
+        if isinstance(value, list | dict) and len(value) > 20:
+            raise ValueError("too many")
     # A typing task judges the character set the leader typed with: the stored text is NFC,
     # so whether it arrived decomposed ("Unicode tổ hợp") is kept beside it.
     if decomposed and "ms" in response and len(response) < 4:
         response["decomposed"] = True
-        if isinstance(value, list | dict) and len(value) > 20:
-            raise ValueError("too many")
     if _holds_nul(response):  # PostgreSQL's jsonb cannot store it
         raise ValueError("NUL character")
     if not _encodable(response):  # a lone UTF-16 surrogate: neither can it

@@ -26,6 +26,7 @@ from sathach.exams.formats.base import (
 )
 from sathach.exams.models import (
     DEFAULT_BANK,  # the command line's default, re-exported
+    PRACTICAL,
     AttemptItem,
     Category,
     Question,
@@ -33,6 +34,7 @@ from sathach.exams.models import (
     QuestionImage,
     QuestionVersion,
 )
+from sathach.practical.formats import ParsedTask
 
 
 def _decimal_text(value: Decimal) -> str:
@@ -42,7 +44,10 @@ def _decimal_text(value: Decimal) -> str:
 
 
 def question_data(question: ParsedQuestion) -> dict[str, Any]:
-    """The key and feedback of a parsed question as stored in `QuestionVersion.data`."""
+    """The key and feedback of a parsed question as stored in `QuestionVersion.data` (a
+    practical task's criteria and starter, docs/PRACTICAL.md)."""
+    if isinstance(question, ParsedTask):
+        return dict(question.data)
     data: dict[str, Any] = {}
     if question.answers:
         data["answers"] = [
@@ -72,6 +77,16 @@ def question_data(question: ParsedQuestion) -> dict[str, Any]:
 def version_to_parsed(version: QuestionVersion) -> ParsedQuestion:
     """A stored version back in the formats' terms, for export and for editing."""
     data = version.data
+    if version.type in PRACTICAL:
+        return ParsedTask(
+            type=version.type,  # type: ignore[arg-type]
+            text=version.text,
+            title=version.title,
+            category=version.question.category.path,
+            default_mark=version.default_mark,
+            tags=list(version.tags),
+            data=dict(data),
+        )
     feedback = data.get("truefalse_feedback") or ["", ""]
     return ParsedQuestion(
         type=version.type,  # type: ignore[arg-type]
@@ -103,7 +118,7 @@ def version_to_parsed(version: QuestionVersion) -> ParsedQuestion:
     )
 
 
-def _category(bank: QuestionBank, path: str) -> Category:
+def category_for(bank: QuestionBank, path: str) -> Category:
     path = path.strip("/ ") or _("Uncategorised")
     probe = ParsedQuestion(type="single", text="", category=path)
     category, _created = Category.objects.get_or_create(
@@ -112,7 +127,7 @@ def _category(bank: QuestionBank, path: str) -> Category:
     return category
 
 
-def _write_version(
+def write_version(
     *, question: Question, parsed: ParsedQuestion, number: int, actor: Any
 ) -> QuestionVersion:
     version = QuestionVersion.objects.create(
@@ -193,11 +208,11 @@ def questions_import(
     with transaction.atomic():
         bank, _created = QuestionBank.objects.get_or_create(name=nfc(bank_name), unit=unit)
         for parsed in result.questions:
-            category = _category(bank, parsed.category)
+            category = category_for(bank, parsed.category)
             question = Question.objects.create(
                 bank=bank, category=category, difficulty=parsed.difficulty
             )
-            _write_version(question=question, parsed=parsed, number=1, actor=actor)
+            write_version(question=question, parsed=parsed, number=1, actor=actor)
         summary = import_summary(result, stored=True)
         audit_log(
             actor=actor,
@@ -219,7 +234,7 @@ def question_revise(*, actor: Any, question: Question, parsed: ParsedQuestion) -
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=question.pk)
         current = question.current
-        question.category = _category(question.bank, parsed.category or question.category.path)
+        question.category = category_for(question.bank, parsed.category or question.category.path)
         question.difficulty = parsed.difficulty
         question.save(update_fields=["category", "difficulty"])
         used = current is not None and AttemptItem.objects.filter(version=current).exists()
@@ -229,7 +244,7 @@ def question_revise(*, actor: Any, question: Question, parsed: ParsedQuestion) -
         else:
             top = question.versions.aggregate(top=Max("number"))["top"] or 0
             number = top + 1
-        version = _write_version(question=question, parsed=parsed, number=number, actor=actor)
+        version = write_version(question=question, parsed=parsed, number=number, actor=actor)
         audit_log(
             actor=actor,
             action=AuditAction.QUESTION_REVISED,

@@ -103,7 +103,11 @@ def essentials(questions: list[ParsedQuestion]) -> list[tuple[Any, ...]]:
 class XlsxTemplateTests(SimpleTestCase):
     def test_the_template_has_the_header_and_vietnamese_instructions(self) -> None:
         book = load_workbook(io.BytesIO(template_xlsx()))
-        self.assertEqual(book.sheetnames, ["Câu hỏi", "Hướng dẫn"])
+        # Then a sheet per kind of practical task (sathach/practical/formats.py).
+        self.assertEqual(
+            book.sheetnames,
+            ["Câu hỏi", "Hướng dẫn", "Văn bản", "Bảng tính", "Trình chiếu", "Gõ tiếng Việt"],
+        )
         header = [cell.value for cell in book["Câu hỏi"][1]]
         self.assertEqual(header, HEADER)
         self.assertEqual(book["Câu hỏi"].max_row, 1)
@@ -113,7 +117,7 @@ class XlsxTemplateTests(SimpleTestCase):
         self.assertIn("Đáp án đúng", instructions)
         self.assertIn("nhiều đáp án", instructions)
 
-    def test_the_empty_template_reads_as_no_questions_and_no_errors(self) -> None:
+    def test_the_template_s_questions_sheet_reads_as_no_questions_and_no_errors(self) -> None:
         result = read_xlsx(template_xlsx())
         self.assertEqual((result.questions, result.errors, result.warnings), ([], [], []))
 

@@ -27,7 +27,14 @@ from sathach.exams.banks import (
 from sathach.exams.formats.base import Issue
 from sathach.exams.forms import ImportForm
 from sathach.exams.jobs import question_import_start
-from sathach.exams.models import MODULES, Difficulty, QuestionType, bank_label
+from sathach.exams.models import (
+    MODULES,
+    PRACTICAL,
+    Difficulty,
+    Question,
+    QuestionType,
+    bank_label,
+)
 from sathach.exams.selectors import question_html, questions_in_open_attempts, questions_search
 from sathach.exams.services.bank import (
     bank_copy,
@@ -39,6 +46,7 @@ from sathach.exams.services.bank import (
     version_to_parsed,
 )
 from sathach.organization.permissions import Perm, require_perm
+from sathach.practical.views_bank import task_summary
 
 MAX_IMPORT = 20 * 1024 * 1024
 # What the preview calls each format (names of formats, the same in every language).
@@ -57,6 +65,20 @@ def _at_line(issue: Issue) -> str:
 def _located(issues: list[Issue]) -> list[tuple[int | None, str, str]]:
     """Each issue as (row or line, column, message), the column as the sheet shows it."""
     return [(i.row, sheet_column(i.letter, i.column), i.message) for i in issues]
+
+
+def _placed(issues: list[Issue]) -> list[str]:
+    """Each issue of a workbook of several sheets as one sentence naming its place."""
+    return [
+        _("Sheet %(sheet)s, row %(row)s, column %(column)s: %(message)s")
+        % {
+            "sheet": getattr(i, "sheet", ""),
+            "row": i.row,
+            "column": sheet_column(i.letter, i.column),
+            "message": i.message,
+        }
+        for i in issues
+    ]
 
 
 def _pending_dir() -> Path:
@@ -88,6 +110,12 @@ def question_list(request: HttpRequest) -> HttpResponse:
             "difficulty": difficulty,
             "modules": MODULES,
             "difficulties": Difficulty.choices,
+            # GIFT and Moodle XML leave the practical tasks out; the page says how many.
+            "practical": Question.objects.filter(
+                bank=bank, is_active=True, current__type__in=PRACTICAL
+            ).count()
+            if bank
+            else 0,
         },
     )
 
@@ -96,7 +124,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_user(request.user, pk)
     versions = [
-        (version, question_html(version))
+        (version, question_html(version), task_summary(version))
         for version in question.versions.prefetch_related("images").order_by("-number")
     ]
     return render(
@@ -124,6 +152,7 @@ def question_import(request: HttpRequest) -> HttpResponse:
             data = upload.read()
             fmt = form.cleaned_data["format"] or formats.detect_format(upload.name, data)
             result = formats.read(data, fmt)
+            sheets = any(getattr(i, "sheet", "") for i in (*result.errors, *result.warnings))
             key = uuid.uuid4().hex
             type_labels = dict(QuestionType.choices)
             difficulty_labels = dict(Difficulty.choices)
@@ -156,6 +185,9 @@ def question_import(request: HttpRequest) -> HttpResponse:
                     "refusal": result.errors[0].message if result.refused else "",
                     "errors": _located(result.errors),
                     "warnings": _located(result.warnings),
+                    # A workbook with practical sheets names the sheet of each place.
+                    "placed_errors": _placed(result.errors) if sheets else [],
+                    "placed_warnings": _placed(result.warnings) if sheets else [],
                     "lines": fmt != "xlsx",
                     "bank": bank_label(form.cleaned_data["bank"]),
                 },
@@ -208,6 +240,8 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_user(request.user, pk, manage=True)
     if question.current is None:
         raise Http404
+    if question.current.type in PRACTICAL:
+        return redirect("task-edit", question.pk)
     if questions_in_open_attempts([question.pk]):
         messages.error(
             request,

@@ -10,13 +10,30 @@
   var base = root.dataset.filesUrl;
   var words = document.getElementById("task-words").dataset;
 
+  function csrf() {
+    var field = document.querySelector("#finish [name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
+  }
+
   function status(fs, text, kind) {
     var el = fs.querySelector("[data-status]");
     el.textContent = text;
     el.className = "task-status " + (kind || "");
   }
 
-  function show(fs, data) {
+  // A file the worker has not graded yet: ask again a little later, a few times.
+  function poll(fs, tries) {
+    if (tries > 12) return;
+    setTimeout(function () {
+      fetch(base + fs.dataset.pos + "/", { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : {}; })
+        .then(function (data) { show(fs, data, tries + 1); })
+        .catch(function () { poll(fs, tries + 1); });
+    }, 10000);
+  }
+
+  function show(fs, data, tries) {
+    if (data.file && !data.file.graded) poll(fs, tries || 0);
     if (data.file) {
       fs.dataset.file = data.file.name;
       status(fs, words.received.replace("%(name)s", data.file.name).replace("%(time)s", data.file.at) +
@@ -31,6 +48,7 @@
     form.append("file", file, file.name);
     var request = new XMLHttpRequest();
     request.open("POST", base + fs.dataset.pos + "/");
+    request.setRequestHeader("X-CSRFToken", csrf());
     request.responseType = "json";
     request.upload.onprogress = function (event) {
       if (event.lengthComputable) status(fs, words.sending + " " + Math.floor(100 * event.loaded / event.total) + "%", "pending");
@@ -57,6 +75,10 @@
     var fs = box.closest("fieldset.q");
     var link = box.querySelector("[data-download]");
     if (link) link.href = base + fs.dataset.pos + "/mau/";
+    var chooser = box.querySelector("[data-upload]");
+    chooser.addEventListener("change", function () {
+      if (chooser.files.length) box.querySelector("[data-chosen]").textContent = chooser.files[0].name;
+    });
     box.querySelector("[data-send]").addEventListener("click", function () {
       var input = box.querySelector("[data-upload]");
       if (!input.files.length) { status(fs, words.choose, "refused"); input.focus(); return; }
