@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
@@ -45,16 +46,16 @@ def task_problems(task: dict[str, Any]) -> list[str]:
     that requires one."""
     kind = str(task.get("kind", ""))
     if kind not in kinds.KINDS:
-        return [f"unknown kind {kind!r}"]
+        return [_("“%(kind)s” is not a kind of practical task.") % {"kind": kind}]
     module = str(task.get("module", ""))
     if not str(task.get("category", "")).startswith(f"{module}/"):
-        return [f"the category must begin with the module {module}"]
+        return [_("The category must begin with the module %(module)s.") % {"module": module}]
     if not str(task.get("statement", "")).strip():
-        return ["no statement"]
+        return [_("The task has no statement.")]
     data = task_data(task)
     problems = list(kinds.validate(kind, data))
     if kinds.starter_wanted(kind, data) and kinds.starter_file(kind, data) is None:
-        problems.append("the starter makes no file")
+        problems.append(_("The task requires its starter file, and the starter makes none."))
     return problems
 
 
@@ -74,7 +75,12 @@ def demo_tasks_load(bank: QuestionBank, *, tasks: list[dict[str, Any]] | None = 
         problems = task_problems(task)
         if problems:
             raise DomainError(
-                f"{TASKS_FILE.name}: {task.get('key') or task.get('title')}: {'; '.join(problems)}"
+                _("%(file)s: the task “%(task)s” is not valid: %(problems)s")
+                % {
+                    "file": TASKS_FILE.name,
+                    "task": task.get("title") or task.get("key"),
+                    "problems": " ".join(problems),
+                }
             )
     with transaction.atomic():
         existing = _existing(bank)

@@ -81,10 +81,7 @@ def document_answer(data: dict[str, Any], *, right: bool = True) -> bytes:
     for number, line in enumerate(lines[:index]):
         paragraph = doc.add_paragraph()
         upper = line == line.upper()
-        if number == 0:  # the issuing body
-            _run(paragraph, line, size=13, bold=True)
-            paragraph.alignment = center
-        elif line.startswith("CỘNG HÒA"):
+        if number == 0 or line.startswith("CỘNG HÒA"):  # the issuing body
             _run(paragraph, line, size=13, bold=True)
             paragraph.alignment = center
         elif line.startswith("Độc lập"):
@@ -228,14 +225,15 @@ def _without_marks(text: str) -> str:
 
 
 def typed_answer(data: dict[str, Any], *, right: bool = True) -> dict[str, Any]:
-    """The typing box's response: the passage typed at about 40 characters a minute, or,
-    not `right`, with its second half typed without diacritics and one paste tried."""
+    """The typing box's response: the passage typed at 30 words a minute, or, not `right`,
+    at 15, its second half without diacritics, and one paste tried."""
     passage = str((data.get("starter") or {}).get("passage") or "")
+    words = len(passage.split())
     if right:
-        return {"text": passage, "ms": len(passage) * 1500, "pastes": 0}
+        return {"text": passage, "ms": words * 2000, "pastes": 0}
     half = len(passage) // 2
     text = passage[:half] + _without_marks(passage[half:])
-    return {"text": text, "ms": len(passage) * 2500, "pastes": 1}
+    return {"text": text, "ms": words * 4000, "pastes": 1}
 
 
 def answer_file(kind: str, data: dict[str, Any], *, right: bool = True) -> bytes:
