@@ -207,7 +207,7 @@ def demo_trial_load(*, seed: int = 2020) -> Campaign:
         campaign = campaign_transition(actor=admin, campaign=campaign, to=Campaign.Status.TESTING)
         session = ExamSession.objects.get(pk=session.pk)
         session_open(actor=proctor, session=session)
-        _trial_played(session)
+        _trial_played(session, seed=seed)
     return campaign
 
 
@@ -224,7 +224,7 @@ def trial_played_attempts(session: ExamSession) -> list[Attempt]:
     )
 
 
-def _trial_played(session: ExamSession) -> None:
+def _trial_played(session: ExamSession, *, seed: int) -> None:
     """Two leaders have taken the practice round already, through the real services, so
     that the proctor's page shows real files and their gradings: the first did everything
     right; the second made a leader's usual mistakes (docs/PRACTICAL.md, "The demo")."""
@@ -240,7 +240,7 @@ def _trial_played(session: ExamSession) -> None:
     from sathach.practical.kinds import FILE_KINDS
     from sathach.practical.services import upload_receive
 
-    rng = random.Random(session.pk)  # noqa: S311 - demo behaviour, not secrets
+    rng = random.Random(seed)  # noqa: S311 - demo behaviour, not secrets
     for number, attempt in enumerate(trial_played_attempts(session)):
         right = number == 0
         attempt = attempt_start(user=attempt.user, attempt=attempt, access_code=session.access_code)
