@@ -144,17 +144,21 @@ def _file_syntax(formula: str) -> str:
     return "".join(part if part.startswith('"') else part.replace(";", ",") for part in parts)
 
 
-def _cells(reference: str) -> list[tuple[int, int]]:
+def _bounds(reference: str) -> tuple[int, int, int, int]:
+    """The first column, first row, last column and last row of an A1 range."""
     low_col, low_row, high_col, high_row = range_boundaries(reference.upper())
+    return int(low_col or 1), int(low_row or 1), int(high_col or 1), int(high_row or 1)
+
+
+def _cells(reference: str) -> list[tuple[int, int]]:
+    low_col, low_row, high_col, high_row = _bounds(reference)
     return [
-        (row, col)
-        for row in range(int(low_row), int(high_row) + 1)
-        for col in range(int(low_col), int(high_col) + 1)
+        (row, col) for row in range(low_row, high_row + 1) for col in range(low_col, high_col + 1)
     ]
 
 
 def _sort(sheet: Any, params: dict[str, Any]) -> None:
-    low_col, low_row, high_col, high_row = range_boundaries(str(params["range"]).upper())
+    low_col, low_row, high_col, high_row = _bounds(str(params["range"]))
     key = column_index_from_string(str(params["column"]).upper())
     rows = [
         [sheet.cell(row, col).value for col in range(low_col, high_col + 1)]
@@ -175,7 +179,7 @@ def spreadsheet_answer(data: dict[str, Any], *, right: bool = True) -> bytes:
     if made is None:
         raise ValueError("the task has no starter workbook")
     book = load_workbook(io.BytesIO(made))
-    sheet = book[str((data.get("starter") or {}).get("sheet"))]
+    sheet: Any = book[str((data.get("starter") or {}).get("sheet"))]
     specs = [(str(s["key"]), dict(s.get("params") or {})) for s in data["criteria"]]
     for key, params in specs:
         if key == "sorted":
@@ -198,14 +202,14 @@ def spreadsheet_answer(data: dict[str, Any], *, right: bool = True) -> bytes:
         elif key == "chart" and right:
             chart = BarChart()
             chart.type = "bar" if params.get("type") == "bar" else "col"
-            low_col, low_row, _high_col, high_row = range_boundaries(params["values"])
+            low_col, low_row, _high_col, high_row = _bounds(str(params["values"]))
             chart.add_data(
                 Reference(
                     sheet, min_col=low_col, min_row=low_row, max_col=low_col, max_row=high_row
                 )
             )
             if params.get("categories"):
-                c_col, c_low, _c_high_col, c_high = range_boundaries(params["categories"])
+                c_col, c_low, _c_high_col, c_high = _bounds(str(params["categories"]))
                 chart.set_categories(
                     Reference(sheet, min_col=c_col, min_row=c_low, max_col=c_col, max_row=c_high)
                 )

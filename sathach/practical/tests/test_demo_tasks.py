@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ from docx import Document
 from openpyxl import load_workbook
 from pptx import Presentation
 
+from sathach.campaigns.models import Campaign
 from sathach.core.audit import AuditAction, AuditEntry
 from sathach.core.errors import DomainError
 from sathach.exams.models import QuestionBank, QuestionVersion
@@ -34,7 +36,7 @@ MODULES = {
     "presentation": {"IU05"},
     "typing": {"IU01", "IU03"},
 }
-OPENERS = {
+OPENERS: dict[str, Callable[[Any], Any]] = {
     "document": Document,
     "spreadsheet": load_workbook,
     "presentation": Presentation,
@@ -168,6 +170,8 @@ class PracticeRoundTestCase(TestCase):
     """The demo's practice round 76/KH-UBND, as `make run` loads it (without the played
     campaign, which does not change)."""
 
+    campaign: Campaign
+
     @classmethod
     def setUpTestData(cls) -> None:
         from sathach.campaigns.demo import demo_trial_load
@@ -212,7 +216,7 @@ class PracticeRoundTestCase(TestCase):
             gradings = Grading.objects.filter(upload__in=uploads)
             self.assertEqual(set(gradings.values_list("status", flat=True)), {"done"})
         right, mistaken = played
-        self.assertGreater(right.score, mistaken.score)
+        self.assertGreater(right.score or 0, mistaken.score or 0)
         self.client.force_login(User.objects.get(username="giamthi"))
         page = self.client.get(reverse("practical-attempt", args=[session.pk, mistaken.pk]))
         self.assertContains(page, "bai-lam.docx")
