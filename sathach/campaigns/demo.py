@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import random
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -35,11 +36,23 @@ from sathach.campaigns.readiness import (
 from sathach.campaigns.services import campaign_create, campaign_transition
 from sathach.core.audit import AuditAction, audit_log
 from sathach.organization.demo import DISTRICT_CODE
-from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person, User
+from sathach.organization.models import (
+    LEADER_POSITIONS,
+    AdministrativeUnit,
+    Person,
+    Position,
+    User,
+)
+
+if TYPE_CHECKING:
+    from sathach.exams.models import Attempt, ExamSession
 
 CODE = "75/KH-UBND"
 # The practice round in which the demo's leaders take both contents in the browser.
 TRIAL_CODE = "76/KH-UBND"
+# The leaders who have taken the practice round's IT-skills test already (with its
+# practical tasks), so that the proctor sees files and gradings.
+TRIAL_PLAYED = 2
 TRIAL_TITLE = (
     "Kiểm tra thử kỹ năng tin học và ứng dụng văn phòng điện tử cho lãnh đạo UBND các xã, "
     "thị trấn (dùng thử)"
@@ -189,12 +202,73 @@ def demo_trial_load(*, seed: int = 2020) -> Campaign:
             issued_on=timezone.localdate(),
         )
         campaign = campaign_transition(actor=admin, campaign=campaign, to=Campaign.Status.PREPARING)
-        session = demo_exam_load(campaign=campaign, seed=seed)
+        session = demo_exam_load(campaign=campaign, seed=seed, practical=True)
         demo_eoffice_load(campaign=campaign, seed=seed)
         campaign = campaign_transition(actor=admin, campaign=campaign, to=Campaign.Status.TESTING)
         session = ExamSession.objects.get(pk=session.pk)
         session_open(actor=proctor, session=session)
+        _trial_played(session, seed=seed)
     return campaign
+
+
+def trial_played_attempts(session: ExamSession) -> list[Attempt]:
+    """The attempts of the practice round the demo plays: those of the first two communes'
+    Vice-Chairmen (no account the demo prints, nor the Chairman of Đại Ân 1 whom the guide
+    signs in as)."""
+    from sathach.exams.models import Attempt
+
+    return list(
+        Attempt.objects.filter(session=session, person__position=Position.VICE_CHAIRMAN)
+        .select_related("person__unit", "user")
+        .order_by("person__unit__code", "person__sort_key", "person__pk")[:TRIAL_PLAYED]
+    )
+
+
+def _trial_played(session: ExamSession, *, seed: int) -> None:
+    """Two leaders have taken the practice round already, through the real services, so
+    that the proctor's page shows real files and their gradings: the first did everything
+    right; the second made a leader's usual mistakes (docs/PRACTICAL.md, "The demo")."""
+    from sathach.campaigns.demo_day import right_response, wrong_response
+    from sathach.exams.models import Attempt, AttemptItem
+    from sathach.exams.services.attempts import (
+        attempt_save_answers,
+        attempt_start,
+        attempt_submit,
+    )
+    from sathach.practical.demo_answers import FILE_NAMES, answer_file, typed_answer
+    from sathach.practical.files import embed_mark, mark_for
+    from sathach.practical.kinds import FILE_KINDS
+    from sathach.practical.services import upload_receive
+
+    rng = random.Random(seed)  # noqa: S311 - demo behaviour, not secrets
+    for number, attempt in enumerate(trial_played_attempts(session)):
+        right = number == 0
+        attempt = attempt_start(user=attempt.user, attempt=attempt, access_code=session.access_code)
+        answers = []
+        items = AttemptItem.objects.filter(attempt=attempt).select_related("version")
+        for item in items.order_by("position"):
+            kind, data = item.version.type, item.version.data
+            if kind in FILE_KINDS:
+                # Made on the attempt's own download: the file carries its mark.
+                made = answer_file(kind, data, right=right)
+                upload_receive(
+                    user=attempt.user,
+                    attempt=attempt,
+                    position=item.position,
+                    token=attempt.token,
+                    name=FILE_NAMES[kind],
+                    data=embed_mark(made, mark_for(attempt.pk, item.position)),
+                )
+                continue
+            if kind == "typing":
+                response = typed_answer(data, right=right)
+            elif right or rng.random() < 0.6:
+                response = right_response(kind, data)
+            else:
+                response = wrong_response(kind, data, rng)
+            answers.append({"p": item.position, "s": 1, "r": response})
+        attempt_save_answers(attempt_id=attempt.pk, token=attempt.token, answers=answers)
+        attempt_submit(actor=attempt.user, attempt=attempt, by=Attempt.SubmittedBy.EXAMINEE)
 
 
 def demo_campaign_get() -> Campaign | None:

@@ -1,5 +1,6 @@
-"""The demo's IT-skills test: the shipped bank of questions (TT 03/2014 modules IU01 to IU06),
-the campaign's blueprint and one session with every demo leader, forms drawn."""
+"""The demo's IT-skills test: the shipped bank of questions (TT 03/2014 modules IU01 to IU06)
+with the shipped practical tasks, the campaign's blueprint and one session with every demo
+leader, forms drawn."""
 
 from __future__ import annotations
 
@@ -26,15 +27,23 @@ from sathach.exams.services.sessions import (
 from sathach.organization.demo import DEMO_PASSWORD
 from sathach.organization.models import LEADER_POSITIONS, Membership, Person, Role, User
 from sathach.organization.services import examinee_username
+from sathach.practical.demo import demo_tasks_load
 
 BANK_FILE = Path(__file__).resolve().parent / "data" / "bank-tt03.gift"
 QUESTIONS_PER_MODULE = 5
+DURATION_MINUTES = 45
+# The practice round's practical lines (docs/PRACTICAL.md, "The demo"): one document, one
+# spreadsheet and one typing passage beside the questions, with the time they take.
+PRACTICAL_RULES = (("IU03", "document"), ("IU04", "spreadsheet"), ("IU01", "typing"))
+PRACTICAL_MINUTES = 30
 
 
 def demo_bank_load(unit: Any) -> QuestionBank:
-    """The shipped bank, imported once into the default bank of `unit` (the district)."""
+    """The shipped bank, imported once into the default bank of `unit` (the district), with
+    the shipped practical tasks (added once too)."""
     bank = QuestionBank.objects.filter(name=DEFAULT_BANK, unit=unit).first()
     if bank is not None and bank.questions.exists():
+        demo_tasks_load(bank)
         return bank
     result = read_gift(BANK_FILE.read_text("utf-8"))
     if result.errors:
@@ -42,7 +51,9 @@ def demo_bank_load(unit: Any) -> QuestionBank:
     questions_import(
         actor="demo", result=result, bank_name=DEFAULT_BANK, source=BANK_FILE.name, unit=unit
     )
-    return QuestionBank.objects.get(name=DEFAULT_BANK, unit=unit)
+    bank = QuestionBank.objects.get(name=DEFAULT_BANK, unit=unit)
+    demo_tasks_load(bank)
+    return bank
 
 
 def _examinee_accounts(campaign: Campaign) -> None:
@@ -78,9 +89,11 @@ def demo_exam_load(
     proctor_name: str = "giamthi",
     session_name: str = "Ca 1 — Lãnh đạo UBND các xã, thị trấn",
     room: str = "Phòng máy UBND huyện Cù Lao Dung",
+    practical: bool = False,
 ) -> ExamSession:
-    """The blueprint (5 questions per module, 45 minutes, pass mark 50%) and a session open
-    for starts from now for a week, with the forms drawn. Kept when it exists."""
+    """The blueprint (5 questions per module, 45 minutes, pass mark 50%; with `practical`,
+    also one document, one spreadsheet and one typing task, 30 minutes more) and a session
+    open for starts from now for a week, with the forms drawn. Kept when it exists."""
     existing = ExamSession.objects.filter(campaign=campaign).first()
     if existing is not None:
         return existing
@@ -92,8 +105,14 @@ def demo_exam_load(
             actor=admin,
             campaign=campaign,
             bank=bank,
-            rules=[RuleSpec(module, QUESTIONS_PER_MODULE) for module in MODULE_CODES],
-            duration_minutes=45,
+            rules=[
+                *(RuleSpec(module, QUESTIONS_PER_MODULE) for module in MODULE_CODES),
+                *(
+                    RuleSpec(module, 1, kind=kind)
+                    for module, kind in (PRACTICAL_RULES if practical else ())
+                ),
+            ],
+            duration_minutes=DURATION_MINUTES + (PRACTICAL_MINUTES if practical else 0),
         )
         _examinee_accounts(campaign)
         opens = timezone.localtime().replace(minute=0, second=0, microsecond=0)

@@ -94,7 +94,10 @@ SOFTWARE_TERMS = re.compile(
     r"File Explorer|Times New Roman|Freeze Panes|Merge & Center|Page Layout|Print Area|"
     r"Set Print Area|Presenter View|Header & Footer|Slide number|Apply to All|"
     r"Continue with the current selection|Start > Power > Shut down|Data > Filter|"
-    r"\b(?:View|Home|Insert|Start|File) >|phím Delete"
+    r"\b(?:View|Home|Insert|Start|File) >|phím Delete|"
+    # Word's Draft view and the Windows folders (C:\Users\…\Documents) that questions of
+    # the shipped bank name, in its export.
+    r"\bDraft\b|\bUsers\b|\bDocuments\b"
 )
 
 # Not read as wording: scripts and styles, and commands shown to be typed as they are.

@@ -152,7 +152,7 @@ def test_each_demo_role_starts_at_its_work(browser: Browser, live_server: LiveSe
         page = open_home(browser, live_server, "31627.ngantt", viewport)
         practice = page.locator(f'[data-role="examinee"] [data-campaign="{trial.pk}"]')
         expect(practice.locator(".slot")).to_have_count(2)
-        expect(practice.locator(".slot").first).to_contain_text("45 phút")
+        expect(practice.locator(".slot").first).to_contain_text("75 phút")
         expect(practice.locator(".slot").last).to_contain_text("30 phút")
         shoot(page, f"home-examinee-{size}")
         if size == "phone":

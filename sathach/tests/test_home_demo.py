@@ -90,7 +90,7 @@ class DemoHomePagesTestCase(TestCase):
         trial = part[part.index(TRIAL_CODE) : part.index(CODE)]
         self.assertIn("Kỹ năng tin học", trial)
         self.assertIn("Phòng máy UBND huyện Cù Lao Dung", trial)
-        self.assertIn("45 phút", trial)
+        self.assertIn("75 phút", trial)  # 45 for the questions, 30 for the practical tasks
         self.assertIn("Nhập mã vào thi và bắt đầu", trial)
         self.assertIn("Ứng dụng CNTT trong xử lý công việc", trial)
         self.assertIn("30 phút", trial)
