@@ -393,11 +393,14 @@ def check_data_kept(book: Book, starter_rows: list[list[Any]] | None) -> tuple[D
     header = starter_rows[0]
     sheet_header = [book.formulas.cell(1, col).value for col in range(1, width + 1)]
     header_kept = row_key(sheet_header) == row_key(header + [None] * (width - len(header)))
-    data = [row + [None] * (width - len(row)) for row in starter_rows[1:]]
+    padded = [row + [None] * (width - len(row)) for row in starter_rows[1:]]
+    # Only the columns the starter's data fill: a header may name a column the leader is
+    # to fill ("Tổng số"), whose cells then hold the leader's formulas.
+    columns = [c for c in range(width) if any(row[c] not in (None, "") for row in padded)]
+    data = [[row[c] for c in columns] for row in padded]
     last = min(book.formulas.max_row, len(data) + 1 + 1000)
     sheet = [
-        [book.formulas.cell(row, col).value for col in range(1, width + 1)]
-        for row in range(2, last + 1)
+        [book.formulas.cell(row, col + 1).value for col in columns] for row in range(2, last + 1)
     ]
     lost = _lost_rows(data, sheet, 2)
     right = len(data) - len(lost) + (1 if header_kept else 0)

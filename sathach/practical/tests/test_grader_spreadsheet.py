@@ -343,3 +343,25 @@ def test_the_criteria_are_checked_with_each_problem_naming_its_criterion() -> No
     assert sum("2 (" in p for p in problems) == 2  # the weight and the chart type
     assert any("ROUND" in p and "4 (" in p for p in problems)
     assert any("“7”" in p for p in problems)
+
+
+def test_data_kept_ignores_the_columns_the_header_names_for_the_leader_to_fill() -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    starter = {
+        "sheet": "Dân số",
+        "rows": [["Thôn", "Nam", "Nữ", "Tổng"], ["Đông", 4, 5], ["Tây", 6, 7]],
+    }
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Dân số"
+    for row in (["Thôn", "Nam", "Nữ", "Tổng"], ["Đông", 4, 5, "=B2+C2"], ["Tây", 6, 7, "=B3+C3"]):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    (verdict,) = spreadsheet.grade(
+        out.getvalue(), ".xlsx", [{"key": "data_kept", "weight": "1"}], starter=starter
+    )
+    assert verdict.earned == 1, verdict.reason
