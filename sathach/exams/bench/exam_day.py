@@ -31,6 +31,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from sathach.exams.bench.load import CHANGE_RATIO, Plan
+from sathach.exams.bench.practical import EDIT_FIND, practical_figures, say_practical
 from sathach.exams.bench.stats import summary
 
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -39,6 +40,10 @@ LOCAL_HOSTS = {None, "", "127.0.0.1", "localhost", "::1"}
 # the step short.
 BASELINE_MIN, BASELINE_MAX = 2_000, 20_000
 STARTUP_SECONDS = 60
+# The background worker as the deployment's systemd unit runs it (docs/DEPLOYMENT.md).
+GRADER_COMMAND = ("worker", "--no-reload", "--interval", "2")
+# After the test, how long the workers may take to grade what is left (they would go on).
+GRADING_WAIT_SECONDS = 300.0
 
 Progress = Callable[[str], None]
 
@@ -54,6 +59,8 @@ class Options:
     think_ms: int
     workers: int
     database: str
+    practical: bool = False  # a document task on every form, graded by `graders` workers
+    graders: int = 1
 
 
 def exam_day(options: Options, progress: Progress) -> dict[str, Any]:
@@ -92,6 +99,7 @@ def _exam_day(options: Options, progress: Progress, stack: ExitStack) -> dict[st
         str(options.questions),
         "--duration-minutes",
         str(_duration_minutes(options)),
+        *(["--practical"] if options.practical else []),
     )
 
     progress(_("Measuring the baseline: the same upserts without HTTP…"))
@@ -112,6 +120,12 @@ def _exam_day(options: Options, progress: Progress, stack: ExitStack) -> dict[st
         % {"w": options.workers, "port": port}
     )
     server = stack.enter_context(_gunicorn(port, options.workers, env, work))
+    graders = []
+    if options.practical:
+        progress(
+            _("Starting %(n)s background workers to grade the uploads…") % {"n": options.graders}
+        )
+        graders = stack.enter_context(background_workers(env, work, options.graders))
 
     plan = Plan(
         port=port,
@@ -120,6 +134,7 @@ def _exam_day(options: Options, progress: Progress, stack: ExitStack) -> dict[st
         access_code=seeded["access_code"],
         think_ms=options.think_ms,
         login_slots=options.workers,
+        edit_find=EDIT_FIND if options.practical else "",
     )
     plan_path, result_path = work / "plan.json", work / "result.json"
     plan_path.write_text(json.dumps(asdict(plan)), "utf-8")
@@ -148,7 +163,26 @@ def _exam_day(options: Options, progress: Progress, stack: ExitStack) -> dict[st
     checked = _step(
         env, "verify", "--session", str(seeded["session"]), "--expected", str(expected_path)
     )
-    return _report(options, result, checked, baseline)
+    report = _report(options, result, checked, baseline)
+    if options.practical:
+        progress(_("Waiting for the background workers to grade the last uploads…"))
+        uploads_path = work / "uploads.json"
+        uploads_path.write_text(json.dumps(result["uploaded"]), "utf-8")
+        graded = _step(
+            env,
+            "practical",
+            "--session",
+            str(seeded["session"]),
+            "--expected",
+            str(uploads_path),
+            "--wait",
+            str(GRADING_WAIT_SECONDS),
+        )
+        for process in graders:
+            _stop(process)
+        report["practical"] = practical_figures(options.graders, result, graded)
+        say_practical(graded, progress)
+    return report
 
 
 def _report(
@@ -224,7 +258,8 @@ def _expected_saves(options: Options) -> int:
 def _duration_minutes(options: Options) -> int:
     """Long enough that no attempt runs out of time: every answer and change at the longest
     think time, the submission minute, and as much again."""
-    answering = options.questions * (1 + CHANGE_RATIO) * 1.5 * options.think_ms / 1000
+    actions = options.questions * (1 + CHANGE_RATIO) + (3 if options.practical else 0)
+    answering = actions * 1.5 * options.think_ms / 1000
     return max(45, 2 * math.ceil((answering + 120) / 60))
 
 
@@ -452,6 +487,45 @@ def _load_process(
         for pipe in (process.stdin, process.stdout):
             if pipe is not None:
                 pipe.close()
+
+
+@contextmanager
+def background_workers(
+    env: dict[str, str], work: Path, count: int
+) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """`count` background workers (`sathach worker`) as deployed, each with its log."""
+    processes: list[subprocess.Popen[bytes]] = []
+    logs: list[IO[bytes]] = []
+    try:
+        for n in range(count):
+            logs.append((work / f"grader-{n + 1}.log").open("wb"))
+            processes.append(
+                subprocess.Popen(  # noqa: S603 - our own console script
+                    [*_sathach(), *GRADER_COMMAND],
+                    env=env,
+                    cwd=settings.BASE_DIR,
+                    stdout=logs[-1],
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
+        yield processes
+    finally:
+        for process in processes:
+            _stop(process)
+        for log in logs:
+            log.close()
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (a worker ends its task first), SIGKILL after 30 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _cleanup(progress: Progress, function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import secrets
 import socket
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,12 @@ from urllib.parse import urlencode
 
 
 class HttpError(Exception):
-    """A transport failure or a status outside 2xx/3xx, as the bench counts errors."""
+    """A transport failure or a status outside 2xx/3xx, as the bench counts errors;
+    `status` is the HTTP status, None for a transport failure (what a browser retries)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass
@@ -165,8 +171,39 @@ class Browser:
         body = json.dumps(data, separators=(",", ":")).encode()
         return await self.request("POST", path, body, "application/json")
 
+    async def post_multipart(
+        self,
+        path: str,
+        fields: dict[str, str],
+        files: dict[str, tuple[str, bytes, str]],
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """A form with files, as a browser's FormData sends it: `files` maps a field to
+        (file name, content, content type)."""
+        boundary = f"----sathachbench{secrets.token_hex(12)}"
+        parts = []
+        for name, value in fields.items():
+            head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            parts.append(head.encode() + value.encode() + b"\r\n")
+        for name, (filename, content, content_type) in files.items():
+            head = (
+                f"--{boundary}\r\n"
+                f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                f"Content-Type: {content_type}\r\n\r\n"
+            )
+            parts.append(head.encode() + content + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        return await self.request(
+            "POST", path, body, f"multipart/form-data; boundary={boundary}", headers
+        )
+
     async def request(
-        self, method: str, path: str, body: bytes = b"", content_type: str = ""
+        self,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        content_type: str = "",
+        headers: dict[str, str] | None = None,
     ) -> Response:
         """Send one request and read its answer; raise HttpError on a transport failure or
         a status outside 2xx/3xx."""
@@ -177,6 +214,7 @@ class Browser:
             lines.append(f"Content-Length: {len(body)}")
         if content_type:
             lines.append(f"Content-Type: {content_type}")
+        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
         request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
         try:
             async with asyncio.timeout(self.timeout):
@@ -187,7 +225,7 @@ class Browser:
         for cookie in filter(None, response.headers.pop(":set-cookie").split("\n")):
             self._store_cookie(cookie)
         if not 200 <= response.status < 400:
-            raise HttpError(f"{method} {path}: HTTP {response.status}")
+            raise HttpError(f"{method} {path}: HTTP {response.status}", response.status)
         return response
 
     def close(self) -> None:

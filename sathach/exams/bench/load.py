@@ -18,6 +18,14 @@ Each examinee:
 3. once everyone has answered, submits at a random moment within one minute and opens the
    review page.
 
+With a practical task on the form (`--practical`), each examinee, midway through its
+answers, downloads the task's file (timed as "download"), changes a phrase of its body
+(the XML of the .docx, edited here: the attempt's mark in docProps/custom.xml stays) and
+uploads it (timed as "upload"), a new connection and one more try after a network error,
+as the page does; a fifth of them (the change ratio) upload a second version after their
+last answer. The SHA-256 of the last file the server acknowledged for each slot is in the
+result, for the check that it is the one kept and graded.
+
 Think times are drawn uniformly between half and one and a half times T, so that the
 examinees do not move in lockstep. With T = 0 the run measures capacity, phase by phase:
 everyone starts, then everyone answers, then everyone submits at once, so that the rate of
@@ -35,14 +43,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import io
 import json
 import random
 import re
 import sys
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from sathach.exams.bench.http import Browser, HttpError, Response
 
@@ -56,6 +68,10 @@ TOKEN = re.compile(r'data-token="([^"]+)"')
 FIELDSET = re.compile(r'<fieldset class="q" id="q\d+" data-pos="(\d+)" data-type="(\w+)"')
 MAX_ERROR_SAMPLES = 20
 CHANGE_RATIO = 0.2  # the share of answers changed afterwards
+# The page's practical tasks: their fieldsets hold a file box or a typing box, not options.
+PRACTICAL_TYPES = ("document", "spreadsheet", "presentation", "typing")
+FILE_TYPES = ("document", "spreadsheet", "presentation")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @dataclass
@@ -72,6 +88,9 @@ class Plan:
     heartbeat_seconds: float = 30.0
     submit_window_seconds: float = 60.0
     timeout_seconds: float = 120.0
+    # The phrase of the document task's starter that the examinee changes; "" when the
+    # form has no practical task.
+    edit_find: str = ""
 
 
 class Failure(Exception):
@@ -89,6 +108,10 @@ class Examinee:
     seq: int = 0
     acknowledged: dict[int, tuple[int, Any]] = field(default_factory=dict)
     answered: bool = False
+    tasks: list[int] = field(default_factory=list)  # positions of the file tasks
+    starters: dict[int, bytes] = field(default_factory=dict)  # position -> the download
+    uploaded: dict[int, str] = field(default_factory=dict)  # position -> acknowledged sha256
+    versions: int = 0
 
 
 class Run:
@@ -103,7 +126,10 @@ class Run:
             "save": [],
             "submit": [],
             "waiting": [],
+            "download": [],
+            "upload": [],
         }
+        self.upload_retries = 0
         self.saves = 0
         self.first_save = float("inf")
         self.last_save = 0.0
@@ -277,9 +303,15 @@ class Run:
         assert token is not None and csrf is not None
         examinee.token, examinee.csrf = token.group(1), csrf.group(1)
         for position, kind, values in _questions(page.text):
+            if kind in PRACTICAL_TYPES:
+                if kind in FILE_TYPES:
+                    examinee.tasks.append(position)
+                continue
             self.expect(kind == "single", f"{examinee.username}: question {position} is {kind}")
             examinee.choices[position] = values
         self.expect(bool(examinee.choices), f"{examinee.username}: no question on the page")
+        if self.plan.edit_find:
+            self.expect(bool(examinee.tasks), f"{examinee.username}: no practical task")
 
     async def answer(self, browser: Browser, examinee: Examinee) -> None:
         rng = examinee.rng
@@ -293,7 +325,11 @@ class Run:
         save_url = f"/thi/{examinee.attempt_id}/luu/"
         last_heard = time.monotonic()
         beats = self.plan.think_ms > 0
-        for position, choice in picks:
+        midway = len(picks) // 2
+        for index, (position, choice) in enumerate(picks):
+            if index == midway and examinee.tasks:
+                await self.practical(browser, examinee, download=True)
+                last_heard = time.monotonic()
             await self.think(examinee)
             if beats and time.monotonic() - last_heard >= self.plan.heartbeat_seconds:
                 last_heard = time.monotonic()
@@ -324,6 +360,65 @@ class Run:
                 examinee.acknowledged[position] = (examinee.seq, response)
             else:
                 self._error(f"{examinee.username}: save not acknowledged: {saved.text[:80]!r}")
+        if examinee.tasks and rng.random() < self.plan.change_ratio:
+            await self.practical(browser, examinee, download=False)
+
+    async def practical(self, browser: Browser, examinee: Examinee, *, download: bool) -> None:
+        """Each file task: download its file (`download`, else the one downloaded before),
+        work on it (one think time), send the changed file."""
+        examinee.versions += 1
+        for position in examinee.tasks:
+            base = f"/thi/{examinee.attempt_id}/tep/{position}/"
+            if download:
+                await self.think(examinee)
+                got = await self.call(browser.get(base + "mau/"), "download", fatal=False)
+                if got is None:
+                    continue
+                examinee.starters[position] = got.body
+            if position not in examinee.starters:
+                continue
+            await self.think(examinee)
+            edit = f"{examinee.username}, bản {examinee.versions}"
+            try:
+                data = edited_docx(examinee.starters[position], self.plan.edit_find, edit)
+            except (ValueError, zipfile.BadZipFile) as error:
+                self._error(f"{examinee.username}: the downloaded file: {error}")
+                continue
+            sent = await self.send_file(browser, examinee, base, data)
+            if sent is None:
+                continue
+            answer = _json(sent).get("file") or {}
+            if answer.get("name") == UPLOAD_NAME and answer.get("size") == len(data):
+                examinee.uploaded[position] = hashlib.sha256(data).hexdigest()
+            else:
+                self._error(f"{examinee.username}: upload not acknowledged: {sent.text[:80]!r}")
+
+    async def send_file(
+        self, browser: Browser, examinee: Examinee, path: str, data: bytes
+    ) -> Response | None:
+        """POST the file as the page's FormData does (the token `t`, the file), timed as
+        "upload"; after a network error (no answer from the server) it is sent once more
+        on a new connection, as the page sends it again."""
+        fields = {"t": examinee.token}
+        files = {"file": (UPLOAD_NAME, data, DOCX)}
+        # The page's CSRF token in the header a same-origin XHR would carry: the upload view
+        # is CSRF-protected, and practical/static/practical/tasks.js sends no token yet (a
+        # real browser's upload is refused with 403: docs/PERFORMANCE.md, issue 18 point 4).
+        csrf = {"X-CSRFToken": examinee.csrf}
+        for attempt in (1, 2):
+            self.requests += 1
+            began = time.perf_counter()
+            try:
+                response = await browser.post_multipart(path, fields, files, csrf)
+            except HttpError as error:
+                if error.status is None and attempt == 1:
+                    self.upload_retries += 1
+                    continue
+                self._error(f"{examinee.username}: {error}")
+                return None
+            self.latency["upload"].append((time.perf_counter() - began) * 1000)
+            return response
+        return None
 
     async def submit(self, browser: Browser, examinee: Examinee) -> None:
         finish = f"/thi/{examinee.attempt_id}/nop-bai/"
@@ -385,6 +480,12 @@ class Run:
                 for e in self.examinees
                 if e.attempt_id
             },
+            "upload_retries": self.upload_retries,
+            "uploaded": {
+                str(e.attempt_id): {str(p): sha for p, sha in e.uploaded.items()}
+                for e in self.examinees
+                if e.attempt_id
+            },
         }
 
 
@@ -412,8 +513,30 @@ def _json(response: Response) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+UPLOAD_NAME = "cong-van.docx"
+
+
+def edited_docx(data: bytes, find: str, replace: str) -> bytes:
+    """The .docx `data` with the first `find` of its body (word/document.xml) replaced by
+    `replace`, every other part as it was (the mark in docProps/custom.xml included), as a
+    leader's word processor saves the file again."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                needle = escape(find).encode()
+                if needle not in content:
+                    raise ValueError(f"{find!r} is not in the document")
+                content = content.replace(needle, escape(replace).encode(), 1)
+            target.writestr(info, content)
+    return out.getvalue()
+
+
 def _questions(html: str) -> list[tuple[int, str, list[int]]]:
-    """(position, type, option values) of every question on the attempt page."""
+    """(position, type, option values) of every question and practical task on the attempt
+    page (a task has no options)."""
     found = []
     for match in FIELDSET.finditer(html):
         position = int(match.group(1))

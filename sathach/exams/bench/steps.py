@@ -12,6 +12,9 @@ database; each step prints one JSON document on stdout:
   the examinees come (and undone);
 - `statistics`: the proctor asks for the session's statistics and the step waits for the
   background worker to finish the job (the fault drill: the worker outlived the faults);
+- `practical` (with `seed --practical`): the uploads of the practical task, their grading
+  latencies and whether the last one the examinees sent is the one kept and graded
+  (`sathach.exams.bench.practical`);
 
 Everything goes through the real services; only the accounts are written directly, with one
 PBKDF2 hash shared by all (hashing 2,000 passwords would take minutes, and signing in still
@@ -75,7 +78,11 @@ def _bank_questions(questions: int) -> list[Any]:
     return parsed
 
 
-def seed(*, examinees: int, questions: int, duration_minutes: int) -> dict[str, Any]:
+def seed(
+    *, examinees: int, questions: int, duration_minutes: int, practical: bool = False
+) -> dict[str, Any]:
+    """The session; with `practical`, the bank holds a document task and every form one
+    (a blueprint line of its own, IU03) besides the Q questions."""
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.utils import timezone
@@ -167,13 +174,19 @@ def seed(*, examinees: int, questions: int, duration_minutes: int) -> dict[str, 
         source="bench",
         unit=district,
     )
+    from sathach.exams.bench import practical as bench_practical
     from sathach.exams.models import QuestionBank
 
+    bank = QuestionBank.objects.get(name=BANK_NAME, unit=district)
+    rules = [RuleSpec(module, count) for module, count in module_counts(questions).items()]
+    if practical:
+        bench_practical.seed_task(bank)
+        rules.append(RuleSpec(bench_practical.MODULE, 1, kind=bench_practical.KIND))
     blueprint_save(
         actor=admin,
         campaign=campaign,
-        bank=QuestionBank.objects.get(name=BANK_NAME, unit=district),
-        rules=[RuleSpec(module, count) for module, count in module_counts(questions).items()],
+        bank=bank,
+        rules=rules,
         duration_minutes=duration_minutes,
     )
     now = timezone.now()
@@ -208,14 +221,18 @@ def open_session(*, session_id: int) -> dict[str, Any]:
 
 
 def verify(*, session_id: int, expected_path: Path) -> dict[str, Any]:
-    """Compare every slot's stored (seq, response) with the last answer its examinee sent
-    and got acknowledged; a slot never acknowledged must still be empty."""
+    """Compare every question's stored (seq, response) with the last answer its examinee
+    sent and got acknowledged; a slot never acknowledged must still be empty. The practical
+    tasks' files are the `practical` step's."""
     from sathach.exams.models import Attempt, AttemptItem
+    from sathach.practical.kinds import KINDS
 
     expected: dict[str, dict[str, list[Any]]] = json.loads(expected_path.read_text("utf-8"))
     lost = 0
-    slots = AttemptItem.objects.filter(attempt__session_id=session_id).values_list(
-        "attempt_id", "position", "seq", "response"
+    slots = (
+        AttemptItem.objects.filter(attempt__session_id=session_id)
+        .exclude(version__type__in=KINDS)
+        .values_list("attempt_id", "position", "seq", "response")
     )
     for attempt_id, position, seq, response in slots.iterator(chunk_size=5000):
         want = expected.get(str(attempt_id), {}).get(str(position), [0, None])
@@ -317,6 +334,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--examinees", type=int, required=True)
     p.add_argument("--questions", type=int, required=True)
     p.add_argument("--duration-minutes", type=int, required=True)
+    p.add_argument("--practical", action="store_true")
     p = sub.add_parser("open")
     p.add_argument("--session", type=int, required=True)
     p = sub.add_parser("verify")
@@ -326,6 +344,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--session", type=int, required=True)
     p.add_argument("--ops", type=int, required=True)
     p.add_argument("--workers", type=int, required=True)
+    p = sub.add_parser("practical")
+    p.add_argument("--session", type=int, required=True)
+    p.add_argument("--expected", type=Path, required=True)
+    p.add_argument("--wait", type=float, required=True)
     p = sub.add_parser("statistics")
     p.add_argument("--session", type=int, required=True)
     p.add_argument("--wait", type=float, required=True)
@@ -340,11 +362,18 @@ def main(argv: list[str] | None = None) -> None:
             examinees=args.examinees,
             questions=args.questions,
             duration_minutes=args.duration_minutes,
+            practical=args.practical,
         )
     elif args.step == "open":
         result = open_session(session_id=args.session)
     elif args.step == "verify":
         result = verify(session_id=args.session, expected_path=args.expected)
+    elif args.step == "practical":
+        from sathach.exams.bench.practical import practical_report
+
+        result = practical_report(
+            session_id=args.session, expected_path=args.expected, wait_seconds=args.wait
+        )
     elif args.step == "statistics":
         result = statistics(session_id=args.session, wait_seconds=args.wait)
     else:

@@ -81,6 +81,101 @@ def test_a_small_exam_day_runs_end_to_end_and_reports_as_the_contract_says() -> 
         assert 0 < figures["p50"] <= figures["p95"] <= figures["p99"]
 
 
+def test_a_small_exam_day_with_a_practical_task_reports_its_uploads_and_gradings() -> None:
+    completed = subprocess.run(
+        [
+            *sathach(),
+            "bench",
+            "-v0",
+            "exam-day",
+            "--examinees",
+            "3",
+            "--questions",
+            "2",
+            "--think-ms",
+            "0",
+            "--workers",
+            "1",
+            "--database",
+            "sqlite",
+            "--practical",
+            "--graders",
+            "2",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout)
+    # The contract's keys, as they are, and the practical task's beside them.
+    assert list(report) == [*KEYS, "practical"]
+    assert (report["errors"], report["lost_answers"], report["unsubmitted"]) == (0, 0, 0)
+    practical = report["practical"]
+    assert practical["graders"] == 2 and practical["slots"] == 3
+    # One upload each midway, and a second version for some.
+    assert 3 <= practical["uploads"] <= 6
+    assert practical["graded"] == practical["uploads"]
+    assert 0 <= practical["graded_at_submission"] <= practical["graded"]
+    assert practical["lost_uploads"] == 0 and practical["upload_retries"] == 0
+    # 10 requests each as above with 2 questions (no change), the download and the uploads.
+    assert report["requests"] == 3 * 10 + 3 + practical["uploads"]
+    assert list(practical["latency_ms"]) == ["download", "upload", "grading"]
+    for figures in practical["latency_ms"].values():
+        assert list(figures) == ["p50", "p95", "p99"]
+        assert 0 < figures["p50"] <= figures["p95"] <= figures["p99"]
+    # Grading waits for the file and then runs the grader.
+    assert practical["latency_ms"]["grading"]["p50"] >= practical["grader_ms"]["p50"] > 0
+    assert practical["grader_ms"]["p50"] <= practical["grader_ms"]["p99"]
+
+
+def test_the_load_skips_practical_tasks_among_the_questions_and_knows_their_slots() -> None:
+    from sathach.exams.bench.load import _questions
+
+    page = (
+        '<fieldset class="q" id="q1" data-pos="1" data-type="single" data-seq="0">'
+        '<input type="radio" name="q1" value="3"><input type="radio" name="q1" value="5">'
+        "</fieldset>"
+        '<fieldset class="q" id="q2" data-pos="2" data-type="document" data-seq="0">'
+        '<div class="task-file" data-task="document"><input type="file" data-upload></div>'
+        "</fieldset>"
+    )
+    assert _questions(page) == [(1, "single", [3, 5]), (2, "document", [])]
+
+
+def test_the_load_changes_the_downloaded_body_and_keeps_the_mark() -> None:
+    import io
+
+    import docx
+
+    from sathach.exams.bench.load import edited_docx
+    from sathach.exams.bench.practical import EDIT_FIND, STARTER
+    from sathach.practical.files import embed_mark, read_mark
+    from sathach.practical.graders.document import make_starter
+
+    starter = make_starter(STARTER)
+    assert starter is not None
+    mark = "sathach:7:3:0123456789abcdef"
+    changed = edited_docx(embed_mark(starter, mark), EDIT_FIND, "bench00001, bản 1 <&>")
+    assert read_mark(changed) == mark
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(changed)).paragraphs)
+    assert "bench00001, bản 1 <&>" in text and EDIT_FIND not in text
+    assert "Kính gửi: Ủy ban nhân dân các xã, thị trấn." in text
+    with pytest.raises(ValueError):
+        edited_docx(changed, EDIT_FIND, "again")
+
+
+def test_the_bench_task_is_a_valid_document_task_of_six_to_eight_criteria() -> None:
+    from sathach.exams.bench.practical import CRITERIA, STARTER
+    from sathach.practical import kinds
+
+    data = {"criteria": CRITERIA, "starter": STARTER, "starter_required": True}
+    assert kinds.validate("document", data) == []
+    assert 6 <= len(CRITERIA) <= 8
+
+
 def test_percentile_interpolates_between_the_closest_ranks() -> None:
     values = [50.0, 15.0, 40.0, 20.0, 35.0]
     assert percentile(values, 0) == 15.0
@@ -133,6 +228,54 @@ def test_the_command_fails_when_the_run_found_a_problem(
     )
     with pytest.raises(CommandError):
         call_command("bench", "exam-day", "--json", verbosity=0)
+
+
+def _practical(**changes: Any) -> dict[str, Any]:
+    figures = {"p50": 1.0, "p95": 2.0, "p99": 3.0}
+    practical: dict[str, Any] = {
+        "graders": 1,
+        "slots": 2,
+        "uploads": 3,
+        "graded": 3,
+        "graded_at_submission": 1,
+        "lost_uploads": 0,
+        "upload_retries": 0,
+        "latency_ms": {kind: figures for kind in ("download", "upload", "grading")},
+        "grader_ms": {"p50": 41.5, "p99": 77.0},
+    }
+    practical.update(changes)
+    return practical
+
+
+@pytest.mark.parametrize("problem", [{"lost_uploads": 1}, {"graded": 2}])
+def test_the_command_fails_when_an_upload_was_lost_or_not_graded(
+    monkeypatch: pytest.MonkeyPatch, problem: dict[str, int]
+) -> None:
+    monkeypatch.setattr(
+        "sathach.exams.management.commands.bench.exam_day",
+        lambda options, progress: _report(practical=_practical(**problem)),
+    )
+    with pytest.raises(CommandError):
+        call_command("bench", "exam-day", "--practical", "--json", verbosity=0)
+
+
+def test_the_command_passes_the_practical_options_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = []
+
+    def run(options: Any, progress: Any) -> dict[str, Any]:
+        seen.append(options)
+        return _report(practical=_practical())
+
+    monkeypatch.setattr("sathach.exams.management.commands.bench.exam_day", run)
+    call_command("bench", "exam-day", "--practical", "--graders", "3", "--json", verbosity=0)
+    call_command("bench", "exam-day", "--json", verbosity=0)
+    assert [(o.practical, o.graders) for o in seen] == [(True, 3), (False, 1)]
+
+
+def test_the_table_adds_the_practical_figures_when_there_are_some() -> None:
+    table = render_table(_report(practical=_practical()))
+    assert "41.5" in table and "77.0" in table
+    assert len(table.splitlines()) == 2 + 11 + 2 + 4 + 1 + 2 + 7 + 2 + 3 + 1
 
 
 def test_the_table_names_every_figure() -> None:

@@ -60,7 +60,50 @@ def render_table(report: dict[str, Any]) -> str:
     for kind, label in kinds:
         cells = [f"{report['latency_ms'][kind][p]:.1f}".rjust(9) for p in PCTS]
         lines.append("  ".join([label.ljust(first), *cells]))
+    if "practical" in report:
+        lines += ["", *_practical_table(report["practical"])]
     return "\n".join(lines)
+
+
+def _practical_table(practical: dict[str, Any]) -> list[str]:
+    """The practical task's figures (`--practical`)."""
+    rows = [
+        (_("Background workers grading"), str(practical["graders"])),
+        (_("Practical slots"), str(practical["slots"])),
+        (_("Files uploaded"), str(practical["uploads"])),
+        (_("Files graded"), str(practical["graded"])),
+        (_("Graded only at submission"), str(practical["graded_at_submission"])),
+        (_("Uploads sent again after a network error"), str(practical["upload_retries"])),
+        (_("Lost uploads"), str(practical["lost_uploads"])),
+    ]
+    kinds = [
+        ("download", _("Download of the task's file")),
+        ("upload", _("Upload of the finished file")),
+        ("grading", _("Upload to graded")),
+    ]
+    width = max(len(label) for label, _value in rows)
+    lines = [_("Practical task"), ""]
+    lines += [f"{label.ljust(width)}  {value}" for label, value in rows]
+    first = max(len(_("Latency (ms)")), *(len(label) for _kind, label in kinds))
+    lines += ["", "  ".join([_("Latency (ms)").ljust(first), *(p.rjust(9) for p in PCTS)])]
+    for kind, label in kinds:
+        cells = [f"{practical['latency_ms'][kind][p]:.1f}".rjust(9) for p in PCTS]
+        lines.append("  ".join([label.ljust(first), *cells]))
+    took = practical["grader_ms"]
+    cells = [f"{took['p50']:.1f}".rjust(9), "".rjust(9), f"{took['p99']:.1f}".rjust(9)]
+    lines.append("  ".join([_("Grader's own time").ljust(first), *cells]))
+    return lines
+
+
+def _problems(report: dict[str, Any]) -> bool:
+    practical = report.get("practical") or {}
+    return bool(
+        report["errors"]
+        or report["lost_answers"]
+        or report["unsubmitted"]
+        or practical.get("lost_uploads")
+        or practical.get("graded", 0) < practical.get("uploads", 0)
+    )
 
 
 class Command(BaseCommand):
@@ -76,7 +119,12 @@ class Command(BaseCommand):
         "'signing' measures, in this process and without the database, signing a one-page "
         "document (the leader's PAdES B-T signature with an EC and an RSA key, the "
         "organisation's seal, opening a token with its PIN) and validating it with one and "
-        "with two signatures: median and 95th percentile in milliseconds."
+        "with two signatures: median and 95th percentile in milliseconds. With --practical "
+        "every form also holds a document task (IU03): each examinee downloads its file, "
+        "changes it and uploads it midway (a fifth upload a second version at the end), "
+        "--graders background workers grade the uploads during the test, and the report adds "
+        "the download, upload and grading latencies, the grader's time and a check that "
+        "every examinee's last upload is the one kept and graded."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -93,6 +141,18 @@ class Command(BaseCommand):
         )
         day.add_argument("--workers", type=_positive, default=4, metavar="W")
         day.add_argument("--database", choices=["sqlite", "postgres"], default="postgres")
+        day.add_argument(
+            "--practical",
+            action="store_true",
+            help="a document task on every form, uploaded and graded during the test",
+        )
+        day.add_argument(
+            "--graders",
+            type=_positive,
+            default=1,
+            metavar="N",
+            help="background workers grading the uploads (with --practical)",
+        )
         day.add_argument("--json", action="store_true", help="one JSON document on stdout")
         signing = sub.add_parser("signing", help="signing and validating one document")
         signing.add_argument("--rounds", type=_positive, default=30, metavar="N")
@@ -108,6 +168,8 @@ class Command(BaseCommand):
             think_ms=options["think_ms"],
             workers=options["workers"],
             database=options["database"],
+            practical=options["practical"],
+            graders=options["graders"],
         )
         quiet = options["verbosity"] == 0
 
@@ -134,15 +196,20 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report, ensure_ascii=False))
         else:
             self.stdout.write(render_table(report))
-        if report["errors"] or report["lost_answers"] or report["unsubmitted"]:
-            raise CommandError(
-                _("Errors: %(errors)s, lost answers: %(lost)s, unsubmitted: %(unsubmitted)s.")
-                % {
-                    "errors": report["errors"],
-                    "lost": report["lost_answers"],
-                    "unsubmitted": report["unsubmitted"],
+        if _problems(report):
+            message = _(
+                "Errors: %(errors)s, lost answers: %(lost)s, unsubmitted: %(unsubmitted)s."
+            ) % {
+                "errors": report["errors"],
+                "lost": report["lost_answers"],
+                "unsubmitted": report["unsubmitted"],
+            }
+            if "practical" in report:
+                message += " " + _("Lost uploads: %(lost)s, files not graded: %(ungraded)s.") % {
+                    "lost": report["practical"]["lost_uploads"],
+                    "ungraded": report["practical"]["uploads"] - report["practical"]["graded"],
                 }
-            )
+            raise CommandError(message)
 
     def _signing(self, options: dict[str, Any]) -> None:
         from sathach.signatures.bench import signing_bench
