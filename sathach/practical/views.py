@@ -5,6 +5,7 @@ criterion with a reason."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sathach.core.errors import DomainError
 from sathach.core.moments import moment
-from sathach.exams.models import Attempt, AttemptItem
+from sathach.exams.models import Attempt, AttemptItem, QuestionVersion
 from sathach.exams.selectors import get_attempt_for_examinee, get_session_for_user
 from sathach.organization.permissions import Perm, require_perm
 from sathach.practical import kinds
@@ -94,6 +95,22 @@ def task_file(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     return JsonResponse(_state(item))
 
 
+# A version never changes (editing makes a new one): its starter is made once per process
+# and each download only adds its mark. The bound only limits the memory.
+# The key holds the starter's content all the same, so that a reused number (a test
+# database) cannot give another task's file.
+_STARTERS: dict[tuple[int, str], bytes | None] = {}
+
+
+def _starter(version: QuestionVersion) -> bytes | None:
+    key = (version.pk, json.dumps(version.data.get("starter"), sort_keys=True))
+    if key not in _STARTERS:
+        if len(_STARTERS) >= 200:
+            _STARTERS.clear()
+        _STARTERS[key] = kinds.starter_file(version.type, version.data)
+    return _STARTERS[key]
+
+
 @never_cache
 @require_GET
 @require_perm(Perm.TAKE_EXAM)
@@ -103,7 +120,7 @@ def task_starter(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     if attempt.status != Attempt.Status.IN_PROGRESS:
         raise Http404
     item = _file_slot(attempt, position)
-    data = kinds.starter_file(item.version.type, item.version.data)
+    data = _starter(item.version)
     if data is None:
         raise Http404
     extension = _STARTER[item.version.type]
