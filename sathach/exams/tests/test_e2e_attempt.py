@@ -116,11 +116,13 @@ def test_the_waiting_room_shows_the_code_box_when_the_proctor_opens(
     sign_in_home(page, live_server, world.leader.username)
     page.clock.install()
     page.goto(f"{live_server.url}{reverse('my-tests')}")
+    # The code box waits already: the examinee types the code as soon as it is read out.
     expect(page.locator("#my-tests")).to_contain_text("Đang chờ giám thị mở ca thi")
-    expect(page.locator("input[name=code]")).to_have_count(0)
+    expect(page.locator("#my-tests input[name=code]")).to_be_visible()
 
     session_open(actor=world.district_admin, session=session)
-    page.clock.run_for("00:16")  # the list's next refresh, 15 s after the page opened
+    page.clock.run_for("01:01")  # the list's next refresh, 60 s after the page opened
+    expect(page.locator("#my-tests")).not_to_contain_text("Đang chờ giám thị mở ca thi")
     expect(page.locator("#my-tests input[name=code]")).to_be_visible()
     # The list alone was swapped in: one header, one heading, no page inside the page.
     expect(page.locator("header")).to_have_count(1)

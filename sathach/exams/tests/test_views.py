@@ -27,8 +27,11 @@ class ExamineeFlowTestCase(BaseTestCase):
             reverse("attempt-begin", args=[self.attempt.pk]),
             {"code": self.session.access_code.lower()},
         )
-        self.assertRedirects(response, reverse("attempt", args=[self.attempt.pk]))
+        # The code's answer is the test page itself, which this browser holds.
+        self.assertEqual(response.status_code, 200)
         self.attempt.refresh_from_db()
+        self.assertContains(response, f'data-token="{self.attempt.token}"')
+        self.assertContains(response, f'data-page-url="{reverse("attempt", args=[self.attempt.pk])}"')
 
     def save(self, token: str, answers: list[dict[str, object]]) -> dict[str, object]:
         response = self.client.post(
@@ -311,3 +314,52 @@ class QuestionImportPageTestCase(TransactionTestCase):
         response = self.client.post(reverse("question-import-confirm"), follow=True)
         self.assertContains(response, "Không có gì để nhập")
         self.assertFalse(Question.objects.exists())
+
+
+class OpeningTestCase(BaseTestCase):
+    """The opening of a big session asks as little as it can of the server (issue 17,
+    point 8): the code box waits on "My tests" before the opening, and the code's answer
+    is the test page itself."""
+
+    def setUp(self) -> None:
+        from sathach.exams.models import ExamSession
+        from sathach.exams.tests.factories import make_exam
+
+        self.session = make_exam(self.world, session_status=ExamSession.Status.SCHEDULED)
+        self.attempt = Attempt.objects.get(session=self.session, person=self.world.leader_person)
+        self.login(self.world.leader)
+
+    def test_the_code_box_waits_before_the_opening_and_a_code_sent_early_changes_nothing(
+        self,
+    ) -> None:
+        page = self.client.get(reverse("my-tests"))
+        self.assertContains(page, 'name="code"')
+        self.assertContains(page, "đọc mã vào thi")
+        early = self.client.post(
+            reverse("attempt-begin", args=[self.attempt.pk]),
+            {"code": self.session.access_code},
+            follow=True,
+        )
+        self.assertContains(early, "chưa mở")
+        self.attempt.refresh_from_db()
+        self.assertEqual(self.attempt.status, Attempt.Status.READY)
+
+    def test_the_codes_answer_after_the_opening_is_the_test_page(self) -> None:
+        from sathach.exams.services.sessions import session_open
+
+        session_open(actor=self.world.proctor, session=self.session)
+        response = self.client.post(
+            reverse("attempt-begin", args=[self.attempt.pk]), {"code": self.session.access_code}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'id="exam"')
+        self.attempt.refresh_from_db()
+        self.assertEqual(self.attempt.status, Attempt.Status.IN_PROGRESS)
+        # Sent again (a reload of the answer): the attempt is not started twice.
+        again = self.client.post(
+            reverse("attempt-begin", args=[self.attempt.pk]), {"code": self.session.access_code}
+        )
+        self.assertEqual(again.status_code, 200)
+        started = self.attempt.started_at
+        self.attempt.refresh_from_db()
+        self.assertEqual(self.attempt.started_at, started)

@@ -40,7 +40,8 @@ from sathach.organization.permissions import Perm, require_perm
 def my_tests(request: HttpRequest) -> HttpResponse:
     """Each of the examinee's attempts: wait for the opening, enter the code, go on, or read
     the result. Examinees sign in before the opening and wait here; while they wait the
-    page fetches its list again (`?part=list`, the list alone) every 15 s."""
+    page fetches its list again (`?part=list`, the list alone) every 60 s: the code box is
+    there from the start, and the refresh only tells what changed (the opening, a pause)."""
     rows = examinee_tests(request.user, timezone.now())
     waiting = any(
         row.attempt.status == Attempt.Status.READY
@@ -55,16 +56,26 @@ def my_tests(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @require_POST
 @require_perm(Perm.TAKE_EXAM)
 def attempt_begin(request: HttpRequest, pk: int) -> HttpResponse:
+    """The access code. Its answer is the test page itself: at the opening every examinee
+    sends it within the same minute, and one request each instead of two (the code, then
+    the page it sent them to) halves the opening's work. The page's script puts the page's
+    own address in the browser's history, so a reload asks for it and never sends the code
+    again."""
     attempt = get_attempt_for_examinee(request.user, pk)
+    was_ready = attempt.status == Attempt.Status.READY
     try:
-        attempt_start(user=request.user, attempt=attempt, access_code=request.POST.get("code", ""))
+        attempt = attempt_start(
+            user=request.user, attempt=attempt, access_code=request.POST.get("code", "")
+        )
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("my-tests")
-    return redirect("attempt", attempt.pk)
+    # A fresh start gave the attempt a new token already: this browser holds it.
+    return _exam_page(request, attempt, take_over=not was_ready)
 
 
 @never_cache
@@ -72,7 +83,10 @@ def attempt_begin(request: HttpRequest, pk: int) -> HttpResponse:
 def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The test itself. Opening it hands the attempt to this browser: another browser that
     held it is told on its next save."""
-    attempt = get_attempt_for_examinee(request.user, pk)
+    return _exam_page(request, get_attempt_for_examinee(request.user, pk), take_over=True)
+
+
+def _exam_page(request: HttpRequest, attempt: Attempt, *, take_over: bool) -> HttpResponse:
     now = timezone.now()
     state = attempt_state(attempt, now)
     if state == "overdue":
@@ -82,7 +96,8 @@ def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("attempt-review", attempt.pk)
     if state == "ready":
         return redirect("my-tests")
-    attempt = attempt_take_over(user=request.user, attempt=attempt)
+    if take_over:
+        attempt = attempt_take_over(user=request.user, attempt=attempt)
     # At the opening every examinee arrives at once with a fresh attempt: its questions
     # were made when the session was prepared (AttemptPage); later visits make them here.
     prepared = prepared_page(attempt)

@@ -6,6 +6,11 @@
   "use strict";
   var root = document.getElementById("exam");
   if (!root) return;
+  // The access code's answer is this page: its own address replaces the code's in the
+  // history, so a reload asks for the page and never sends the code again.
+  if (root.dataset.pageUrl && window.location.pathname !== root.dataset.pageUrl && window.history.replaceState) {
+    window.history.replaceState(null, "", root.dataset.pageUrl);
+  }
   var attemptId = root.dataset.attempt;
   var token = root.dataset.token;
   var saveUrl = root.dataset.saveUrl;
