@@ -237,8 +237,8 @@ def _progress_details(result: dict[str, Any], progress: Progress) -> None:
     if waiting:
         progress(
             _(
-                "Waiting-room refreshes before the opening: %(n)s; latency (ms) p50 %(p50)s, "
-                "p95 %(p95)s, p99 %(p99)s."
+                "Waiting-room refreshes (until each examinee typed the code): %(n)s; "
+                "latency (ms) p50 %(p50)s, p95 %(p95)s, p99 %(p99)s."
             )
             % {"n": len(waiting), **summary(waiting)}
         )

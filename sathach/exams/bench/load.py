@@ -7,11 +7,14 @@ it knows of the server is what a browser gets over HTTP.
 
 Each examinee:
 1. checks in before the opening: signs in through the login page (at most `login_slots`
-   sign-ins in flight: one per server worker) and lands on "My tests";
-2. at the opening: "My tests" shows the code box at its next refresh (it reloads its list
-   every 15 s while the examinee waits, from a moment of its own, so at a random moment
-   within 15 s of the opening), the examinee types the code (one think
-   time) and gets the test page; then answers every question through the autosave
+   sign-ins in flight: one per server worker) and lands on "My tests", where the code box
+   waits; the list refreshes itself every `refresh_seconds` (60 s, as the page does) from a
+   moment of its own;
+2. at the opening the proctor reads the code out, and the examinee types it at a moment of
+   its own within the following minute (`opening_seconds`: "2,000 examinees entering the
+   access code within the same minute", issue 17 point 8), its list still refreshing until
+   then; the code's answer is the test page itself (timed as "page"); then answers every
+   question through the autosave
    endpoint, one answer per request with a think time before each, and changes a fifth of
    them afterwards with a newer sequence number; the page's heartbeat is sent as the
    browser sends it, after 30 s without an answer from the server;
@@ -29,11 +32,9 @@ result, for the check that it is the one kept and graded.
 Think times are drawn uniformly between half and one and a half times T, so that the
 examinees do not move in lockstep. With T = 0 the run measures capacity, phase by phase:
 everyone starts, then everyone answers, then everyone submits at once, so that the rate of
-saves is not mixed with the opening, and the list refresh comes at once. While they wait
-for the opening (from their check-in on) the examinees' lists refresh every 15 s, each
-from a moment of its own; those refreshes are timed as "waiting" (reported beside the
-contract's document, docs/PERFORMANCE.md), and the first refresh after the opening is
-the one that shows the code box.
+saves is not mixed with the opening, and everyone sends the code at once after the
+opening. The waiting room's refreshes are timed as "waiting" (reported beside the
+contract's document, docs/PERFORMANCE.md).
 
 Every status outside 2xx/3xx, every transport failure and every save the server did not
 acknowledge counts as an error.
@@ -84,7 +85,8 @@ class Plan:
     login_slots: int
     seed: int = 2020
     change_ratio: float = CHANGE_RATIO
-    refresh_seconds: float = 15.0
+    refresh_seconds: float = 60.0  # the waiting room's refresh (exams/my_tests.html)
+    opening_seconds: float = 60.0  # everyone types the code within this after the opening
     heartbeat_seconds: float = 30.0
     submit_window_seconds: float = 60.0
     timeout_seconds: float = 120.0
@@ -134,6 +136,7 @@ class Run:
         self.first_save = float("inf")
         self.last_save = 0.0
         self.opened_at = 0.0
+        self.opened_monotonic = 0.0
         self.last_page = 0.0
         self.save_times: list[float] = []  # when each timed save was sent
         self.login_slots = asyncio.Semaphore(plan.login_slots)
@@ -195,9 +198,9 @@ class Run:
                     self._to_check_in -= 1
                     if self._to_check_in == 0:
                         self.all_checked_in.set()
-                refresh_at = await self.wait_room(browser, examinee)
+                entry_at = await self.wait_room(browser, examinee)
                 try:
-                    await self.start(browser, examinee, refresh_at)
+                    await self.start(browser, examinee, entry_at)
                 finally:
                     self._to_start -= 1
                     if self._to_start == 0:
@@ -242,59 +245,61 @@ class Run:
                 signed_in.status == 302 and signed_in.location == "/thi/",
                 f"{examinee.username}: sign-in refused (HTTP {signed_in.status})",
             )
-        await self.call(browser.get("/thi/"))
+        tests = await self.call(browser.get("/thi/"))
+        assert tests is not None
+        # The code box waits on "My tests" from the check-in on.
+        begin, csrf = BEGIN.search(tests.text), CSRF.search(tests.text)
+        self.expect(
+            begin is not None and csrf is not None,
+            f"{examinee.username}: no access-code box on My tests before the opening",
+        )
+        assert begin is not None and csrf is not None
+        examinee.attempt_id = int(begin.group(1))
+        examinee.csrf = csrf.group(1)
 
     async def wait_room(self, browser: Browser, examinee: Examinee) -> float:
-        """Wait for the opening on "My tests", whose list refreshes itself every
-        `refresh_seconds` from a moment of its own (each refresh timed as "waiting"); return
-        when the next refresh comes (time.monotonic()), the one that shows the code box.
-        With T = 0 the list comes at once after the opening and nobody refreshes before."""
+        """Wait on "My tests" for the opening and then for the moment this examinee types
+        the code, a moment of its own within `opening_seconds` of the opening; meanwhile
+        the list refreshes itself every `refresh_seconds` from a moment of its own (each
+        refresh timed as "waiting"). Return that moment (time.monotonic()). With T = 0
+        everyone sends the code as soon as the session opens and nobody refreshes."""
         if self.plan.think_ms == 0:
             await self.opened.wait()
             return 0.0
         interval = self.plan.refresh_seconds
         refresh_at = time.monotonic() + examinee.rng.uniform(0, interval)
-        while True:
+        while not self.opened.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
                     self.opened.wait(), timeout=max(refresh_at - time.monotonic(), 0)
                 )
             if self.opened.is_set():
-                return refresh_at
-            waiting = await self.call(browser.get("/thi/?part=list"), "waiting", fatal=False)
-            if waiting is not None and BEGIN.search(waiting.text):
-                # The proctor's opening is written before this process hears of it: a
-                # refresh in between shows the code box, and the examinee goes on.
-                return time.monotonic()
+                break
+            await self.call(browser.get("/thi/?part=list"), "waiting", fatal=False)
             refresh_at += interval
-
-    async def start(self, browser: Browser, examinee: Examinee, refresh_at: float) -> None:
-        if self.plan.think_ms > 0:
+        entry_at = self.opened_monotonic + examinee.rng.uniform(0, self.plan.opening_seconds)
+        while refresh_at < entry_at:
             await asyncio.sleep(max(refresh_at - time.monotonic(), 0))
-        tests = await self.call(browser.get("/thi/?part=list"))
-        await self.think(examinee)
-        assert tests is not None
-        begin, csrf = BEGIN.search(tests.text), CSRF.search(tests.text)
-        self.expect(
-            begin is not None and csrf is not None,
-            f"{examinee.username}: no access-code form on My tests after the opening",
-        )
-        assert begin is not None and csrf is not None
-        examinee.attempt_id = int(begin.group(1))
-        started = await self.call(
+            await self.call(browser.get("/thi/?part=list"), "waiting", fatal=False)
+            refresh_at += interval
+        return entry_at
+
+    async def start(self, browser: Browser, examinee: Examinee, entry_at: float) -> None:
+        """The code, typed at `entry_at`: its answer is the test page (timed as "page")."""
+        if self.plan.think_ms > 0:
+            await asyncio.sleep(max(entry_at - time.monotonic(), 0))
+        page = await self.call(
             browser.post_form(
                 f"/thi/{examinee.attempt_id}/bat-dau/",
-                {"csrfmiddlewaretoken": csrf.group(1), "code": self.plan.access_code},
-            )
+                {"csrfmiddlewaretoken": examinee.csrf, "code": self.plan.access_code},
+            ),
+            "page",
         )
-        assert started is not None
-        page_url = f"/thi/{examinee.attempt_id}/"
-        self.expect(
-            started.location == page_url,
-            f"{examinee.username}: access code refused (to {started.location!r})",
-        )
-        page = await self.call(browser.get(page_url), "page")
         assert page is not None
+        self.expect(
+            page.status == 200,
+            f"{examinee.username}: access code refused (HTTP {page.status}, to {page.location!r})",
+        )
         self.last_page = max(self.last_page, time.perf_counter())
         token, csrf = TOKEN.search(page.text), CSRF.search(page.text)
         self.expect(
@@ -449,6 +454,7 @@ class Run:
         if line.strip() != "open":
             raise SystemExit("the bench stopped before the opening")
         began = self.opened_at = time.perf_counter()
+        self.opened_monotonic = time.monotonic()
         self.opened.set()
         await self.all_started.wait()
         self.phase_seconds["start"] = time.perf_counter() - began
