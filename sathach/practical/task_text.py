@@ -1,9 +1,9 @@
 """A practical task's criteria and starter as text, the same in the editor and in a cell of
 the Excel workbook (docs/QUESTIONS.md, "Bài thực hành").
 
-Criteria, one per line: `<key> | <weight> | <param>=<value>; <param>=<value>`. Keys are
-written with hyphens (`contains-text`; underscores are read too) so that a file reads as
-words, not identifiers. A value takes the shape of the criterion's default: a range
+Criteria, one per line: `<criterion> | <weight> | <param>=<value>; <param>=<value>`. A
+criterion is written by its name as the editor shows it ("Lề trang"); its key is read too,
+with hyphens or underscores (`contains-text`). A value takes the shape of the criterion's default: a range
 `30-35`, a number `1,5`, `có`/`không`, words separated by commas; a parameter the catalogue
 has no default for is a number, a range or text (a list in JSON). Starters: a document's
 paragraphs one per line; a spreadsheet's rows one per line, cells separated by tabs or `|`,
@@ -18,6 +18,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sathach.core.text import fold, nfc_text
@@ -75,10 +76,14 @@ def key_text(key: str) -> str:
 
 
 def _key_of(kind: str, written: str) -> str | None:
-    """The criterion a written key (or label) names."""
+    """The criterion a written key or label (Vietnamese or English) names."""
     wanted = re.sub(r"[\s_-]+", "_", fold(written).strip())
     for key, criterion in kinds.criteria(kind).items():
-        if wanted == key.lower() or fold(str(criterion.label)).strip() == fold(written).strip():
+        labels = set()
+        for language in ("vi", "en"):
+            with translation.override(language):
+                labels.add(fold(str(criterion.label)).strip())
+        if wanted == key.lower() or fold(written).strip() in labels:
             return key
     return None
 
@@ -198,7 +203,9 @@ def criteria_text(kind: str, criteria: list[dict[str, Any]]) -> str:
         key = str(spec.get("key", ""))
         criterion = catalogue.get(key)
         defaults = dict(criterion.defaults) if criterion else {}
-        line = f"{key_text(key)} | {weight_text(spec.get('weight', '1'))}"
+        # The criterion by its name, as the editor shows it (the key is read too).
+        name = str(criterion.label) if criterion else key_text(key)
+        line = f"{name} | {weight_text(spec.get('weight', '1'))}"
         params = spec.get("params") or {}
         if params:
             line += " | " + params_text(params, defaults)
