@@ -96,8 +96,8 @@ class TaskTextTests(SimpleTestCase):
         with fake_graders():
             criteria = tasks()[0].data["criteria"]
             text = criteria_text("document", criteria)
-            self.assertIn("margins | 2 | left=30-35,5", text)
-            self.assertIn("contains-text | 1 | phrases=Nơi nhận, V/v", text)
+            self.assertIn("Lề trang | 2 | left=30-35,5", text)
+            self.assertIn("Nội dung bắt buộc | 1 | phrases=Nơi nhận, V/v", text)
             self.assertEqual(parse_criteria("document", text), (criteria, []))
 
     def test_every_starter_written_as_text_reads_back_the_same(self) -> None:
@@ -132,7 +132,7 @@ class WorkbookTests(SimpleTestCase):
             self.assertEqual(sheet["A2"].value, "IU03/Soạn thảo")
             self.assertEqual(sheet["B2"].value, "khó")
             self.assertEqual(sheet["F2"].value, "Có")
-            self.assertTrue(str(sheet["G2"].value).startswith("margins | 2 | left=30-35,5\n"))
+            self.assertTrue(str(sheet["G2"].value).startswith("Lề trang | 2 | left=30-35,5\n"))
             self.assertEqual(
                 book["Bảng tính"]["E2"].value,
                 "Trang tính: Dân số\nThôn | Nam | Mã\nẤp 1 | 120,5 | 0123",
