@@ -4,11 +4,11 @@ the Excel workbook (docs/QUESTIONS.md, "Bài thực hành").
 Criteria, one per line: `<criterion> | <weight> | <param>=<value>; <param>=<value>`. A
 criterion is written by its name as the editor shows it ("Lề trang"); its key is read too,
 with hyphens or underscores (`contains-text`). A value takes the shape of the criterion's
-default: a range `30-35`, a number `1,5`, `có`/`không`, words separated by commas; a parameter the catalogue
-has no default for is a number, a range or text (a list in JSON). Starters: a document's
-paragraphs one per line; a spreadsheet's rows one per line, cells separated by tabs or `|`,
-an optional first line `Trang tính: <name>`; slides separated by an empty line, each its
-title then its lines; the passage to type.
+default: a range `30-35`, a number `1,5`, `có`/`không`, words separated by commas; a
+parameter the catalogue has no default for is a number, a range or text (a list in JSON).
+Starters: a document's paragraphs one per line; a spreadsheet's rows one per line, cells
+separated by tabs or `|`, an optional first line `Trang tính: <name>`; slides separated by
+an empty line, each its title then its lines; the passage to type.
 """
 
 from __future__ import annotations
