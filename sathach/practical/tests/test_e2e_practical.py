@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from sathach.conftest import artifacts_dir
 from sathach.exams.models import Attempt, AttemptItem
@@ -45,7 +45,7 @@ def begin(page: Page, server: Any, world: World, kind: str, data: dict[str, Any]
 
 
 def test_a_leader_downloads_works_sends_through_a_drop_and_reads_the_grading(
-    page: Page, live_server: Any, tmp_path: Path
+    page: Page, browser: Browser, live_server: Any, tmp_path: Path
 ) -> None:
     world = World()
     attempt = begin(page, live_server, world, "document", DOCUMENT_TASK)
@@ -95,6 +95,30 @@ def test_a_leader_downloads_works_sends_through_a_drop_and_reads_the_grading(
     expect(criteria).to_contain_text("mm")
     expect(criteria).to_contain_text("Times New Roman")
     page.screenshot(path=str(artifacts_dir() / "practical-review.png"), full_page=True)
+
+    # The proctor looks at the file as pictures of its pages and changes one criterion.
+    proctor = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in_home(proctor, live_server, world.proctor.username)
+    proctor.goto(f"{live_server.url}{reverse('session-console', args=[attempt.session_id])}")
+    proctor.get_by_role("link", name="Bài thực hành: tệp và chấm điểm").first.click()
+    expect(proctor.locator("main")).to_contain_text("cong-van.docx")
+    expect(proctor.locator("main")).to_contain_text("làm từ tệp tải về của chính bài thi này")
+    proctor.get_by_role("link", name="Xem các trang").first.click()
+    picture = proctor.locator("figure.page-image img").first
+    expect(picture).to_be_visible()
+    assert proctor.evaluate("(img) => img.naturalWidth", picture.element_handle()) > 100
+    proctor.go_back()
+    proctor.get_by_text("Sửa điểm một tiêu chí").click()
+    proctor.get_by_label("Tiêu chí").select_option("font")
+    proctor.get_by_label("Điểm").fill("1")
+    proctor.get_by_label("Lý do").fill(
+        "Máy thi không có phông Times New Roman, đã dùng phông tương đương"
+    )
+    proctor.get_by_role("button", name="Sửa điểm").click()
+    expect(proctor.locator(".messages")).to_contain_text("Đã sửa điểm tiêu chí")
+    proctor.screenshot(path=str(artifacts_dir() / "practical-proctor.png"), full_page=True)
+    page.reload()
+    expect(page.locator("table.criteria")).to_contain_text("Máy thi không có phông Times New Roman")
 
 
 def test_the_typing_box_refuses_pasting_and_saves_what_is_typed(
