@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -65,3 +66,55 @@ def share(right: int, total: int) -> Decimal:
     if total <= 0:
         return ZERO
     return (Decimal(right) / Decimal(total)).quantize(Decimal("0.0001"))
+
+
+def validate_against(
+    specs: Any, catalogue: Mapping[str, Criterion], unknown: Callable[[int, str], str]
+) -> list[str]:
+    """The problems of a task's criteria against a kind's catalogue, in Vietnamese, each
+    naming its criterion: at least one criterion, each a known key (`unknown(n, key)` says
+    it is not), a positive weight, known parameters, and the criterion's own checks."""
+    if not isinstance(specs, list) or not specs:
+        return [_("The task must have at least one criterion.")]
+    problems: list[str] = []
+    for number, spec in enumerate(specs, 1):
+        if not isinstance(spec, Mapping):
+            problems.append(_("Criterion %(n)s is not a key with a weight.") % {"n": number})
+            continue
+        key = str(spec.get("key", ""))
+        criterion = catalogue.get(key)
+        if criterion is None:
+            problems.append(unknown(number, key))
+            continue
+        try:
+            weight = Decimal(str(spec.get("weight", "")))
+            weight_ok = weight.is_finite() and weight > 0
+        except InvalidOperation:
+            weight_ok = False
+        if not weight_ok:
+            problems.append(
+                _("%(criterion)s: the weight must be a positive number.")
+                % {"criterion": criterion.label}
+            )
+        given = spec.get("params", {})
+        if given is not None and not isinstance(given, Mapping):
+            problems.append(
+                _("%(criterion)s: the parameters must be a set of names and values.")
+                % {"criterion": criterion.label}
+            )
+            continue
+        unknown_names = sorted(set(given or {}) - set(criterion.defaults))
+        if unknown_names:
+            problems.append(
+                _("%(criterion)s: unknown parameter %(names)s.")
+                % {
+                    "criterion": criterion.label,
+                    "names": ", ".join(f"“{n}”" for n in unknown_names),
+                }
+            )
+        if criterion.validate:
+            problems += [
+                f"{criterion.label}: {problem}"
+                for problem in criterion.validate(params_of(spec, criterion))
+            ]
+    return problems

@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sathach.practical.graders.base import ONE, ZERO, Criterion, Verdict, all_zero, params_of
+from sathach.practical.graders.base import (
+    ONE,
+    ZERO,
+    Criterion,
+    Verdict,
+    all_zero,
+    params_of,
+    validate_against,
+)
 from sathach.practical.graders.typing_text import (
     Comparison,
     compare,
@@ -241,52 +249,16 @@ def _no_paste(pastes: Any) -> Verdict:
 
 
 def validate_specs(specs: Any) -> list[str]:
-    """The problems of a task's criteria, in Vietnamese, each naming its criterion (the same
-    rules as the other kinds: a known key, a positive weight, known parameters)."""
-    if not isinstance(specs, list) or not specs:
-        return [_("The task must have at least one criterion.")]
-    problems: list[str] = []
-    for number, spec in enumerate(specs, 1):
-        if not isinstance(spec, Mapping):
-            problems.append(_("Criterion %(n)s is not a key with a weight.") % {"n": number})
-            continue
-        key = str(spec.get("key", ""))
-        criterion = CRITERIA.get(key)
-        if criterion is None:
-            problems.append(
-                _("Criterion %(n)s: “%(key)s” is not a criterion of a typing task.")
-                % {"n": number, "key": key}
-            )
-            continue
-        try:
-            weight = Decimal(str(spec.get("weight", "")))
-            weight_ok = weight.is_finite() and weight > 0
-        except InvalidOperation:
-            weight_ok = False
-        if not weight_ok:
-            problems.append(
-                _("%(criterion)s: the weight must be a positive number.")
-                % {"criterion": criterion.label}
-            )
-        given = spec.get("params", {})
-        if given is not None and not isinstance(given, Mapping):
-            problems.append(
-                _("%(criterion)s: the parameters must be a set of names and values.")
-                % {"criterion": criterion.label}
-            )
-            continue
-        unknown = sorted(set(given or {}) - set(criterion.defaults))
-        if unknown:
-            problems.append(
-                _("%(criterion)s: unknown parameter %(names)s.")
-                % {"criterion": criterion.label, "names": ", ".join(f"“{n}”" for n in unknown)}
-            )
-        if criterion.validate:
-            problems += [
-                f"{criterion.label}: {problem}"
-                for problem in criterion.validate(params_of(spec, criterion))
-            ]
-    return problems
+    """The problems of a task's criteria, in Vietnamese, each naming its criterion (the
+    rules every kind shares: graders.base.validate_against)."""
+    return validate_against(
+        specs,
+        CRITERIA,
+        lambda number, key: (
+            _("Criterion %(n)s: “%(key)s” is not a criterion of a typing task.")
+            % {"n": number, "key": key}
+        ),
+    )
 
 
 # What the task editor and the bank's page call each parameter.
