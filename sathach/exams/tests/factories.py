@@ -104,18 +104,19 @@ def make_exam(
     per_rule: int = 2,
     session_status: str = ExamSession.Status.OPEN,
     code: str = "75/KH-UBND",
+    rules: list[RuleSpec] | None = None,
     **blueprint: Any,
 ) -> ExamSession:
-    """A campaign in testing with a blueprint of `per_rule` questions per module and a
-    prepared session of its two leaders (the Đại Ân 1 chairman has an account; the An Thạnh
-    1 chairman is given one)."""
+    """A campaign in testing with a blueprint of `per_rule` questions per module (or the
+    `rules` given) and a prepared session of its two leaders (the Đại Ân 1 chairman has an
+    account; the An Thạnh 1 chairman is given one)."""
     campaign = make_campaign(world, status=status, code=code)
     bank = QuestionBank.objects.filter(name="default").first() or make_bank()
     blueprint_save(
         actor=world.district_admin,
         campaign=campaign,
         bank=bank,
-        rules=[RuleSpec(module, per_rule) for module in MODULE_CODES],
+        rules=rules or [RuleSpec(module, per_rule) for module in MODULE_CODES],
         **blueprint,
     )
     chairman = world.an_thanh_1_chairman

@@ -4,17 +4,13 @@ kind have tests of their own, on files made by LibreOffice)."""
 
 from __future__ import annotations
 
-import datetime
 import io
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
 import docx
-from django.utils import timezone
 
-from sathach.campaigns.models import Campaign
-from sathach.campaigns.tests.factories import make_campaign
 from sathach.exams.models import (
     MODULE_CODES,
     Category,
@@ -23,15 +19,9 @@ from sathach.exams.models import (
     QuestionBank,
     QuestionVersion,
 )
-from sathach.exams.services.sessions import (
-    RuleSpec,
-    blueprint_save,
-    session_create,
-    session_prepare,
-)
-from sathach.exams.tests.factories import make_bank
-from sathach.organization.models import Role
-from sathach.organization.testing import World, make_user
+from sathach.exams.services.sessions import RuleSpec
+from sathach.exams.tests.factories import make_bank, make_exam
+from sathach.organization.testing import World
 from sathach.practical.graders.base import Criterion, Verdict
 
 
@@ -101,39 +91,14 @@ def add_task(
 def practical_exam(
     world: World, kind: str = "document", data: dict[str, Any] | None = None
 ) -> ExamSession:
-    """An open session whose form holds one question per module and one practical task."""
-    campaign = make_campaign(world, status=Campaign.Status.TESTING, code="76/KH-UBND")
+    """An open session whose form holds one question per module and one practical task,
+    its review shown at once."""
     bank = QuestionBank.objects.filter(name="default").first() or make_bank()
     add_task(bank, kind, data=data)
-    blueprint_save(
-        actor=world.district_admin,
-        campaign=campaign,
-        bank=bank,
-        rules=[
-            *(RuleSpec(module, 1) for module in MODULE_CODES),
-            RuleSpec("IU03", 1, kind=kind),
-        ],
+    return make_exam(
+        world,
+        code="76/KH-UBND",
+        rules=[*(RuleSpec(module, 1) for module in MODULE_CODES), RuleSpec("IU03", 1, kind=kind)],
         shuffle_questions=False,
         review_answers="immediately",
     )
-    chairman = world.an_thanh_1_chairman
-    if chairman.user_id is None:
-        chairman.user = make_user(
-            "31618.binhnv", Role.EXAMINEE, world.an_thanh_1, full_name=chairman.full_name
-        )
-        chairman.save()
-    now = timezone.now()
-    session = session_create(
-        actor=world.district_admin,
-        campaign=campaign,
-        name="Ca thực hành",
-        room="Phòng máy",
-        opens_at=now - datetime.timedelta(minutes=5),
-        closes_at=now + datetime.timedelta(minutes=30),
-        proctor=world.proctor,
-        examinees=[world.leader_person, chairman],
-    )
-    session_prepare(actor=world.district_admin, session=session, seed=1)
-    ExamSession.objects.filter(pk=session.pk).update(status=ExamSession.Status.OPEN)
-    session.refresh_from_db()
-    return session
