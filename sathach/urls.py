@@ -15,6 +15,7 @@ urlpatterns = [
     path("reports/", include("sathach.reports.urls")),
     path("dashboards/", include(reports_urls.dashboard_urlpatterns)),
     path("", include("sathach.practical.urls")),
+    path("", include(reports_urls.session_paper_urlpatterns)),
     path("", include("sathach.exams.urls")),
     path("", include("sathach.signatures.urls")),
     path("", include("sathach.eoffice.urls")),

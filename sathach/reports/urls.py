@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sathach.reports.views import awards, dashboard, exports, province, rounds
+from sathach.reports.views import awards, dashboard, exports, province, rounds, session_papers
 
 urlpatterns = [
     path("", exports.report_list, name="report-list"),
@@ -39,4 +39,18 @@ dashboard_urlpatterns = [
     path("toan-tinh/<int:pk>/", province.province_dashboard, name="province-dashboard"),
     path("toan-tinh/<int:pk>/xa.xlsx", province.province_export, name="province-export"),
     path("<int:pk>/rounds/", rounds.rounds_compare, name="rounds-compare"),
+]
+
+# Served at the root (sathach/urls.py), beside the session's console.
+session_paper_urlpatterns = [
+    path(
+        "exam-sessions/<int:pk>/danh-sach-ky-nhan.<str:fmt>",
+        session_papers.session_attendance,
+        name="session-attendance",
+    ),
+    path(
+        "exam-sessions/<int:pk>/bien-ban.<str:fmt>",
+        session_papers.session_minutes,
+        name="session-minutes",
+    ),
 ]
