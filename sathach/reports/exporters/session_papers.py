@@ -40,7 +40,7 @@ from sathach.reports.documents_pdf import render_pdf
 
 ATTENDANCE_TITLE = "DANH SÁCH KÝ NHẬN"
 MINUTES_TITLE = "BIÊN BẢN"
-INCIDENT_KINDS = {
+INCIDENT_KINDS: dict[str, str] = {
     Incident.Kind.EXTRA_TIME: "Cộng thêm thời gian",
     Incident.Kind.PAUSE: "Tạm dừng ca thi",
     Incident.Kind.RESUME: "Tiếp tục ca thi",
@@ -48,7 +48,7 @@ INCIDENT_KINDS = {
     Incident.Kind.CODE_UNLOCK: "Mở khóa nhập mã dự thi",
 }
 # The audit entries that hold the minutes of an attempt's incident.
-MINUTES_ACTIONS = {
+MINUTES_ACTIONS: dict[str, AuditAction] = {
     Incident.Kind.EXTRA_TIME: AuditAction.ATTEMPT_EXTRA_TIME,
     Incident.Kind.REOPEN: AuditAction.ATTEMPT_REOPENED,
 }

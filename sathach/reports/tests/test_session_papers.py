@@ -10,7 +10,6 @@ from typing import Any
 import time_machine
 from django.urls import reverse
 
-
 from sathach.exams.models import ExamSession
 from sathach.exams.services.attempts import attempt_start
 from sathach.exams.services.sessions import (
