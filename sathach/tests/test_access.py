@@ -177,6 +177,7 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "blueprint-edit": (EXAM_CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
     "session-add": (EXAM_CAMPAIGN, POST_ONLY),
     "session-console": (SESSION, expect(403, **SESSION_RUNNERS)),
+    "session-cards": (SESSION, expect(403, **SESSION_RUNNERS)),
     "session-statistics": (SESSION, expect(403, **{**DISTRICT_MANAGERS, "proctor": 403})),
     "session-regrade": (SESSION, POST_ONLY),
     "session-move": (SESSION, POST_ONLY),
