@@ -103,7 +103,19 @@ def _qr(canvas: Canvas, value: str, box: tuple[float, float, float, float]) -> N
     renderPDF.draw(drawing, canvas, x, y)
 
 
-def _row(canvas: Canvas, x: float, y: float, label: str, value: str, font: str, size: float) -> None:
+def _wrap_chars(value: str, font: str, size: float, width: float) -> list[str]:
+    """Lines of `value` cut anywhere: an address has no spaces for simpleSplit to break at."""
+    lines = [""]
+    for ch in value:
+        if lines[-1] and pdfmetrics.stringWidth(lines[-1] + ch, font, size) > width:
+            lines.append("")
+        lines[-1] += ch
+    return lines
+
+
+def _row(
+    canvas: Canvas, x: float, y: float, label: str, value: str, font: str, size: float
+) -> None:
     canvas.setFillColor(MUTED)
     canvas.setFont("Sans", 8)
     canvas.drawString(x, y, label)
@@ -185,7 +197,7 @@ def _draw_card(
         line_y = qr_box[1] + QR_SIZE - 3 * mm
         canvas.drawString(left, line_y, QR_CAPTION)
         canvas.setFont("Mono", 7.5)
-        for line in simpleSplit(login_url, "Mono", 7.5, text_width)[:3]:
+        for line in _wrap_chars(login_url, "Mono", 7.5, text_width)[:3]:
             line_y -= 3.8 * mm
             canvas.drawString(left, line_y, line)
     canvas.setFillColor(MUTED)
@@ -225,7 +237,7 @@ def session_cards_pdf(
     credentials: Iterable[IssuedCredential] | None = None,
     login_url: str = "",
 ) -> bytes:
-    """The session's exam cards as A4 pages of four A6 cards (2 × 2, with cut marks).
+    """The session's exam cards as A4 pages of four A6 cards (2 by 2, with cut marks).
 
     `credentials` are one-time passwords the caller has just issued: a card whose leader is
     among them prints the password, the others say it was given separately. `login_url` is
