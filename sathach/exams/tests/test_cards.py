@@ -136,3 +136,11 @@ class CardsTestCase(BaseTestCase):
         self.assertEqual(self.client.get(url).status_code, 403)
         self.login(self.w.outsider)
         self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_a_session_without_examinees_sends_the_runner_back_with_a_reason(self) -> None:
+        self.session.examinees.clear()
+        self.login(self.w.district_admin)
+        response = self.client.get(reverse("session-cards", args=[self.session.pk]), follow=True)
+        self.assertRedirects(response, reverse("session-console", args=[self.session.pk]))
+        messages = [str(m) for m in response.context["messages"]]
+        self.assertEqual(len(messages), 1)
