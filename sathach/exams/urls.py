@@ -22,6 +22,9 @@ urlpatterns = [
         name="session-statistics",
     ),
     path("exam-sessions/<int:pk>/regrade/", sessions.session_regrade, name="session-regrade"),
+    path(
+        "exam-sessions/<int:pk>/the-du-kiem-tra.pdf", sessions.session_cards, name="session-cards"
+    ),
     path("exam-sessions/<int:pk>/move/", sessions.session_move, name="session-move"),
     path(
         "exam-sessions/<int:pk>/statistics/compute/",

@@ -185,6 +185,7 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
         lambda world: {"pk": world.session.pk, "fmt": "pdf"},
         expect(403, **SESSION_RUNNERS),
     ),
+    "session-cards": (SESSION, expect(403, **SESSION_RUNNERS)),
     "session-statistics": (SESSION, expect(403, **{**DISTRICT_MANAGERS, "proctor": 403})),
     "session-regrade": (SESSION, POST_ONLY),
     "session-move": (SESSION, POST_ONLY),

@@ -9,11 +9,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sathach.campaigns.selectors import get_campaign_for_user
 from sathach.core.errors import DomainError
+from sathach.exams.cards import session_cards_pdf
 from sathach.exams.forms import (
     BlueprintForm,
     ReasonForm,
@@ -323,3 +325,19 @@ def session_regrade(request: HttpRequest, pk: int) -> HttpResponse:
     job = session_regrade_start(actor=request.user, session=session)
     messages.success(request, _("The attempts are being graded again."))
     return redirect("job-detail", job.pk)
+
+
+@require_perm(Perm.RUN_SESSIONS)
+def session_cards(request: HttpRequest, pk: int) -> HttpResponse:
+    """The session's exam cards as a PDF to print. A GET changes nothing, so it issues no
+    password: the cards say the password was given separately (with the credentials sheet
+    of the commune's page)."""
+    session = get_session_for_user(request.user, pk)
+    try:
+        pdf = session_cards_pdf(session, login_url=request.build_absolute_uri(reverse("login")))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("session-console", session.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="the-du-kiem-tra-{session.pk}.pdf"'
+    return response
