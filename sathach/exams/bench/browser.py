@@ -132,10 +132,10 @@ class Examinee(threading.Thread):
             raise SignInError(f"{self.username}: no access-code form on My tests")
         self.attempt_id = int(begin[1])
         fields = {"csrfmiddlewaretoken": csrf[1], "code": self.access_code}
-        _status, _page, location = self._form(f"/thi/{self.attempt_id}/bat-dau/", fields)
-        if location != self.page_url:
-            raise SignInError(f"{self.username}: access code refused")
-        _status, page, _location = self.request("GET", self.page_url)
+        # The code's answer is the test page itself (a refused code sends back to My tests).
+        status, page, location = self._form(f"/thi/{self.attempt_id}/bat-dau/", fields)
+        if status != 200:
+            raise SignInError(f"{self.username}: access code refused (to {location!r})")
         token = TOKEN.search(page)
         if token is None:
             raise SignInError(f"{self.username}: no token on the test page")

@@ -8,6 +8,7 @@ from typing import Any
 
 import docx
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TransactionTestCase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -15,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 from sathach.core.models import AuditEntry
 from sathach.exams.models import AttemptItem, Question
 from sathach.exams.tests.factories import make_bank, make_exam
-from sathach.organization.testing import BaseTestCase, run_task_worker
+from sathach.organization.testing import BaseTestCase, World, run_task_worker
 from sathach.practical.bank import task_create, task_revise
 from sathach.practical.formats import HEADERS
 from sathach.practical.tests.fake_graders import fake_graders
@@ -55,7 +56,12 @@ def form_post(**changes: Any) -> dict[str, Any]:
     return {key: value for key, value in data.items() if value is not None}
 
 
-class TaskEditorTests(BaseTestCase):
+class TaskEditorSetUp:
+    """A district's bank of one question per topic, the graders standing in."""
+
+    world: Any
+    addCleanup: Any
+
     def setUp(self) -> None:
         self.w: Any = self.world
         self.bank = make_bank(per_topic=1)
@@ -80,6 +86,8 @@ class TaskEditorTests(BaseTestCase):
         parser.feed(response.content.decode())
         return "\n".join(parser.parts)
 
+
+class TaskEditorTests(TaskEditorSetUp, BaseTestCase):
     def test_a_district_admin_adds_a_document_task_from_the_bank(self) -> None:
         self.login(self.w.district_admin)
         listing = self.client.get(reverse("question-list") + f"?bank={self.bank.pk}")
@@ -227,9 +235,17 @@ class TaskEditorTests(BaseTestCase):
         self.assertNotIn("question_import", self.client.session)
         self.assertFalse(Question.objects.filter(current__type="document").exists())
 
+
+class TaskImportJobTests(TaskEditorSetUp, TransactionTestCase):
+    """The import runs on the background worker, which needs transactions of its own."""
+
+    def setUp(self) -> None:
+        self.world = World()
+        super().setUp()
+
     def test_an_exported_bank_imports_its_tasks_back_through_the_preview(self) -> None:
         question = self.add_task()
-        self.login(self.w.district_admin)
+        self.client.force_login(self.w.district_admin)
         listing = self.client.get(reverse("question-list") + f"?bank={self.bank.pk}")
         self.assertContains(listing, "GIFT")
         exported = self.client.get(

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TransactionTestCase
 from django.urls import reverse
 
 from sathach.exams.models import Attempt, AttemptItem
 from sathach.exams.services.attempts import attempt_start
-from sathach.organization.testing import BaseTestCase, run_task_worker
+from sathach.organization.testing import BaseTestCase, World, run_task_worker
 from sathach.practical.models import Grading, Upload
 from sathach.practical.tests.helpers import practical_exam
 
@@ -42,7 +43,10 @@ TYPING_TASK = {
 }
 
 
-class RealGradingTestCase(BaseTestCase):
+class RealGradingSetUp:
+    world: Any
+    client: Any
+
     def start(self, kind: str, data: dict[str, Any]) -> None:
         self.session = practical_exam(self.world, kind=kind, data=data)
         self.attempt = Attempt.objects.get(session=self.session, person=self.world.leader_person)
@@ -51,7 +55,7 @@ class RealGradingTestCase(BaseTestCase):
         )
         self.attempt.refresh_from_db()
         self.slot = AttemptItem.objects.get(attempt=self.attempt, version__type=kind)
-        self.login(self.world.leader)
+        self.client.force_login(self.world.leader)
 
     def submit(self) -> str:
         self.client.post(
@@ -60,29 +64,8 @@ class RealGradingTestCase(BaseTestCase):
         self.slot.refresh_from_db()
         return self.client.get(reverse("attempt-review", args=[self.attempt.pk])).content.decode()
 
-    def test_a_cong_van_made_by_libreoffice_is_graded_in_the_background_and_reviewed(self) -> None:
-        self.start("document", DOCUMENT_TASK)
-        wrong = (FIXTURES / "document" / "wrong_margins.docx").read_bytes()
-        with self.captureOnCommitCallbacks(execute=True):  # the grading is queued on commit
-            sent = self.client.post(
-                reverse("task-file", args=[self.attempt.pk, self.slot.position]),
-                {"t": self.attempt.token, "file": SimpleUploadedFile("cong-van.docx", wrong)},
-            )
-        self.assertEqual(sent.status_code, 200)
-        self.assertFalse(sent.json()["file"]["graded"])
-        run_task_worker()  # the worker grades it while the leader goes on
-        grading = Grading.objects.get(upload__item=self.slot)
-        self.assertEqual(grading.status, Grading.Status.DONE)
-        state = self.client.get(reverse("task-file", args=[self.attempt.pk, self.slot.position]))
-        self.assertTrue(state.json()["file"]["graded"])
-        review = self.submit()
-        # Everything right but the margins (2 of 8 points).
-        assert self.slot.fraction is not None
-        self.assertLess(self.slot.fraction, Decimal(1))
-        self.assertGreater(self.slot.fraction, Decimal("0.5"))
-        self.assertIn("Lề", review)
-        self.assertIn("mm", review)
 
+class RealGradingTestCase(RealGradingSetUp, BaseTestCase):
     def test_the_proctor_sees_the_file_as_pictures_of_its_pages(self) -> None:
         self.start("document", DOCUMENT_TASK)
         good = (FIXTURES / "document" / "cong_van.odt").read_bytes()
@@ -91,7 +74,7 @@ class RealGradingTestCase(BaseTestCase):
             {"t": self.attempt.token, "file": SimpleUploadedFile("cong-van.odt", good)},
         )
         upload = Upload.objects.get(item=self.slot)
-        self.login(self.world.proctor)
+        self.client.force_login(self.world.proctor)
         args = [self.session.pk, self.attempt.pk, upload.pk]
         pages = self.client.get(reverse("practical-upload-pages", args=args))
         self.assertContains(pages, reverse("practical-upload-page", args=[*args, 1]))
@@ -126,3 +109,33 @@ class RealGradingTestCase(BaseTestCase):
         # Accuracy (the text is the passage once in NFC) and no paste: 3 of 4 points.
         self.assertEqual(self.slot.fraction, Decimal("0.75"))
         self.assertIn("Unicode dựng sẵn", review)
+
+
+class BackgroundGradingTestCase(RealGradingSetUp, TransactionTestCase):
+    """The grading queued by the upload, run by the background worker (which needs
+    transactions of its own)."""
+
+    def setUp(self) -> None:
+        self.world = World()
+
+    def test_a_cong_van_made_by_libreoffice_is_graded_in_the_background_and_reviewed(self) -> None:
+        self.start("document", DOCUMENT_TASK)
+        wrong = (FIXTURES / "document" / "wrong_margins.docx").read_bytes()
+        sent = self.client.post(
+            reverse("task-file", args=[self.attempt.pk, self.slot.position]),
+            {"t": self.attempt.token, "file": SimpleUploadedFile("cong-van.docx", wrong)},
+        )
+        self.assertEqual(sent.status_code, 200)
+        self.assertFalse(sent.json()["file"]["graded"])
+        run_task_worker()  # the worker grades it while the leader goes on
+        grading = Grading.objects.get(upload__item=self.slot)
+        self.assertEqual(grading.status, Grading.Status.DONE)
+        state = self.client.get(reverse("task-file", args=[self.attempt.pk, self.slot.position]))
+        self.assertTrue(state.json()["file"]["graded"])
+        review = self.submit()
+        # Everything right but the margins (2 of 8 points).
+        assert self.slot.fraction is not None
+        self.assertLess(self.slot.fraction, Decimal(1))
+        self.assertGreater(self.slot.fraction, Decimal("0.5"))
+        self.assertIn("Lề", review)
+        self.assertIn("mm", review)
