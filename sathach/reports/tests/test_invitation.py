@@ -10,6 +10,7 @@ import unittest
 from typing import Any
 
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -32,7 +33,6 @@ from sathach.signatures.services import (
 )
 from sathach.signatures.tests.documents import SIGNER_BOX
 from sathach.signatures.tests.test_signing import validation_context
-from sathach.signatures.uploads import document_seal_leader_signed
 
 NOON = datetime.datetime(2026, 12, 5, 1, 30, tzinfo=datetime.UTC)  # 08:30 in Hồ Chí Minh
 
@@ -114,10 +114,17 @@ class InvitationTestCase(BaseTestCase):
         seal_certificate_issue(actor=None, unit=self.w.district)
         pdf = render(invitation_document(self.campaign), "pdf")
         signed = document_sign(actor=None, token=token, pin="250720", data=pdf, box=SIGNER_BOX)
-        outcome = document_seal_leader_signed(actor=None, unit=self.w.district, data=signed)
-        self.assertIsNotNone(outcome.sealed)
-        assert outcome.sealed is not None
-        signatures = PdfFileReader(io.BytesIO(outcome.sealed)).embedded_signatures
+        # The văn thư seals it on the seal page, as every outgoing document of the district.
+        self.login(self.w.district_admin)
+        upload = SimpleUploadedFile("thong-bao.pdf", signed, content_type="application/pdf")
+        response = self.client.post(
+            reverse("document-seal"), {"unit": self.w.district.pk, "document": upload}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        self.assertIn("thong-bao-da-ky-so.pdf", response["Content-Disposition"])
+        sealed = response.content
+        signatures = PdfFileReader(io.BytesIO(sealed)).embedded_signatures
         self.assertEqual(len(signatures), 2)
         for signature in signatures:
             status = validate_pdf_signature(signature, validation_context())
