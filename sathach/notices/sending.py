@@ -26,10 +26,10 @@ BACKOFF_SECONDS = (60, 300, 1800)
 
 
 def message_enqueue(message: Message, *, run_after: datetime.datetime | None = None) -> None:
-    """Queue the sending of `message` once the current transaction commits (the worker must
-    find the row)."""
+    """Queue the sending of `message`. The task's row lives in the same database and the same
+    transaction as the message's: both are kept, or neither."""
     runner = message_send_run.using(run_after=run_after) if run_after else message_send_run
-    transaction.on_commit(lambda: runner.enqueue(message.pk))
+    runner.enqueue(message.pk)
 
 
 def _deliver(message: Message) -> None:
