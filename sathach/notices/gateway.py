@@ -38,6 +38,8 @@ def send_sms(number: str, text: str) -> None:
                 "staff to set one, or send the notice by e-mail."
             )
         )
+    if not url.startswith(("http://", "https://")):
+        raise GatewayError(_("SMS_GATEWAY_URL must start with http:// or https://."))
     fields = {
         "to": number,
         "text": text,
@@ -51,9 +53,11 @@ def send_sms(number: str, text: str) -> None:
     else:
         data = json.dumps(fields, ensure_ascii=False).encode()
         headers["Content-Type"] = "application/json; charset=utf-8"
-    request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+    # The scheme is checked above: only http(s).
+    request = urllib.request.Request(url, data=data, headers=headers, method="POST")  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=settings.SMS_GATEWAY_TIMEOUT) as response:
+        timeout = settings.SMS_GATEWAY_TIMEOUT
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             response.read(ANSWER_LIMIT)
     except urllib.error.HTTPError as error:
         body = error.read(ANSWER_LIMIT).decode("utf-8", "replace")

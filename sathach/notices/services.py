@@ -64,7 +64,7 @@ def notice_text(session: ExamSession, person: Person, kind: str) -> tuple[str, s
 
 
 def _addresses(person: Person) -> list[tuple[str, str]]:
-    found = []
+    found: list[tuple[str, str]] = []
     if person.email:
         found.append((Message.Channel.EMAIL, person.email))
     if person.phone:

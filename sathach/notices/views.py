@@ -29,9 +29,7 @@ def _managed_campaign(request: HttpRequest, pk: int) -> Any:
 @require_perm(Perm.MANAGE_EXAMS)
 def notice_list(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
-    sessions = campaign.exam_sessions.exclude(status=ExamSession.Status.CLOSED).order_by(
-        "opens_at"
-    )
+    sessions = campaign.exam_sessions.exclude(status=ExamSession.Status.CLOSED).order_by("opens_at")
     notices = Message.objects.filter(campaign=campaign).select_related("person", "session")
     return render(
         request,

@@ -18,7 +18,9 @@ from sathach.campaigns.tests.factories import make_campaign
 from sathach.exams.models import ExamSession
 from sathach.organization.testing import World
 
-OPENS_AT = datetime.datetime(2026, 12, 8, 8, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
+OPENS_AT = datetime.datetime(
+    2026, 12, 8, 8, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=7))
+)
 
 
 def make_session(world: World, opens_at: datetime.datetime = OPENS_AT) -> ExamSession:
@@ -55,7 +57,7 @@ class Inbox:
     def __init__(self) -> None:
         self.envelopes: list[Any] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.envelopes.append(envelope)
         return "250 OK"
 
@@ -86,7 +88,7 @@ def gateway_server(failures: int = 0) -> Iterator[tuple[Gateway, str]]:
     gateway = Gateway(failures)
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             gateway.requests.append((dict(self.headers), body))
             if len(gateway.requests) <= gateway.failures:

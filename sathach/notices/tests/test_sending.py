@@ -41,7 +41,7 @@ class EmailNoticeTestCase(BaseTestCase):
         received = {e.rcpt_tos[0]: email.message_from_bytes(e.content) for e in inbox.envelopes}
         mail = received["ngan.tt@daian1.example"]
         self.assertEqual(mail["From"], "thi@culaodung.example")
-        body = mail.get_payload(decode=True).decode(mail.get_content_charset())
+        body = mail.get_payload(decode=True).decode(mail.get_content_charset() or "utf-8")
         for expected in (
             "Trần Thị Ngân",
             "Ca 1",

@@ -12,9 +12,7 @@ class NoticePageTestCase(BaseTestCase):
     def setUp(self) -> None:
         self.session = make_session(self.world)
         self.page = reverse("notice-list", args=[self.session.campaign_id])
-        self.send = reverse(
-            "notice-session-send", args=[self.session.campaign_id, self.session.pk]
-        )
+        self.send = reverse("notice-session-send", args=[self.session.campaign_id, self.session.pk])
 
     def test_the_district_admin_queues_the_sessions_notices_and_sees_them(self) -> None:
         self.login(self.world.district_admin)
