@@ -6,7 +6,6 @@ import json
 
 import time_machine
 from django.test import override_settings
-from django.utils import translation
 
 from sathach.notices.models import Message
 from sathach.notices.services import notices_for_session
@@ -55,18 +54,6 @@ class EmailNoticeTestCase(BaseTestCase):
         message = emails.get(person=self.world.leader_person)
         self.assertEqual(body.replace("\r\n", "\n").strip(), message.body.strip())
         self.assertIsNotNone(message.sent_at)
-
-    def test_the_text_is_in_the_installations_language_whatever_the_admins(self) -> None:
-        session = make_session(self.world)
-        with translation.override("en"):
-            notices_for_session(
-                actor=self.world.district_admin, session=session, kind="session_scheduled"
-            )
-        message = Message.objects.filter(person=self.world.leader_person).first()
-        assert message is not None
-        with translation.override("vi"):
-            expected = translation.gettext("For any question, call %(contact)s.")
-        self.assertIn(expected.split("%")[0], message.body)
 
     def test_a_leader_without_an_address_or_a_phone_gets_no_message(self) -> None:
         session = make_session(self.world)
