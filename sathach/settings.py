@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sathach.organization",
     "sathach.campaigns",
     "sathach.exams",
+    "sathach.notices",
     "sathach.practical",
     "sathach.signatures",
     "sathach.reports",
@@ -265,6 +266,26 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env_str("TASKS_BACKEND", "databas
 IMPORT_IN_REQUEST_BYTES = env_int("IMPORT_IN_REQUEST_BYTES", 200_000)
 # How long a queued signing batch may wait for the worker before its PIN is refused.
 SIGNING_JOB_TTL = env_int("SIGNING_JOB_TTL_SECONDS", 15 * 60)
+
+# Notices to the leaders (docs/NOTICES.md). E-mail through Django's SMTP backend; SMS or
+# Zalo through one HTTP gateway (empty URL: such notices fail with a reason on the page).
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "sathach@localhost")
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_KEY = env_str("SMS_GATEWAY_KEY", "")
+SMS_GATEWAY_FORMAT = env_str("SMS_GATEWAY_FORMAT", "json")
+if SMS_GATEWAY_FORMAT not in ("json", "form"):
+    raise ImproperlyConfigured("SMS_GATEWAY_FORMAT: use json or form")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 15)
+SMS_SENDER = env_str("SMS_SENDER", "")
+# The phone number the leaders call about a session (the district's exam office).
+NOTICES_CONTACT_PHONE = env_str("NOTICES_CONTACT_PHONE", "")
 
 # Fonts with every Vietnamese letter (Debian fonts-liberation2), for generated PDFs.
 PDF_FONT_DIR = Path(env_str("PDF_FONT_DIR", "/usr/share/fonts/truetype/liberation2"))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("sathach.practical.urls")),
     path("", include(reports_urls.session_paper_urlpatterns)),
     path("", include("sathach.exams.urls")),
+    path("", include("sathach.notices.urls")),
     path("", include("sathach.signatures.urls")),
     path("", include("sathach.eoffice.urls")),
     path("audit/", site_views.audit_list, name="audit-list"),

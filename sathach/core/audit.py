@@ -92,6 +92,8 @@ class AuditAction(models.TextChoices):
     REPORT_EXPORTED = "report.exported", _("Report exported")
     CERTIFICATES_STARTED = "award.certificates_started", _("Award certificates batch started")
     CERTIFICATE_SIGNED = "award.certificate_signed", _("Award certificate signed")
+    NOTICES_QUEUED = "notice.queued", _("Notices to the leaders queued")
+    NOTICE_RESENT = "notice.resent", _("Notice sent again")
     EOFFICE_SCENARIOS_LOADED = "eoffice.scenarios_loaded", _("E-office scenarios loaded")
     EOFFICE_TASK_PREPARED = "eoffice.task_prepared", _("E-office documents drawn")
     EOFFICE_TASK_STARTED = "eoffice.task_started", _("E-office test started")

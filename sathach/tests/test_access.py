@@ -175,6 +175,12 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "attempt-review": (ATTEMPT, expect(403, examinee=302)),
     "exam-overview": (EXAM_CAMPAIGN, expect(403, **SESSION_RUNNERS)),
     "blueprint-edit": (EXAM_CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
+    "notice-list": (EXAM_CAMPAIGN, expect(403, **DISTRICT_MANAGERS)),
+    "notice-session-send": (
+        lambda world: {"pk": world.session.campaign_id, "session_pk": world.session.pk},
+        POST_ONLY,
+    ),
+    "notice-resend": (lambda world: {"pk": 1}, POST_ONLY),
     "session-add": (EXAM_CAMPAIGN, POST_ONLY),
     "session-console": (SESSION, expect(403, **SESSION_RUNNERS)),
     "session-attendance": (

@@ -1,0 +1,61 @@
+"""One notice to one leader through one channel, with what became of it: the page per
+campaign lists them, the worker sends them and records the provider's answer."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sathach.campaigns.models import Campaign
+from sathach.exams.models import ExamSession
+from sathach.organization.models import Person
+
+
+class Message(models.Model):
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS / Zalo")
+
+    class Kind(models.TextChoices):
+        SESSION_SCHEDULED = "session_scheduled", _("Session scheduled or moved")
+        REMINDER_DAY = "session_reminder_day", _("Reminder the day before")
+        REMINDER_HOUR = "session_reminder_hour", _("Reminder one hour before")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="messages")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="messages")
+    session = models.ForeignKey(
+        ExamSession, on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    tries = models.PositiveSmallIntegerField(_("tries"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    next_try_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            # The reminder command may run twice (or twice at once): one reminder of each
+            # kind per session, leader and channel, whatever happens.
+            models.UniqueConstraint(
+                fields=["session", "person", "kind", "channel"],
+                condition=~models.Q(kind="session_scheduled"),
+                name="notices_one_reminder_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient}"

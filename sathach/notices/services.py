@@ -1,0 +1,156 @@
+"""Every change to the notices: composing them for a session's leaders, sending one again.
+The sending itself is the worker's (`sending.py`)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from sathach.core.audit import AuditAction, audit_log
+from sathach.core.errors import DomainError
+from sathach.exams.models import ExamSession
+from sathach.notices.models import Message
+from sathach.notices.sending import message_enqueue
+from sathach.organization.models import Person
+
+REMINDER_KINDS = (Message.Kind.REMINDER_DAY, Message.Kind.REMINDER_HOUR)
+
+
+def _subject(kind: str, values: dict[str, str]) -> str:
+    if kind == Message.Kind.REMINDER_DAY:
+        return _("Reminder: your IT-skills test is tomorrow, %(date)s at %(time)s") % values
+    if kind == Message.Kind.REMINDER_HOUR:
+        return _("Reminder: your IT-skills test opens at %(time)s today") % values
+    return _("IT-skills test schedule: %(session)s, %(date)s at %(time)s") % values
+
+
+def notice_text(session: ExamSession, person: Person, kind: str) -> tuple[str, str]:
+    """The subject and body of one leader's notice, in the installation's language
+    (Vietnamese) whatever the language of the admin who asked for it."""
+    issuer = session.campaign.issuing_unit
+    opens = timezone.localtime(session.opens_at, timezone.get_default_timezone())
+    with translation.override(settings.LANGUAGE_CODE):
+        phone = settings.NOTICES_CONTACT_PHONE
+        values = {
+            "name": person.full_name,
+            "session": session.name,
+            "date": opens.strftime("%d/%m/%Y"),
+            "time": opens.strftime("%H:%M"),
+            "place": session.room or _("the place the district will announce"),
+            "issuer": issuer.name,
+            "contact": (
+                _("%(unit)s, phone %(phone)s") % {"unit": issuer.name, "phone": phone}
+                if phone
+                else issuer.name
+            ),
+        }
+        body = (
+            _(
+                "Dear %(name)s,\n"
+                "%(issuer)s invites you to the IT-skills test “%(session)s” on %(date)s at "
+                "%(time)s, at %(place)s.\n"
+                "Please bring your signing device (USB token) and the password of your "
+                "exam account.\n"
+                "For any question, call %(contact)s."
+            )
+            % values
+        )
+        return _subject(kind, values), body
+
+
+def _addresses(person: Person) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    if person.email:
+        found.append((Message.Channel.EMAIL, person.email))
+    if person.phone:
+        found.append((Message.Channel.SMS, person.phone))
+    return found
+
+
+def notices_for_session(*, actor: Any, session: ExamSession, kind: str) -> list[Message]:
+    """One message per examinee of the session and channel they have (e-mail, phone),
+    queued for the worker. A reminder already made for the same leader, kind and channel
+    is not made again, so the reminder command may run twice. One audit entry."""
+    if session.status == ExamSession.Status.CLOSED:
+        raise DomainError(_("The session is closed: its leaders are not notified any more."))
+    with transaction.atomic():
+        existing: set[tuple[int, str]] = set()
+        if kind in REMINDER_KINDS:
+            existing = set(
+                Message.objects.filter(session=session, kind=kind).values_list(
+                    "person_id", "channel"
+                )
+            )
+        created = []
+        for person in session.examinees.order_by("sort_key"):
+            subject, body = notice_text(session, person, kind)
+            for channel, recipient in _addresses(person):
+                if (person.pk, channel) in existing:
+                    continue
+                message = Message.objects.create(
+                    campaign=session.campaign,
+                    person=person,
+                    session=session,
+                    channel=channel,
+                    kind=kind,
+                    recipient=recipient,
+                    subject=subject,
+                    body=body,
+                )
+                message_enqueue(message)
+                created.append(message)
+        if created or kind not in REMINDER_KINDS:
+            audit_log(
+                actor=actor,
+                action=AuditAction.NOTICES_QUEUED,
+                obj=session,
+                unit=session.campaign.issuing_unit,
+                summary={"session": session.name, "kind": kind, "messages": len(created)},
+            )
+    return created
+
+
+def message_resend(*, actor: Any, message: Message) -> Message:
+    """Queue one message again, its tries counted anew (the page's "send again")."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message.pk)
+        if message.status == Message.Status.QUEUED:
+            raise DomainError(_("This notice is already waiting to be sent."))
+        message.status = Message.Status.QUEUED
+        message.tries = 0
+        message.next_try_at = None
+        message.save(update_fields=["status", "tries", "next_try_at"])
+        message_enqueue(message)
+        audit_log(
+            actor=actor,
+            action=AuditAction.NOTICE_RESENT,
+            obj=message,
+            unit=message.campaign.issuing_unit,
+            summary={"person": message.person.full_name, "channel": message.channel},
+        )
+    return message
+
+
+def reminders_queue(*, now: datetime.datetime | None = None) -> int:
+    """The reminders due now: the day before (sessions opening between one and 24 hours
+    from now) and one hour before (opening within the hour). Returns how many messages
+    were queued; running it again queues none."""
+    now = now or timezone.now()
+    hour = now + datetime.timedelta(hours=1)
+    due = [
+        (Message.Kind.REMINDER_DAY, hour, now + datetime.timedelta(hours=24)),
+        (Message.Kind.REMINDER_HOUR, now, hour),
+    ]
+    count = 0
+    for kind, start, end in due:
+        sessions = ExamSession.objects.filter(
+            status=ExamSession.Status.SCHEDULED, opens_at__gt=start, opens_at__lte=end
+        ).select_related("campaign__issuing_unit")
+        for session in sessions:
+            count += len(notices_for_session(actor=None, session=session, kind=kind))
+    return count

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import datetime
+from io import StringIO
+
+import time_machine
+from django.core.management import call_command
+
+from sathach.core.models import AuditEntry
+from sathach.notices.models import Message
+from sathach.notices.tests.support import OPENS_AT, make_session
+from sathach.organization.testing import BaseTestCase
+
+
+def remind() -> str:
+    out = StringIO()
+    call_command("notices", "remind", stdout=out)
+    return out.getvalue()
+
+
+class RemindCommandTestCase(BaseTestCase):
+    def test_running_it_twice_queues_one_day_before_reminder_per_leader_and_channel(self) -> None:
+        make_session(self.world)
+        with time_machine.travel(OPENS_AT - datetime.timedelta(hours=20)):
+            self.assertIn("3 ", remind())
+            self.assertIn("0 ", remind())
+        reminders = Message.objects.filter(kind=Message.Kind.REMINDER_DAY)
+        self.assertEqual(reminders.count(), 3)
+        self.assertFalse(Message.objects.filter(kind=Message.Kind.REMINDER_HOUR).exists())
+        self.assertEqual(AuditEntry.objects.filter(action="notice.queued").count(), 1)
+
+    def test_one_hour_before_it_queues_the_hour_reminder_once(self) -> None:
+        make_session(self.world)
+        with time_machine.travel(OPENS_AT - datetime.timedelta(hours=20)):
+            remind()
+        with time_machine.travel(OPENS_AT - datetime.timedelta(minutes=50)):
+            remind()
+            remind()
+        self.assertEqual(Message.objects.filter(kind=Message.Kind.REMINDER_DAY).count(), 3)
+        self.assertEqual(Message.objects.filter(kind=Message.Kind.REMINDER_HOUR).count(), 3)
+
+    def test_sessions_far_ahead_or_already_open_get_no_reminder(self) -> None:
+        make_session(self.world)
+        with time_machine.travel(OPENS_AT - datetime.timedelta(days=3)):
+            remind()
+        with time_machine.travel(OPENS_AT + datetime.timedelta(minutes=5)):
+            remind()
+        self.assertFalse(Message.objects.exists())
