@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from sathach.campaigns.models import Campaign
 from sathach.exams.models import ExamSession
-from sathach.organization.models import Person
+from sathach.organization.models import Person, User
 
 
 class Message(models.Model):
@@ -21,6 +21,7 @@ class Message(models.Model):
         SESSION_SCHEDULED = "session_scheduled", _("Session scheduled or moved")
         REMINDER_DAY = "session_reminder_day", _("Reminder the day before")
         REMINDER_HOUR = "session_reminder_hour", _("Reminder one hour before")
+        COMMUNE_LIST = "commune_list", _("Commune's list for its officer")
 
     class Status(models.TextChoices):
         QUEUED = "queued", pgettext_lazy("message status", "Queued")
@@ -28,7 +29,13 @@ class Message(models.Model):
         FAILED = "failed", pgettext_lazy("message status", "Failed")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="messages")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="messages")
+    # The leader notified; empty for a commune officer's list, whose account is `user`.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
     session = models.ForeignKey(
         ExamSession, on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
     )
@@ -60,3 +67,10 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient}"
+
+    @property
+    def addressee(self) -> str:
+        """Whom the page names: the leader, or the commune officer for a commune's list."""
+        if self.person is not None:
+            return self.person.full_name
+        return self.user.full_name if self.user is not None else ""

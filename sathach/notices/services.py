@@ -16,7 +16,7 @@ from sathach.core.errors import DomainError
 from sathach.exams.models import ExamSession
 from sathach.notices.models import Message
 from sathach.notices.sending import message_enqueue
-from sathach.organization.models import Person
+from sathach.organization.models import Membership, Person, Role, User
 
 REMINDER_KINDS = (Message.Kind.REMINDER_DAY, Message.Kind.REMINDER_HOUR)
 
@@ -72,10 +72,82 @@ def _addresses(person: Person) -> list[tuple[str, str]]:
     return found
 
 
+def _officer_email(user: User) -> str:
+    """The account's own address, else that of the person the account belongs to."""
+    if user.email:
+        return str(user.email)
+    person = Person.objects.filter(user=user).exclude(email="").first()
+    return person.email if person else ""
+
+
+def commune_list_text(session: ExamSession, commune_name: str, leaders: list[Person]) -> str:
+    """The body of a commune officer's list: the session and the commune's leaders invited,
+    in the installation's language."""
+    opens = timezone.localtime(session.opens_at, timezone.get_default_timezone())
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [
+            _(
+                "%(issuer)s invites the following leaders of %(commune)s to the IT-skills "
+                "test “%(session)s” on %(date)s at %(time)s, at %(place)s:"
+            )
+            % {
+                "issuer": session.campaign.issuing_unit.name,
+                "commune": commune_name,
+                "session": session.name,
+                "date": opens.strftime("%d/%m/%Y"),
+                "time": opens.strftime("%H:%M"),
+                "place": session.room or _("the place the district will announce"),
+            }
+        ]
+        lines += [
+            f"{number}. {person.full_name}, {person.get_position_display()}"
+            for number, person in enumerate(leaders, start=1)
+        ]
+        lines.append(_("Please remind them and help them get ready."))
+        return "\n".join(lines)
+
+
+def _commune_lists(session: ExamSession, examinees: list[Person]) -> list[Message]:
+    """One e-mail per commune officer of each commune with examinees in the session, listing
+    that commune's leaders invited. Officers without any e-mail address get nothing."""
+    by_commune: dict[int, list[Person]] = {}
+    for person in examinees:
+        by_commune.setdefault(person.unit_id, []).append(person)
+    officers = (
+        Membership.objects.filter(role=Role.COMMUNE_OFFICER, unit_id__in=by_commune)
+        .select_related("user", "unit")
+        .order_by("unit__name", "user__username")
+    )
+    created = []
+    for membership in officers:
+        recipient = _officer_email(membership.user)
+        if not recipient:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("IT-skills test: the leaders of %(commune)s in %(session)s") % {
+                "commune": membership.unit.name,
+                "session": session.name,
+            }
+        message = Message.objects.create(
+            campaign=session.campaign,
+            user=membership.user,
+            session=session,
+            channel=Message.Channel.EMAIL,
+            kind=Message.Kind.COMMUNE_LIST,
+            recipient=recipient,
+            subject=subject,
+            body=commune_list_text(session, membership.unit.name, by_commune[membership.unit_id]),
+        )
+        message_enqueue(message)
+        created.append(message)
+    return created
+
+
 def notices_for_session(*, actor: Any, session: ExamSession, kind: str) -> list[Message]:
     """One message per examinee of the session and channel they have (e-mail, phone),
     queued for the worker. A reminder already made for the same leader, kind and channel
-    is not made again, so the reminder command may run twice. One audit entry."""
+    is not made again, so the reminder command may run twice. With the schedule (not the
+    reminders), each commune's officers get the list of its leaders invited. One audit entry."""
     if session.status == ExamSession.Status.CLOSED:
         raise DomainError(_("The session is closed: its leaders are not notified any more."))
     with transaction.atomic():
@@ -87,7 +159,8 @@ def notices_for_session(*, actor: Any, session: ExamSession, kind: str) -> list[
                 )
             )
         created = []
-        for person in session.examinees.order_by("sort_key"):
+        examinees = list(session.examinees.select_related("unit").order_by("sort_key"))
+        for person in examinees:
             subject, body = notice_text(session, person, kind)
             for channel, recipient in _addresses(person):
                 if (person.pk, channel) in existing:
@@ -104,6 +177,8 @@ def notices_for_session(*, actor: Any, session: ExamSession, kind: str) -> list[
                 )
                 message_enqueue(message)
                 created.append(message)
+        if kind == Message.Kind.SESSION_SCHEDULED:
+            created += _commune_lists(session, examinees)
         if created or kind not in REMINDER_KINDS:
             audit_log(
                 actor=actor,
@@ -131,7 +206,7 @@ def message_resend(*, actor: Any, message: Message) -> Message:
             action=AuditAction.NOTICE_RESENT,
             obj=message,
             unit=message.campaign.issuing_unit,
-            summary={"person": message.person.full_name, "channel": message.channel},
+            summary={"person": message.addressee, "channel": message.channel},
         )
     return message
 

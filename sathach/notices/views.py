@@ -30,7 +30,7 @@ def _managed_campaign(request: HttpRequest, pk: int) -> Any:
 def notice_list(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     sessions = campaign.exam_sessions.exclude(status=ExamSession.Status.CLOSED).order_by("opens_at")
-    notices = Message.objects.filter(campaign=campaign).select_related("person", "session")
+    notices = Message.objects.filter(campaign=campaign).select_related("person", "user", "session")
     return render(
         request,
         "notices/list.html",
