@@ -21,6 +21,7 @@ class Message(models.Model):
         SESSION_SCHEDULED = "session_scheduled", _("Session scheduled or moved")
         REMINDER_DAY = "session_reminder_day", _("Reminder the day before")
         REMINDER_HOUR = "session_reminder_hour", _("Reminder one hour before")
+        SESSION_MOVED = "session_moved", _("Moved to another session")
         COMMUNE_LIST = "commune_list", _("Commune's list for its officer")
 
     class Status(models.TextChoices):
@@ -60,7 +61,7 @@ class Message(models.Model):
             # kind per session, leader and channel, whatever happens.
             models.UniqueConstraint(
                 fields=["session", "person", "kind", "channel"],
-                condition=~models.Q(kind="session_scheduled"),
+                condition=models.Q(kind__in=["session_reminder_day", "session_reminder_hour"]),
                 name="notices_one_reminder_per_kind",
             )
         ]

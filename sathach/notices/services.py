@@ -143,6 +143,39 @@ def _commune_lists(session: ExamSession, examinees: list[Person]) -> list[Messag
     return created
 
 
+def notices_for_persons(*, actor: Any, session: ExamSession, persons: list[Person]) -> int:
+    """The `session_moved` notice to the leaders moved into `session` or whose session's time
+    or place changed, through each channel they have. One audit entry; returns the count."""
+    if session.status == ExamSession.Status.CLOSED:
+        return 0
+    kind = Message.Kind.SESSION_MOVED
+    with transaction.atomic():
+        count = 0
+        for person in persons:
+            subject, body = notice_text(session, person, kind)
+            for channel, recipient in _addresses(person):
+                message = Message.objects.create(
+                    campaign=session.campaign,
+                    person=person,
+                    session=session,
+                    channel=channel,
+                    kind=kind,
+                    recipient=recipient,
+                    subject=subject,
+                    body=body,
+                )
+                message_enqueue(message)
+                count += 1
+        audit_log(
+            actor=actor,
+            action=AuditAction.NOTICES_QUEUED,
+            obj=session,
+            unit=session.campaign.issuing_unit,
+            summary={"session": session.name, "kind": kind, "messages": count},
+        )
+    return count
+
+
 def notices_for_session(*, actor: Any, session: ExamSession, kind: str) -> list[Message]:
     """One message per examinee of the session and channel they have (e-mail, phone),
     queued for the worker. A reminder already made for the same leader, kind and channel

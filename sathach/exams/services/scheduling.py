@@ -21,6 +21,7 @@ from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
 from sathach.exams.models import Attempt, ExamSession
 from sathach.exams.services.sessions import session_create, session_prepare
+from sathach.exams.signals import session_changed
 from sathach.organization.models import LEADER_POSITIONS, AdministrativeUnit, Person
 
 
@@ -174,8 +175,9 @@ def session_move_examinee(
     *, actor: Any, person: Person, source: ExamSession, target: ExamSession
 ) -> None:
     """Move a leader who has not started to another session of the same campaign that is
-    not closed; a form drawn for them in the first session is dropped, and one is drawn in
-    the second if it is prepared already."""
+        not closed; a form drawn for them in the first session is dropped, and one is drawn in
+        the second if it is prepared already. Once committed, `session_changed` tells the
+    notices (which send the leader the new time and place)."""
     if source.campaign_id != target.campaign_id:
         raise DomainError(_("Both sessions must belong to the same campaign."))
     if target.status == ExamSession.Status.CLOSED or source.pk == target.pk:
@@ -204,3 +206,8 @@ def session_move_examinee(
         )
         if target.prepared_at is not None:
             session_prepare(actor=actor, session=target)
+        transaction.on_commit(
+            lambda: session_changed.send(
+                sender=ExamSession, session=target, persons=[person], actor=actor
+            )
+        )
