@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from django.test import TransactionTestCase
 
 from sathach.campaigns.models import Campaign
 from sathach.campaigns.tests.factories import make_campaign
@@ -112,3 +113,16 @@ def gateway_server(failures: int = 0) -> Iterator[tuple[Gateway, str]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+class WorkerTestCase(TransactionTestCase):
+    """Tests that run the background worker: its db_worker closes the database connection,
+    which a TestCase's open transaction cannot survive on PostgreSQL."""
+
+    world: World
+
+    def setUp(self) -> None:
+        self.world = World()
+
+    def login(self, user: Any) -> None:
+        self.client.force_login(user)

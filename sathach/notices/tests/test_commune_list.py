@@ -8,14 +8,14 @@ from django.urls import reverse
 
 from sathach.notices.models import Message
 from sathach.notices.services import notices_for_session
-from sathach.notices.tests.support import OPENS_AT, make_session, smtp_server
+from sathach.notices.tests.support import OPENS_AT, WorkerTestCase, make_session, smtp_server
 from sathach.organization.models import Role
-from sathach.organization.testing import BaseTestCase, make_person, make_user, run_task_worker
+from sathach.organization.testing import make_person, make_user, run_task_worker
 
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
 
 
-class CommuneListTestCase(BaseTestCase):
+class CommuneListTestCase(WorkerTestCase):
     def test_the_commune_officer_receives_the_communes_list_by_email(self) -> None:
         session = make_session(self.world)
         self.world.commune_officer.email = "vanphong@anthanh1.example"

@@ -9,14 +9,20 @@ from django.test import override_settings
 
 from sathach.notices.models import Message
 from sathach.notices.services import notices_for_session
-from sathach.notices.tests.support import OPENS_AT, gateway_server, make_session, smtp_server
-from sathach.organization.testing import BaseTestCase, run_task_worker
+from sathach.notices.tests.support import (
+    OPENS_AT,
+    WorkerTestCase,
+    gateway_server,
+    make_session,
+    smtp_server,
+)
+from sathach.organization.testing import run_task_worker
 
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
 DAY_BEFORE = OPENS_AT - datetime.timedelta(days=1)
 
 
-class EmailNoticeTestCase(BaseTestCase):
+class EmailNoticeTestCase(WorkerTestCase):
     def test_each_leader_receives_the_schedule_by_email_through_a_real_smtp_server(self) -> None:
         session = make_session(self.world)
         with (
@@ -66,7 +72,7 @@ class EmailNoticeTestCase(BaseTestCase):
         )
 
 
-class SmsNoticeTestCase(BaseTestCase):
+class SmsNoticeTestCase(WorkerTestCase):
     def test_a_provider_that_fails_twice_then_accepts_ends_with_the_message_sent(self) -> None:
         session = make_session(self.world)
         with (
