@@ -143,6 +143,35 @@ def _commune_lists(session: ExamSession, examinees: list[Person]) -> list[Messag
     return created
 
 
+def _leader_messages(
+    session: ExamSession,
+    persons: list[Person],
+    kind: str,
+    skip: set[tuple[int, str]] | frozenset[tuple[int, str]] = frozenset(),
+) -> list[Message]:
+    """One queued message of `kind` per leader and channel they have, except the (person,
+    channel) pairs in `skip`. The caller holds the transaction."""
+    created = []
+    for person in persons:
+        subject, body = notice_text(session, person, kind)
+        for channel, recipient in _addresses(person):
+            if (person.pk, channel) in skip:
+                continue
+            message = Message.objects.create(
+                campaign=session.campaign,
+                person=person,
+                session=session,
+                channel=channel,
+                kind=kind,
+                recipient=recipient,
+                subject=subject,
+                body=body,
+            )
+            message_enqueue(message)
+            created.append(message)
+    return created
+
+
 def notices_for_persons(*, actor: Any, session: ExamSession, persons: list[Person]) -> int:
     """The `session_moved` notice to the leaders moved into `session` or whose session's time
     or place changed, through each channel they have. One audit entry; returns the count."""
@@ -150,22 +179,7 @@ def notices_for_persons(*, actor: Any, session: ExamSession, persons: list[Perso
         return 0
     kind = Message.Kind.SESSION_MOVED
     with transaction.atomic():
-        count = 0
-        for person in persons:
-            subject, body = notice_text(session, person, kind)
-            for channel, recipient in _addresses(person):
-                message = Message.objects.create(
-                    campaign=session.campaign,
-                    person=person,
-                    session=session,
-                    channel=channel,
-                    kind=kind,
-                    recipient=recipient,
-                    subject=subject,
-                    body=body,
-                )
-                message_enqueue(message)
-                count += 1
+        count = len(_leader_messages(session, persons, kind))
         audit_log(
             actor=actor,
             action=AuditAction.NOTICES_QUEUED,
@@ -191,25 +205,8 @@ def notices_for_session(*, actor: Any, session: ExamSession, kind: str) -> list[
                     "person_id", "channel"
                 )
             )
-        created = []
         examinees = list(session.examinees.select_related("unit").order_by("sort_key"))
-        for person in examinees:
-            subject, body = notice_text(session, person, kind)
-            for channel, recipient in _addresses(person):
-                if (person.pk, channel) in existing:
-                    continue
-                message = Message.objects.create(
-                    campaign=session.campaign,
-                    person=person,
-                    session=session,
-                    channel=channel,
-                    kind=kind,
-                    recipient=recipient,
-                    subject=subject,
-                    body=body,
-                )
-                message_enqueue(message)
-                created.append(message)
+        created = _leader_messages(session, examinees, kind, skip=existing)
         if kind == Message.Kind.SESSION_SCHEDULED:
             created += _commune_lists(session, examinees)
         if created or kind not in REMINDER_KINDS:

@@ -15,12 +15,19 @@ from sathach.practical.graders.base import Criterion
 KINDS = ("document", "spreadsheet", "presentation", "typing")
 # The kinds whose answer is a file the leader uploads; typing is typed in the page.
 FILE_KINDS = ("document", "spreadsheet", "presentation")
+# The file a starter is made as, for each file kind.
+STARTER_EXTENSION = {"document": ".docx", "spreadsheet": ".xlsx", "presentation": ".pptx"}
 
 
 def grader(kind: str) -> ModuleType:
     if kind not in KINDS:
         raise KeyError(kind)
     return import_module(f"sathach.practical.graders.{kind}")
+
+
+def extensions(kind: str) -> tuple[str, ...]:
+    """The files a leader may send for a task of `kind`."""
+    return tuple(grader(kind).EXTENSIONS)
 
 
 def criteria(kind: str) -> dict[str, Criterion]:

@@ -6,13 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-FILE_KINDS = ("document", "spreadsheet", "presentation")
-_EXTENSIONS = {
-    "document": ".docx,.odt",
-    "spreadsheet": ".xlsx,.ods",
-    "presentation": ".pptx,.odp",
-}
-_STARTER_EXTENSION = {"document": ".docx", "spreadsheet": ".xlsx", "presentation": ".pptx"}
+from sathach.practical import kinds
 
 
 def practical_context(kind: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -20,13 +14,14 @@ def practical_context(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     if kind == "typing":
         starter = data.get("starter") or {}
         return {"passage": str(starter.get("passage") or "")}
-    if kind not in FILE_KINDS:
+    if kind not in kinds.FILE_KINDS:
         return {}
     starter = data.get("starter") or {}
+    extensions = kinds.extensions(kind)
     return {
-        "accept": _EXTENSIONS[kind],
-        "accept_label": _EXTENSIONS[kind].replace(",", ", "),
+        "accept": ",".join(extensions),
+        "accept_label": ", ".join(extensions),
         "starter": bool(starter),
-        "starter_extension": _STARTER_EXTENSION[kind],
+        "starter_extension": kinds.STARTER_EXTENSION[kind],
         "starter_required": bool(data.get("starter_required")) and bool(starter),
     }

@@ -22,7 +22,7 @@ from sathach.practical import kinds
 from sathach.practical.files import check_upload, mark_owner
 from sathach.practical.graders.base import all_zero
 from sathach.practical.models import Grading, Override, Upload
-from sathach.practical.scoring import Row, fraction_of, rows_of, verdicts_as_json
+from sathach.practical.scoring import Row, fraction_of, rows_of, verdicts_as_json, weight_of
 
 logger = logging.getLogger(__name__)
 
@@ -224,8 +224,6 @@ def criterion_override(
     specs = {str(s.get("key")): s for s in item.version.data.get("criteria") or []}
     if key not in specs:
         raise DomainError(_("This task has no such criterion."))
-    from sathach.practical.scoring import weight_of
-
     weight = weight_of(specs[key])
     try:
         value = Decimal(points.strip().replace(",", "."))

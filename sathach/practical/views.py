@@ -35,7 +35,6 @@ _CONTENT_TYPES = {
     ".ods": "application/vnd.oasis.opendocument.spreadsheet",
     ".odp": "application/vnd.oasis.opendocument.presentation",
 }
-_STARTER = {"document": ".docx", "spreadsheet": ".xlsx", "presentation": ".pptx"}
 
 
 def _file_slot(attempt: Attempt, position: int) -> AttemptItem:
@@ -123,7 +122,7 @@ def task_starter(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     data = _starter(item.version)
     if data is None:
         raise Http404
-    extension = _STARTER[item.version.type]
+    extension = kinds.STARTER_EXTENSION[item.version.type]
     response = HttpResponse(
         embed_mark(data, mark_for(attempt.pk, position)),
         content_type=_CONTENT_TYPES[extension],
