@@ -44,6 +44,7 @@ class AuditAction(models.TextChoices):
     BLUEPRINT_SAVED = "exam.blueprint_saved", _("Test blueprint saved")
     SESSION_CREATED = "exam.session_created", _("Exam session created")
     SESSION_EXAMINEE_MOVED = "exam.examinee_moved", _("Examinee moved to another session")
+    SESSION_RESCHEDULED = "exam.session_rescheduled", _("Exam session's time or room changed")
     SESSION_PREPARED = "exam.session_prepared", _("Exam forms drawn")
     SESSION_STATUS_CHANGED = "exam.session_status", _("Exam session opened, paused or closed")
     ATTEMPT_STARTED = "exam.attempt_started", _("Attempt started")
@@ -108,6 +109,10 @@ class AuditAction(models.TextChoices):
     OFFICE_SESSION_EXAMINEE_MOVED = (
         "eoffice.examinee_moved",
         _("Examinee moved to another e-office session"),
+    )
+    OFFICE_SESSION_RESCHEDULED = (
+        "eoffice.session_rescheduled",
+        _("E-office session's time or room changed"),
     )
     OFFICE_SESSION_STATUS_CHANGED = "eoffice.session_status", _("E-office session status changed")
     EOFFICE_OPINION_GIVEN = "eoffice.opinion", _("Coordination opinion given")

@@ -1,5 +1,6 @@
 """What the exams tell the apps above them, which exams must not import: the notices listen
-to `session_changed` to tell the leaders of a moved session or a moved leader."""
+to `session_changed` to tell the leaders of a moved session or a moved leader. The e-office
+sessions (`eoffice`, above exams) send it too, with `OfficeSession` as the sender."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sathach.campaigns.models import Campaign
+from sathach.eoffice.models import OfficeSession
 from sathach.exams.models import ExamSession
 from sathach.organization.models import Person, User
 
@@ -21,7 +22,7 @@ class Message(models.Model):
         SESSION_SCHEDULED = "session_scheduled", _("Session scheduled or moved")
         REMINDER_DAY = "session_reminder_day", _("Reminder the day before")
         REMINDER_HOUR = "session_reminder_hour", _("Reminder one hour before")
-        SESSION_MOVED = "session_moved", _("Moved to another session")
+        SESSION_MOVED = "session_moved", _("Session, time or room changed")
         COMMUNE_LIST = "commune_list", _("Commune's list for its officer")
 
     class Status(models.TextChoices):
@@ -37,8 +38,12 @@ class Message(models.Model):
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
     )
+    # The sitting the notice is about: an IT-skills session or an e-office session.
     session = models.ForeignKey(
         ExamSession, on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
+    )
+    office_session = models.ForeignKey(
+        OfficeSession, on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -63,11 +68,20 @@ class Message(models.Model):
                 fields=["session", "person", "kind", "channel"],
                 condition=models.Q(kind__in=["session_reminder_day", "session_reminder_hour"]),
                 name="notices_one_reminder_per_kind",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["office_session", "person", "kind", "channel"],
+                condition=models.Q(kind__in=["session_reminder_day", "session_reminder_hour"]),
+                name="notices_one_office_reminder_per_kind",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient}"
+
+    @property
+    def sitting(self) -> ExamSession | OfficeSession | None:
+        return self.session or self.office_session
 
     @property
     def addressee(self) -> str:

@@ -1,4 +1,5 @@
-"""Every change to the notices: composing them for a session's leaders, sending one again.
+"""Every change to the notices: composing them for a session's leaders (an IT-skills or an
+e-office session), sending one again.
 The sending itself is the worker's (`sending.py`)."""
 
 from __future__ import annotations
@@ -6,61 +7,26 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
+from sathach.eoffice.models import OfficeSession
 from sathach.exams.models import ExamSession
 from sathach.notices.models import Message
 from sathach.notices.sending import message_enqueue
+from sathach.notices.texts import (
+    Sitting,
+    commune_list_subject,
+    commune_list_text,
+    notice_text,
+    sitting_fields,
+)
 from sathach.organization.models import Membership, Person, Role, User
 
 REMINDER_KINDS = (Message.Kind.REMINDER_DAY, Message.Kind.REMINDER_HOUR)
-
-
-def _subject(kind: str, values: dict[str, str]) -> str:
-    if kind == Message.Kind.REMINDER_DAY:
-        return _("Reminder: your IT-skills test is tomorrow, %(date)s at %(time)s") % values
-    if kind == Message.Kind.REMINDER_HOUR:
-        return _("Reminder: your IT-skills test opens at %(time)s today") % values
-    return _("IT-skills test schedule: %(session)s, %(date)s at %(time)s") % values
-
-
-def notice_text(session: ExamSession, person: Person, kind: str) -> tuple[str, str]:
-    """The subject and body of one leader's notice, in the installation's language
-    (Vietnamese) whatever the language of the admin who asked for it."""
-    issuer = session.campaign.issuing_unit
-    opens = timezone.localtime(session.opens_at, timezone.get_default_timezone())
-    with translation.override(settings.LANGUAGE_CODE):
-        phone = settings.NOTICES_CONTACT_PHONE
-        values = {
-            "name": person.full_name,
-            "session": session.name,
-            "date": opens.strftime("%d/%m/%Y"),
-            "time": opens.strftime("%H:%M"),
-            "place": session.room or _("the place the district will announce"),
-            "issuer": issuer.name,
-            "contact": (
-                _("%(unit)s, phone %(phone)s") % {"unit": issuer.name, "phone": phone}
-                if phone
-                else issuer.name
-            ),
-        }
-        body = (
-            _(
-                "Dear %(name)s,\n"
-                "%(issuer)s invites you to the IT-skills test “%(session)s” on %(date)s at "
-                "%(time)s, at %(place)s.\n"
-                "Please bring your signing device (USB token) and the password of your "
-                "exam account.\n"
-                "For any question, call %(contact)s."
-            )
-            % values
-        )
-        return _subject(kind, values), body
 
 
 def _addresses(person: Person) -> list[tuple[str, str]]:
@@ -72,44 +38,23 @@ def _addresses(person: Person) -> list[tuple[str, str]]:
     return found
 
 
-def _officer_email(user: User) -> str:
-    """The account's own address, else that of the person the account belongs to."""
-    if user.email:
-        return str(user.email)
-    person = Person.objects.filter(user=user).exclude(email="").first()
-    return person.email if person else ""
+def _officer_addresses(user: User) -> list[tuple[str, str]]:
+    """A commune officer's e-mail and phone: the account's own address, else those of the
+    person the account belongs to."""
+    person = Person.objects.filter(user=user).first()
+    found: list[tuple[str, str]] = []
+    email = str(user.email) or (person.email if person else "")
+    if email:
+        found.append((Message.Channel.EMAIL, email))
+    if person is not None and person.phone:
+        found.append((Message.Channel.SMS, person.phone))
+    return found
 
 
-def commune_list_text(session: ExamSession, commune_name: str, leaders: list[Person]) -> str:
-    """The body of a commune officer's list: the session and the commune's leaders invited,
-    in the installation's language."""
-    opens = timezone.localtime(session.opens_at, timezone.get_default_timezone())
-    with translation.override(settings.LANGUAGE_CODE):
-        lines = [
-            _(
-                "%(issuer)s invites the following leaders of %(commune)s to the IT-skills "
-                "test “%(session)s” on %(date)s at %(time)s, at %(place)s:"
-            )
-            % {
-                "issuer": session.campaign.issuing_unit.name,
-                "commune": commune_name,
-                "session": session.name,
-                "date": opens.strftime("%d/%m/%Y"),
-                "time": opens.strftime("%H:%M"),
-                "place": session.room or _("the place the district will announce"),
-            }
-        ]
-        lines += [
-            f"{number}. {person.full_name}, {person.get_position_display()}"
-            for number, person in enumerate(leaders, start=1)
-        ]
-        lines.append(_("Please remind them and help them get ready."))
-        return "\n".join(lines)
-
-
-def _commune_lists(session: ExamSession, examinees: list[Person]) -> list[Message]:
-    """One e-mail per commune officer of each commune with examinees in the session, listing
-    that commune's leaders invited. Officers without any e-mail address get nothing."""
+def _commune_lists(sitting: Sitting, examinees: list[Person]) -> list[Message]:
+    """One message per commune officer of each commune with examinees in the sitting and
+    channel the officer has (e-mail, phone), listing that commune's leaders invited.
+    Officers with neither get nothing."""
     by_commune: dict[int, list[Person]] = {}
     for person in examinees:
         by_commune.setdefault(person.unit_id, []).append(person)
@@ -120,31 +65,26 @@ def _commune_lists(session: ExamSession, examinees: list[Person]) -> list[Messag
     )
     created = []
     for membership in officers:
-        recipient = _officer_email(membership.user)
-        if not recipient:
-            continue
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = _("IT-skills test: the leaders of %(commune)s in %(session)s") % {
-                "commune": membership.unit.name,
-                "session": session.name,
-            }
-        message = Message.objects.create(
-            campaign=session.campaign,
-            user=membership.user,
-            session=session,
-            channel=Message.Channel.EMAIL,
-            kind=Message.Kind.COMMUNE_LIST,
-            recipient=recipient,
-            subject=subject,
-            body=commune_list_text(session, membership.unit.name, by_commune[membership.unit_id]),
-        )
-        message_enqueue(message)
-        created.append(message)
+        subject = commune_list_subject(sitting, membership.unit.name)
+        body = commune_list_text(sitting, membership.unit.name, by_commune[membership.unit_id])
+        for channel, recipient in _officer_addresses(membership.user):
+            message = Message.objects.create(
+                campaign=sitting.campaign,
+                user=membership.user,
+                **sitting_fields(sitting),
+                channel=channel,
+                kind=Message.Kind.COMMUNE_LIST,
+                recipient=recipient,
+                subject=subject,
+                body=body,
+            )
+            message_enqueue(message)
+            created.append(message)
     return created
 
 
 def _leader_messages(
-    session: ExamSession,
+    sitting: Sitting,
     persons: list[Person],
     kind: str,
     skip: set[tuple[int, str]] | frozenset[tuple[int, str]] = frozenset(),
@@ -153,14 +93,14 @@ def _leader_messages(
     channel) pairs in `skip`. The caller holds the transaction."""
     created = []
     for person in persons:
-        subject, body = notice_text(session, person, kind)
+        subject, body = notice_text(sitting, person, kind)
         for channel, recipient in _addresses(person):
             if (person.pk, channel) in skip:
                 continue
             message = Message.objects.create(
-                campaign=session.campaign,
+                campaign=sitting.campaign,
                 person=person,
-                session=session,
+                **sitting_fields(sitting),
                 channel=channel,
                 kind=kind,
                 recipient=recipient,
@@ -172,36 +112,42 @@ def _leader_messages(
     return created
 
 
-def notices_for_persons(*, actor: Any, session: ExamSession, persons: list[Person]) -> int:
-    """The `session_moved` notice to the leaders moved into `session` or whose session's time
-    or place changed, through each channel they have. One audit entry; returns the count."""
-    if session.status == ExamSession.Status.CLOSED:
+def _audit(actor: Any, sitting: Sitting, kind: str, count: int) -> None:
+    audit_log(
+        actor=actor,
+        action=AuditAction.NOTICES_QUEUED,
+        obj=sitting,
+        unit=sitting.campaign.issuing_unit,
+        summary={"session": sitting.name, "kind": kind, "messages": count},
+    )
+
+
+def notices_for_persons(*, actor: Any, session: Sitting, persons: list[Person]) -> int:
+    """The `session_moved` notice to the leaders moved into `session` (an IT-skills or an
+    e-office session) or whose session's time or place changed, through each channel they
+    have. One audit entry; returns the count."""
+    if session.status == session.Status.CLOSED:
         return 0
     kind = Message.Kind.SESSION_MOVED
     with transaction.atomic():
         count = len(_leader_messages(session, persons, kind))
-        audit_log(
-            actor=actor,
-            action=AuditAction.NOTICES_QUEUED,
-            obj=session,
-            unit=session.campaign.issuing_unit,
-            summary={"session": session.name, "kind": kind, "messages": count},
-        )
+        _audit(actor, session, kind, count)
     return count
 
 
-def notices_for_session(*, actor: Any, session: ExamSession, kind: str) -> list[Message]:
-    """One message per examinee of the session and channel they have (e-mail, phone),
-    queued for the worker. A reminder already made for the same leader, kind and channel
-    is not made again, so the reminder command may run twice. With the schedule (not the
-    reminders), each commune's officers get the list of its leaders invited. One audit entry."""
-    if session.status == ExamSession.Status.CLOSED:
+def notices_for_session(*, actor: Any, session: Sitting, kind: str) -> list[Message]:
+    """One message per examinee of the session (an IT-skills or an e-office session) and
+    channel they have (e-mail, phone), queued for the worker. A reminder already made for
+    the same leader, kind and channel is not made again, so the reminder command may run
+    twice. With the schedule (not the reminders), each commune's officers get the list of
+    its leaders invited. One audit entry."""
+    if session.status == session.Status.CLOSED:
         raise DomainError(_("The session is closed: its leaders are not notified any more."))
     with transaction.atomic():
         existing: set[tuple[int, str]] = set()
         if kind in REMINDER_KINDS:
             existing = set(
-                Message.objects.filter(session=session, kind=kind).values_list(
+                Message.objects.filter(**sitting_fields(session), kind=kind).values_list(
                     "person_id", "channel"
                 )
             )
@@ -210,13 +156,7 @@ def notices_for_session(*, actor: Any, session: ExamSession, kind: str) -> list[
         if kind == Message.Kind.SESSION_SCHEDULED:
             created += _commune_lists(session, examinees)
         if created or kind not in REMINDER_KINDS:
-            audit_log(
-                actor=actor,
-                action=AuditAction.NOTICES_QUEUED,
-                obj=session,
-                unit=session.campaign.issuing_unit,
-                summary={"session": session.name, "kind": kind, "messages": len(created)},
-            )
+            _audit(actor, session, kind, len(created))
     return created
 
 
@@ -242,9 +182,9 @@ def message_resend(*, actor: Any, message: Message) -> Message:
 
 
 def reminders_queue(*, now: datetime.datetime | None = None) -> int:
-    """The reminders due now: the day before (sessions opening between one and 24 hours
-    from now) and one hour before (opening within the hour). Returns how many messages
-    were queued; running it again queues none."""
+    """The reminders due now, for IT-skills and e-office sessions alike: the day before
+    (sessions opening between one and 24 hours from now) and one hour before (opening within
+    the hour). Returns how many messages were queued; running it again queues none."""
     now = now or timezone.now()
     hour = now + datetime.timedelta(hours=1)
     due = [
@@ -253,9 +193,10 @@ def reminders_queue(*, now: datetime.datetime | None = None) -> int:
     ]
     count = 0
     for kind, start, end in due:
-        sessions = ExamSession.objects.filter(
-            status=ExamSession.Status.SCHEDULED, opens_at__gt=start, opens_at__lte=end
-        ).select_related("campaign__issuing_unit")
-        for session in sessions:
-            count += len(notices_for_session(actor=None, session=session, kind=kind))
+        for model in (ExamSession, OfficeSession):
+            sittings = model.objects.filter(
+                status=model.Status.SCHEDULED, opens_at__gt=start, opens_at__lte=end
+            ).select_related("campaign__issuing_unit")
+            for sitting in sittings:
+                count += len(notices_for_session(actor=None, session=sitting, kind=kind))
     return count

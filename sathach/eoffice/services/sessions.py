@@ -21,7 +21,9 @@ from sathach.core.errors import DomainError
 from sathach.core.text import nfc
 from sathach.eoffice.models import Event, OfficeSession, Task
 from sathach.exams.services.attempts import CODE_LOCK, CODE_TRIES
+from sathach.exams.services.scheduling import when_where
 from sathach.exams.services.sessions import access_code_new
+from sathach.exams.signals import session_changed
 from sathach.organization.models import LEADER_POSITIONS, Person
 
 
@@ -220,7 +222,8 @@ def office_session_move(
     *, actor: Any, person: Person, source: OfficeSession, target: OfficeSession
 ) -> None:
     """Move a leader who has not started to another session of the campaign that is not
-    closed; their drawn task follows."""
+    closed; their drawn task follows. Once committed, `session_changed` tells the notices
+    (which send the leader the new time and place)."""
     if source.campaign_id != target.campaign_id:
         raise DomainError(_("Both sessions must belong to the same campaign."))
     if target.status == OfficeSession.Status.CLOSED or source.pk == target.pk:
@@ -243,6 +246,60 @@ def office_session_move(
             unit=person.unit,
             summary={"person": person.full_name, "from": source.name, "to": target.name},
         )
+        transaction.on_commit(
+            lambda: session_changed.send(
+                sender=OfficeSession, session=target, persons=[person], actor=actor
+            )
+        )
+
+
+def office_session_reschedule(
+    *,
+    actor: Any,
+    session: OfficeSession,
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+    room: str,
+) -> OfficeSession:
+    """Change the window or the place of an e-office session not yet open; once committed,
+    `session_changed` tells the notices, which send every examinee the new time and place.
+    Nothing changed changes nothing and tells nobody."""
+    if closes_at <= opens_at:
+        raise DomainError(_("The last start must come after the opening."))
+    room = nfc(room)
+    with transaction.atomic():
+        session = OfficeSession.objects.select_for_update().get(pk=session.pk)
+        if session.status != OfficeSession.Status.SCHEDULED:
+            raise DomainError(_("Only a session not yet open can change its time or place."))
+        before = {
+            "opens_at": session.opens_at,
+            "closes_at": session.closes_at,
+            "room": session.room,
+        }
+        after = {"opens_at": opens_at, "closes_at": closes_at, "room": room}
+        if before == after:
+            return session
+        for field, value in after.items():
+            setattr(session, field, value)
+        session.save(update_fields=list(after))
+        audit_log(
+            actor=actor,
+            action=AuditAction.OFFICE_SESSION_RESCHEDULED,
+            obj=session,
+            unit=session.campaign.issuing_unit,
+            summary={
+                "session": session.name,
+                "before": when_where(before),
+                "after": when_where(after),
+            },
+        )
+        persons = list(session.examinees.all())
+        transaction.on_commit(
+            lambda: session_changed.send(
+                sender=OfficeSession, session=session, persons=persons, actor=actor
+            )
+        )
+    return session
 
 
 def _reason(reason: str, minimum: int = 1) -> str:

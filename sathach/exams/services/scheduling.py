@@ -14,11 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sathach.campaigns.models import Campaign
 from sathach.core.audit import AuditAction, audit_log
 from sathach.core.errors import DomainError
+from sathach.core.text import nfc
 from sathach.exams.models import Attempt, ExamSession
 from sathach.exams.services.sessions import session_create, session_prepare
 from sathach.exams.signals import session_changed
@@ -211,3 +213,60 @@ def session_move_examinee(
                 sender=ExamSession, session=target, persons=[person], actor=actor
             )
         )
+
+
+def when_where(values: dict[str, Any]) -> dict[str, str]:
+    """A session's times (local, ISO, as the audit page writes dates) and room."""
+    return {
+        key: timezone.localtime(value).isoformat() if isinstance(value, datetime) else value
+        for key, value in values.items()
+    }
+
+
+def session_reschedule(
+    *,
+    actor: Any,
+    session: ExamSession,
+    opens_at: datetime,
+    closes_at: datetime,
+    room: str,
+) -> ExamSession:
+    """Change the time or the place of a session not yet open. Once committed,
+    `session_changed` tells the notices, which send every examinee the new time and place.
+    Nothing changed changes nothing and tells nobody."""
+    if closes_at <= opens_at:
+        raise DomainError(_("The last start must come after the opening."))
+    room = nfc(room)
+    with transaction.atomic():
+        session = ExamSession.objects.select_for_update().get(pk=session.pk)
+        if session.status != ExamSession.Status.SCHEDULED:
+            raise DomainError(_("Only a session not yet open can change its time or place."))
+        before = {
+            "opens_at": session.opens_at,
+            "closes_at": session.closes_at,
+            "room": session.room,
+        }
+        after = {"opens_at": opens_at, "closes_at": closes_at, "room": room}
+        if before == after:
+            return session
+        for field, value in after.items():
+            setattr(session, field, value)
+        session.save(update_fields=list(after))
+        audit_log(
+            actor=actor,
+            action=AuditAction.SESSION_RESCHEDULED,
+            obj=session,
+            unit=session.campaign.issuing_unit,
+            summary={
+                "session": session.name,
+                "before": when_where(before),
+                "after": when_where(after),
+            },
+        )
+        persons = list(session.examinees.all())
+        transaction.on_commit(
+            lambda: session_changed.send(
+                sender=ExamSession, session=session, persons=persons, actor=actor
+            )
+        )
+    return session

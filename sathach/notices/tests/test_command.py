@@ -4,7 +4,7 @@ import datetime
 from io import StringIO
 
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from sathach.core.models import AuditEntry
 from sathach.notices.models import Message
@@ -45,4 +45,26 @@ class RemindCommandTestCase(BaseTestCase):
             remind()
         with time_machine.travel(OPENS_AT + datetime.timedelta(minutes=5)):
             remind()
+        self.assertFalse(Message.objects.exists())
+
+
+class SendCommandTestCase(BaseTestCase):
+    def test_it_queues_the_schedule_of_one_session(self) -> None:
+        session = make_session(self.world)
+        out = StringIO()
+        call_command("notices", "send", "--session", str(session.pk), stdout=out)
+        self.assertIn("3 notices queued", out.getvalue())
+        self.assertEqual(
+            Message.objects.filter(session=session, kind=Message.Kind.SESSION_SCHEDULED).count(),
+            3,
+        )
+
+    def test_a_closed_or_missing_session_is_refused_with_the_reason(self) -> None:
+        session = make_session(self.world)
+        session.status = session.Status.CLOSED
+        session.save()
+        with self.assertRaisesMessage(CommandError, "đã đóng"):
+            call_command("notices", "send", "--session", str(session.pk))
+        with self.assertRaisesMessage(CommandError, "No such session"):
+            call_command("notices", "send", "--office-session", "999")
         self.assertFalse(Message.objects.exists())
