@@ -16,8 +16,10 @@ urlpatterns = [
     path("dashboards/", include(reports_urls.dashboard_urlpatterns)),
     path("", include("sathach.practical.urls")),
     path("", include(reports_urls.session_paper_urlpatterns)),
-    path("", include("sathach.exams.urls")),
+    # Before the exams' and e-office's: their `<pk>/<action>/` controls would take the
+    # session pages' addresses.
     path("", include("sathach.notices.urls")),
+    path("", include("sathach.exams.urls")),
     path("", include("sathach.signatures.urls")),
     path("", include("sathach.eoffice.urls")),
     path("audit/", site_views.audit_list, name="audit-list"),

@@ -25,6 +25,11 @@ urlpatterns = [
     path(
         "exam-sessions/<int:pk>/the-du-kiem-tra.pdf", sessions.session_cards, name="session-cards"
     ),
+    path(
+        "exam-sessions/<int:pk>/the-du-kiem-tra-mat-khau.pdf",
+        sessions.session_cards_issue,
+        name="session-cards-issue",
+    ),
     path("exam-sessions/<int:pk>/move/", sessions.session_move, name="session-move"),
     path(
         "exam-sessions/<int:pk>/statistics/compute/",

@@ -278,6 +278,34 @@ class IssuedCredential:
     password: str
 
 
+def _credential_issue(person: Person, *, reset_existing: bool) -> IssuedCredential | None:
+    """A one-time password for `person`: a new examinee account, or with `reset_existing` a
+    new password for an examinee-only account; None when the leader keeps theirs. The caller
+    holds the transaction and writes the audit entry."""
+    password = one_time_password()
+    if person.user is None:
+        user = User(
+            username=examinee_username(person),
+            full_name=person.full_name,
+            email=person.email,
+            must_change_password=True,
+        )
+        user.set_password(password)
+        user.save()
+        Membership.objects.create(user=user, role=Role.EXAMINEE, unit=person.unit)
+        person.user = user
+        person.save(update_fields=["user"])
+    elif reset_existing and _is_examinee_only(person.user):
+        user = person.user
+        user.set_password(password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        Membership.objects.get_or_create(user=user, role=Role.EXAMINEE, unit=person.unit)
+    else:
+        return None
+    return IssuedCredential(person, user.username, password)
+
+
 def examinee_credentials_issue(
     *, actor: Any, unit: AdministrativeUnit, reset_existing: bool = False
 ) -> list[IssuedCredential]:
@@ -289,34 +317,15 @@ def examinee_credentials_issue(
     """
     if not unit.is_commune_level:
         raise DomainError(_("Examinee accounts are issued for a commune-level unit."))
-    issued: list[IssuedCredential] = []
     with transaction.atomic():
         leaders = Person.objects.filter(unit=unit, position__in=LEADER_POSITIONS).select_related(
             "user", "unit"
         )
-        for person in leaders:
-            password = one_time_password()
-            if person.user is None:
-                user = User(
-                    username=examinee_username(person),
-                    full_name=person.full_name,
-                    email=person.email,
-                    must_change_password=True,
-                )
-                user.set_password(password)
-                user.save()
-                Membership.objects.create(user=user, role=Role.EXAMINEE, unit=unit)
-                person.user = user
-                person.save(update_fields=["user"])
-            elif reset_existing and _is_examinee_only(person.user):
-                user = person.user
-                user.set_password(password)
-                user.must_change_password = True
-                user.save(update_fields=["password", "must_change_password"])
-                Membership.objects.get_or_create(user=user, role=Role.EXAMINEE, unit=unit)
-            else:
-                continue
-            issued.append(IssuedCredential(person, user.username, password))
+        issued = [
+            item
+            for person in leaders
+            if (item := _credential_issue(person, reset_existing=reset_existing))
+        ]
         if not issued:
             raise DomainError(
                 _("Every leader of %(unit)s already has an account.") % {"unit": unit.name}
@@ -327,6 +336,36 @@ def examinee_credentials_issue(
             actor=actor,
             action=AuditAction.EXAMINEE_CREDENTIALS_ISSUED,
             obj=unit,
+            unit=unit,
+            summary={"accounts": [item.username for item in issued], "reset": reset_existing},
+        )
+    return issued
+
+
+def examinees_credentials_issue(
+    *, actor: Any, people: list[Person], obj: Any, unit: AdministrativeUnit, reset_existing: bool
+) -> list[IssuedCredential]:
+    """One-time passwords for the leaders of a sitting (`obj`, run by `unit`), whatever their
+    commune: an account for those without one, and with `reset_existing` a new password for
+    examinee-only accounts. One audit entry; the passwords are returned once, for the cards,
+    and never stored in clear. Nothing issued is an error the caller shows."""
+    with transaction.atomic():
+        issued = [
+            item
+            for person in people
+            if (item := _credential_issue(person, reset_existing=reset_existing))
+        ]
+        if not issued:
+            raise DomainError(
+                _(
+                    "Every leader of this session already has an account: tick “issue new "
+                    "passwords” to print new ones."
+                )
+            )
+        audit_log(
+            actor=actor,
+            action=AuditAction.EXAMINEE_CREDENTIALS_ISSUED,
+            obj=obj,
             unit=unit,
             summary={"accounts": [item.username for item in issued], "reset": reset_existing},
         )

@@ -180,6 +180,13 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
         lambda world: {"pk": world.session.campaign_id, "session_pk": world.session.pk},
         POST_ONLY,
     ),
+    "notice-office-session-send": (
+        lambda world: {
+            "pk": world.office_session.campaign_id,
+            "session_pk": world.office_session.pk,
+        },
+        POST_ONLY,
+    ),
     "notice-resend": (lambda world: {"pk": 1}, POST_ONLY),
     "session-add": (EXAM_CAMPAIGN, POST_ONLY),
     "session-console": (SESSION, expect(403, **SESSION_RUNNERS)),
@@ -192,6 +199,9 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
         expect(403, **SESSION_RUNNERS),
     ),
     "session-cards": (SESSION, expect(403, **SESSION_RUNNERS)),
+    "session-cards-issue": (SESSION, POST_ONLY),
+    "session-papers": (SESSION, expect(403, **SESSION_RUNNERS)),
+    "session-reschedule": (SESSION, POST_ONLY),
     "session-statistics": (SESSION, expect(403, **{**DISTRICT_MANAGERS, "proctor": 403})),
     "session-regrade": (SESSION, POST_ONLY),
     "session-move": (SESSION, POST_ONLY),
@@ -332,6 +342,11 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
         expect(403, **SESSION_RUNNERS),
     ),
     "eoffice-session-move": (lambda world: {"pk": world.office_session.pk}, POST_ONLY),
+    "eoffice-session-papers": (
+        lambda world: {"pk": world.office_session.pk},
+        expect(403, **SESSION_RUNNERS),
+    ),
+    "eoffice-session-reschedule": (lambda world: {"pk": world.office_session.pk}, POST_ONLY),
     "eoffice-session-control": (
         lambda world: {"pk": world.office_session.pk, "action": "open"},
         POST_ONLY,

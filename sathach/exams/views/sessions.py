@@ -31,6 +31,7 @@ from sathach.exams.services import sessions as services
 from sathach.exams.services.sessions import RuleSpec
 from sathach.exams.statistics import statistics_from_json
 from sathach.organization.permissions import Perm, require_perm, user_can
+from sathach.organization.services import examinees_credentials_issue
 
 
 def _managed_campaign(request: HttpRequest, pk: int) -> Any:
@@ -340,4 +341,37 @@ def session_cards(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("session-console", session.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="the-du-kiem-tra-{session.pk}.pdf"'
+    return response
+
+
+@require_POST
+@require_perm(Perm.MANAGE_EXAMS)
+def session_cards_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """The exam cards with one-time passwords: leaders without an account get one (and, when
+    asked, those with an examinee-only account a new password). The answer is the PDF
+    itself, the only place the passwords exist; it is never cached."""
+    session = get_session_for_user(request.user, pk)
+    if not user_can(request.user, Perm.MANAGE_EXAMS, session.campaign.issuing_unit):
+        raise PermissionDenied
+    try:
+        if session.status == ExamSession.Status.CLOSED:
+            raise DomainError(_("The session is closed."))
+        issued = examinees_credentials_issue(
+            actor=request.user,
+            people=list(session.examinees.select_related("user", "unit")),
+            obj=session,
+            unit=session.campaign.issuing_unit,
+            reset_existing=request.POST.get("reset") == "1",
+        )
+        pdf = session_cards_pdf(
+            session, issued, login_url=request.build_absolute_uri(reverse("login"))
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("session-papers", session.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="the-du-kiem-tra-mat-khau-{session.pk}.pdf"'
+    )
+    response["Cache-Control"] = "no-store"
     return response
