@@ -106,6 +106,7 @@ LABELS = {
     "percent": gettext_lazy("percentage"),
     "person": gettext_lazy("person"),
     "phone": gettext_lazy("phone"),
+    "photo": gettext_lazy("photo"),
     "position": gettext_lazy("position"),
     "province": gettext_lazy("province"),
     "purpose": gettext_lazy("purpose"),

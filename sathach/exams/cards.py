@@ -5,7 +5,8 @@ sheet (organization.credentials), it is a Vietnamese administrative paper: its w
 fixed Vietnamese whatever the interface language of whoever prints it, and it shares that
 sheet's fonts (Liberation 2, with every Vietnamese letter).
 
-The roster has no photo of a leader (Person has no such field), so a card has none.
+A leader's photo (`Person.photo`, added on the person's form) is printed at the card's top
+right, 3x4; a card without one leaves no empty frame.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
@@ -50,6 +52,10 @@ CARDS_PER_PAGE = 4
 PADDING = 7 * mm
 LABEL_WIDTH = 27 * mm
 QR_SIZE = 30 * mm
+PHOTO_WIDTH = 21 * mm
+PHOTO_HEIGHT = 28 * mm
+# The rows beside the photo: name, position, unit, session, date.
+ROWS_BESIDE_PHOTO = 5
 MUTED = Color(0.35, 0.4, 0.45)
 SHADE = Color(0.93, 0.94, 0.96)
 CUT_MARK = 5 * mm
@@ -113,14 +119,47 @@ def _wrap_chars(value: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
+def card_photo_area(slot: int) -> tuple[float, float, float, float]:
+    """The photo's box (x, y, width, height in points) on the card in `slot`: at the right,
+    just below the heading's rule. The drawing and the tests agree on it."""
+    x, y = _card_origin(slot)
+    top = y + CARD_HEIGHT - PADDING - 5 * mm - 5 * mm - 3 * mm - 2 * mm
+    return x + CARD_WIDTH - PADDING - PHOTO_WIDTH, top - PHOTO_HEIGHT, PHOTO_WIDTH, PHOTO_HEIGHT
+
+
+def _photo(canvas: Canvas, person: Person, box: tuple[float, float, float, float]) -> bool:
+    """Draw the person's photo (cropped to 3x4) with a thin frame; False when none or
+    when its file cannot be read (the card is printed without it)."""
+    if not person.photo:
+        return False
+    try:
+        with person.photo.open("rb") as file, Image.open(file) as image:
+            picture = ImageOps.fit(image.convert("RGB"), (300, 400))
+    except (OSError, ValueError):
+        return False
+    x, y, width, height = box
+    canvas.drawImage(ImageReader(picture), x, y, width, height)
+    canvas.setStrokeColor(MUTED)
+    canvas.setLineWidth(0.5)
+    canvas.rect(x, y, width, height)
+    return True
+
+
 def _row(
-    canvas: Canvas, x: float, y: float, label: str, value: str, font: str, size: float
+    canvas: Canvas,
+    x: float,
+    y: float,
+    label: str,
+    value: str,
+    font: str,
+    size: float,
+    narrower: float = 0,
 ) -> None:
     canvas.setFillColor(MUTED)
     canvas.setFont("Sans", 8)
     canvas.drawString(x, y, label)
     canvas.setFillColor(black)
-    width = CARD_WIDTH - 2 * PADDING - LABEL_WIDTH
+    width = CARD_WIDTH - 2 * PADDING - LABEL_WIDTH - narrower
     canvas.setFont(font, _fit(value, font, size, width, smallest=6))
     canvas.drawString(x + LABEL_WIDTH, y, value)
 
@@ -167,9 +206,12 @@ def _draw_card(
         ("Phòng:", _text(session.room) or "—", "Serif", 10.5, 5.5 * mm),
         ("Tên đăng nhập:", card.username or NO_ACCOUNT, "Mono-Bold", 11.5, 7 * mm),
     ]
-    for label, value, font, size, height in rows:
+    has_photo = _photo(canvas, person, card_photo_area(slot))
+    for index, (label, value, font, size, height) in enumerate(rows):
         y -= height
-        _row(canvas, left, y, label, value, font, size)
+        beside = has_photo and index < ROWS_BESIDE_PHOTO
+        narrower = PHOTO_WIDTH + 2 * mm if beside else 0
+        _row(canvas, left, y, label, value, font, size, narrower)
 
     y -= 7 * mm
     canvas.setFillColor(MUTED)

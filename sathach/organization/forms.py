@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from sathach.core.forms import validate_visible
@@ -10,6 +11,7 @@ from sathach.core.spreadsheets import workbook_problem
 from sathach.core.text import nfc
 from sathach.organization.models import AdministrativeUnit, Person, Position, Role
 from sathach.organization.permissions import Perm, units_for_user
+from sathach.organization.photos import photo_normalized
 from sathach.organization.transfer.sheets import MAX_FILE_BYTES as IMPORT_MAX_FILE_BYTES
 
 
@@ -48,15 +50,26 @@ class UnitEditForm(forms.Form):
 
 class PersonForm(forms.ModelForm):
     unit = UnitChoiceField(label=_("Unit"), queryset=AdministrativeUnit.objects.none())
+    # A plain file input: Django's clearable one would link the stored file's address,
+    # which is not served; the page shows the photo through `person-photo` instead.
+    photo = forms.FileField(
+        label=_("Photo for the exam card"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
+        help_text=_("A portrait (3x4), JPEG or PNG, up to 5 MB."),
+    )
+    remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)
 
     class Meta:
         model = Person
-        fields = ["full_name", "gender", "unit", "position", "acting", "phone", "email"]
+        fields = ["full_name", "gender", "unit", "position", "acting", "phone", "email", "photo"]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         unit_field: Any = self.fields["unit"]
         unit_field.queryset = units_for_user(user, Perm.MANAGE_PEOPLE)
+        if not self.instance.photo:
+            del self.fields["remove_photo"]
 
     def clean_full_name(self) -> str:
         validate_visible(self.cleaned_data["full_name"])
@@ -64,6 +77,18 @@ class PersonForm(forms.ModelForm):
         if len(name.split()) < 2:
             raise forms.ValidationError(_("Write the full name: family name and given name."))
         return name
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if isinstance(photo, UploadedFile):
+            return photo_normalized(photo)
+        return photo
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if cleaned.get("remove_photo") and not isinstance(self.files.get("photo"), UploadedFile):
+            cleaned["photo"] = ""
+        return cleaned
 
     def clean_phone(self) -> str:
         phone = "".join(self.cleaned_data["phone"].split())

@@ -228,6 +228,9 @@ class Person(models.Model):
     acting = models.BooleanField(_("acting (quyền)"), default=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # A portrait for the exam card, stored as the JPEG that `organization.photos` makes of
+    # the upload (upright, at most 600x800, no metadata).
+    photo = models.FileField(_("photo"), upload_to="people/photos/", blank=True)
     user = models.OneToOneField(
         "organization.User",
         verbose_name=_("account"),

@@ -90,7 +90,7 @@ def unit_update(*, actor: Any, unit: AdministrativeUnit, name: str, kind: str) -
         )
 
 
-def _person_changes(person: Person) -> dict[str, str]:
+def _person_changes(person: Person) -> dict[str, Any]:
     return {
         "full_name": person.full_name,
         "gender": person.gender,
@@ -98,6 +98,7 @@ def _person_changes(person: Person) -> dict[str, str]:
         "position": person.position,
         "phone": person.phone,
         "email": person.email,
+        "photo": bool(person.photo),
     }
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/", people.person_list, name="person-list"),
     path("people/new/", people.person_create_view, name="person-create"),
     path("people/<int:pk>/edit/", people.person_edit, name="person-edit"),
+    path("people/<int:pk>/photo.jpg", people.person_photo, name="person-photo"),
     path("people/import/", transfer.person_import, name="person-import"),
     path("people/template.xlsx", transfer.person_template, name="person-template"),
     path("people/export.xlsx", transfer.person_export, name="person-export"),

@@ -104,6 +104,11 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
         lambda world: {"pk": world.leader_person.pk},
         expect(403, **{**PEOPLE_MANAGERS, "commune_officer": 404, "outsider": 404}),
     ),
+    # The leader has no photo: whoever may see them gets 404, as do the others' readers.
+    "person-photo": (
+        lambda world: {"pk": world.leader_person.pk},
+        expect(403, **dict.fromkeys(VIEWERS, 404)),
+    ),
     "person-import": (NO_ARGS, expect(403, **PEOPLE_MANAGERS)),
     "person-template": (NO_ARGS, expect(403, **PEOPLE_MANAGERS)),
     "person-export": (NO_ARGS, expect(403, **VIEWERS)),

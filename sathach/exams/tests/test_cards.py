@@ -4,16 +4,18 @@ at as a picture (the QR code), and who may print them."""
 from __future__ import annotations
 
 import datetime
+import io
 import re
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from PIL import Image
 
-from sathach.exams.cards import card_qr_area, session_cards_pdf
+from sathach.exams.cards import card_photo_area, card_qr_area, session_cards_pdf
 from sathach.exams.tests.factories import make_exam
 from sathach.organization.models import Position
 from sathach.organization.services import IssuedCredential
@@ -117,6 +119,33 @@ class CardsTestCase(BaseTestCase):
             self.assertGreater(dark_share(0), 0.3)
             self.assertGreater(dark_share(1), 0.3)
             self.assertEqual(dark_share(2), 0)
+
+    def test_a_leader_with_a_photo_has_it_on_the_card_the_others_no_empty_frame(self) -> None:
+        picture = io.BytesIO()
+        Image.new("RGB", (300, 400), (0, 0, 160)).save(picture, "JPEG")
+        self.w.leader_person.photo.save("anh.jpg", ContentFile(picture.getvalue()))
+        pdf = session_cards_pdf(self.session, login_url=LOGIN_URL)
+        text = pdf_text(pdf)
+        self.assertIn(self.w.leader_person.full_name, text)
+        self.assertIn("Xã Đại Ân 1", text)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "card.pdf"
+            path.write_bytes(pdf)
+            run("pdftoppm", "-r", "72", "-png", "-f", "1", "-l", "1", str(path),
+                str(Path(folder) / "page"))  # fmt: skip
+            image = Image.open(next(Path(folder).glob("page*.png"))).convert("RGB")
+
+            def blue_share(slot: int) -> float:
+                x, y, w, h = card_photo_area(slot)
+                box = image.crop((int(x) + 2, int(image.height - y - h) + 2,
+                                  int(x + w) - 2, int(image.height - y) - 2))  # fmt: skip
+                data = box.tobytes()
+                pixels = [data[i : i + 3] for i in range(0, len(data), 3)]
+                return sum(1 for r, _g, b in pixels if b > 120 and r < 60) / len(pixels)
+
+            # An Thạnh 1's chairman (slot 0) has no photo; Đại Ân 1's (slot 1) has.
+            self.assertEqual(blue_share(0), 0)
+            self.assertGreater(blue_share(1), 0.9)
 
     def test_a_session_runner_downloads_the_cards_without_issuing_passwords(self) -> None:
         password = self.w.leader.password

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -41,14 +42,18 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.MANAGE_PEOPLE)
 def person_create_view(request: HttpRequest) -> HttpResponse:
-    form = PersonForm(request.POST or None, user=request.user, initial=request.GET.dict())
+    form = PersonForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=request.GET.dict()
+    )
     return _person_form(request, form)
 
 
 @require_perm(Perm.MANAGE_PEOPLE)
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, Perm.MANAGE_PEOPLE, pk)
-    form = PersonForm(request.POST or None, instance=person, user=request.user)
+    form = PersonForm(
+        request.POST or None, request.FILES or None, instance=person, user=request.user
+    )
     return _person_form(request, form)
 
 
@@ -65,3 +70,14 @@ def _person_form(request: HttpRequest, form: PersonForm) -> HttpResponse:
             messages.success(request, _("%(name)s was saved.") % {"name": person.full_name})
             return redirect("unit-detail", person.unit_id)
     return render(request, "organization/person_form.html", {"form": form})
+
+
+@require_perm(Perm.VIEW_ORGANIZATION)
+def person_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The photo of a person the user may see, never a stored file's public address."""
+    person = get_person_for_user(request.user, Perm.VIEW_ORGANIZATION, pk)
+    if not person.photo:
+        raise Http404
+    response = FileResponse(person.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
