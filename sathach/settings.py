@@ -173,8 +173,16 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
+# The files the application writes: in the database (every server reaches them, the standby
+# holds them), or, with FILE_STORAGE=filesystem, under MEDIA_ROOT for a single server.
+_FILE_STORAGES = {
+    "database": "sathach.core.storage.DatabaseStorage",
+    "filesystem": "django.core.files.storage.FileSystemStorage",
+}
+if env_str("FILE_STORAGE", "database") not in _FILE_STORAGES:
+    raise ImproperlyConfigured("FILE_STORAGE: use database or filesystem")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": _FILE_STORAGES[env_str("FILE_STORAGE", "database")]},
     "staticfiles": {
         "BACKEND": "sathach.core.storage.StaticStorage",
     },

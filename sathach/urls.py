@@ -26,6 +26,7 @@ urlpatterns = [
     path("jobs/<int:pk>/", site_views.job_detail, name="job-detail"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("tep/<str:token>", core_views.stored_file, name="stored-file"),
     path("admin/", admin.site.urls),
 ]
 

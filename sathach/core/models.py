@@ -181,3 +181,21 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class StoredFile(models.Model):
+    """One file of the default storage (`core.storage.DatabaseStorage`): signed PDFs,
+    uploads, reports, evidence. Kept in the database, a file is written in the same
+    transaction as the row that points to it and replicated with the data to the standby
+    (docs/ARCHITECTURE.md, "Files")."""
+
+    name = models.CharField(max_length=255, unique=True)
+    content = models.BinaryField()
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

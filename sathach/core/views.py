@@ -2,17 +2,38 @@ from __future__ import annotations
 
 import sys
 
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, connections
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from sathach.core.storage import URL_SALT, content_type
+
 
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     return django_set_language(request)
+
+
+@login_required
+def stored_file(request: HttpRequest, token: str) -> HttpResponse:
+    """A file of the database storage by the signed address its page gave
+    (`DatabaseStorage.url`), to a signed-in user; an address altered or of a file gone is
+    a 404."""
+    try:
+        name = signing.Signer(salt=URL_SALT).unsign_object(token)
+        data = default_storage.open(name).read()
+    except (signing.BadSignature, FileNotFoundError):
+        raise Http404 from None
+    response = HttpResponse(data, content_type=content_type(name))
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

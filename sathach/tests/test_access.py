@@ -83,6 +83,8 @@ ACCESS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "password_change": (NO_ARGS, expect(200)),
     "set_language": (NO_ARGS, expect(405, anonymous=405)),
     "healthz": (NO_ARGS, expect(200, anonymous=200)),
+    # A signed address of no file: 404 to whoever is signed in.
+    "stored-file": (lambda world: {"token": "x"}, expect(404)),
     "audit-list": (NO_ARGS, expect(403, **ACCOUNT_MANAGERS)),
     "unit-list": (NO_ARGS, expect(403, **VIEWERS)),
     "unit-create": (NO_ARGS, expect(403, **UNIT_MANAGERS)),

@@ -14,6 +14,7 @@ from sathach.exams.formats.moodle_xml import read_moodle_xml
 from sathach.exams.models import AttemptItem, QuestionVersion
 from sathach.exams.selectors import attempt_review_items, question_body
 from sathach.exams.services.bank import questions_import
+from sathach.organization.models import User
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGO4pSoLAAL5AR37PQ3VAAAAAElFTkSuQmCC"
@@ -56,6 +57,11 @@ class OptionPictureTests(TestCase):
         self.assertIn("<i>In</i>", body)
         self.assertNotIn("@@PLUGINFILE@@", body)
         self.assertNotIn("onerror", body)
+        # The address serves the picture (from the database, to whoever is signed in).
+        self.client.force_login(User.objects.create(username="thisinh"))
+        served = self.client.get(images["dia.png"])
+        self.assertEqual((served.status_code, served["Content-Type"]), (200, "image/png"))
+        self.assertEqual(served.content, PNG)
 
     def test_the_review_shows_an_html_options_answer_and_key_with_their_pictures(self) -> None:
         data = (
