@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import sys
 
-from django.db import InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError, connection, connections
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -15,7 +16,18 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return django_set_language(request)
 
 
+@never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
+    """For the load balancer and monitoring (scripts/cluster.sh, docs/DEPLOYMENT.md): 200
+    when this server reaches its database (one `SELECT 1`), 503 when it cannot, so that a
+    server cut off from the database leaves the rotation. Answers for machines, not people:
+    plain ASCII, not translated."""
+    try:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except (OperationalError, InterfaceError):
+        return HttpResponse("database unavailable", content_type="text/plain", status=503)
     return HttpResponse("ok", content_type="text/plain")
 
 
