@@ -137,8 +137,10 @@ app_env() {
 launch() {
   local name=$1
   shift
-  (cd "$ROOT" && env "$MARK=$CLUSTER_DIR" setsid bash -c 'echo $$ >"$0.pid"; exec "$@"' \
-    "$name" "$@" </dev/null >>"$name.log" 2>&1 &)
+  # Nothing of it keeps this script's output open: a caller that reads it until the end
+  # (a pipe, a test) returns once `up` is done.
+  (cd "$ROOT" && exec env "$MARK=$CLUSTER_DIR" setsid bash -c 'echo $$ >"$0.pid"; exec "$@"' \
+    "$name" "$@") </dev/null >>"$name.log" 2>&1 &
   for _ in $(seq 1 50); do [ -s "$name.pid" ] && return 0; sleep 0.1; done
   fail "$* did not start"
 }

@@ -153,6 +153,17 @@ class Command(BaseCommand):
             metavar="N",
             help="background workers grading the uploads (with --practical)",
         )
+        day.add_argument(
+            "--url",
+            default="",
+            metavar="URL",
+            help=(
+                "a running deployment on this machine (the load balancer of "
+                "scripts/cluster.sh, e.g. http://127.0.0.1:58000): no server or temporary "
+                "database of the bench's own; the session and its examinees are made in the "
+                "database DATABASE_URL names, the one the servers use, and stay there"
+            ),
+        )
         day.add_argument("--json", action="store_true", help="one JSON document on stdout")
         signing = sub.add_parser("signing", help="signing and validating one document")
         signing.add_argument("--rounds", type=_positive, default=30, metavar="N")
@@ -170,6 +181,7 @@ class Command(BaseCommand):
             database=options["database"],
             practical=options["practical"],
             graders=options["graders"],
+            url=options["url"],
         )
         quiet = options["verbosity"] == 0
 
