@@ -63,7 +63,9 @@ pg() { as_owner "$PG_BIN/$1" "${@:2}"; }
 psql_at() { "$PG_BIN/psql" -h 127.0.0.1 -p "$1" -U postgres -d "${3:-postgres}" -Atqc "$2"; }
 port_of() { if [ "$1" = primary ]; then echo "$PRIMARY_PORT"; else echo "$STANDBY_PORT"; fi; }
 node_running() { pg pg_ctl -D "$PG/$1" status >/dev/null 2>&1; }
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A process runs (a zombie that nothing reaped yet does not).
+running() { kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+alive() { [ -f "$1" ] && running "$(cat "$1")"; }
 
 pg_start() {
   local node=$1
@@ -270,9 +272,9 @@ stop_group() {
   local file=$1 pid
   [ -f "$file" ] || return 0
   pid=$(cat "$file")
-  if kill -0 "$pid" 2>/dev/null; then
+  if running "$pid"; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    for _ in $(seq 1 50); do running "$pid" || break; sleep 0.2; done
     kill -KILL -- "-$pid" 2>/dev/null || true
   fi
   rm -f "$file"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import sys
 
-from django.db import InterfaceError, OperationalError, connection, connections
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -22,9 +22,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
     when this server reaches its database (one `SELECT 1`), 503 when it cannot, so that a
     server cut off from the database leaves the rotation. Answers for machines, not people:
     plain ASCII, not translated."""
+    database = connections["default"]
     try:
-        connection.ensure_connection()
-        with connection.cursor() as cursor:
+        database.ensure_connection()
+        with database.cursor() as cursor:
             cursor.execute("SELECT 1")
     except (OperationalError, InterfaceError):
         return HttpResponse("database unavailable", content_type="text/plain", status=503)

@@ -11,8 +11,7 @@ import pytest
 from sathach.core.env import database_config
 
 MULTI = (
-    "postgres://postgres@127.0.0.1:55432,127.0.0.1:55433/sathach"
-    "?target_session_attrs=read-write"
+    "postgres://postgres@127.0.0.1:55432,127.0.0.1:55433/sathach?target_session_attrs=read-write"
 )
 
 
