@@ -67,9 +67,15 @@ node_running() { pg pg_ctl -D "$PG/$1" status >/dev/null 2>&1; }
 running() { kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 alive() { [ -f "$1" ] && running "$(cat "$1")"; }
 
+# Nothing listens on the port (another cluster, the servers of another checkout).
+port_free() {
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null || fail "port $1 is in use (${2:-})"
+}
+
 pg_start() {
   local node=$1
   node_running "$node" && return 0
+  port_free "$(port_of "$node")" "PostgreSQL $node; set CLUSTER_PRIMARY_PORT/CLUSTER_STANDBY_PORT"
   # The options stay with the data folder (postmaster.opts): the standby gets no
   # synchronous_standby_names, so that once promoted it does not wait for a standby it lacks.
   pg pg_ctl -D "$PG/$node" -l "$PG/$node.log" -w -t 60 start \
@@ -153,6 +159,7 @@ start_app() {
   local n=$1 dir=$CLUSTER_DIR/app$1 port=$((APP_PORT + $1 - 1))
   mkdir -p "$dir"
   if ! alive "$dir/gunicorn.pid"; then
+    port_free "$port" "server $n; set CLUSTER_APP_PORT"
     launch "$dir/gunicorn" "$PYTHON" -m gunicorn -c python:sathach.gunicorn_config \
       --bind "127.0.0.1:$port" --workers "$WORKERS"
   fi
@@ -219,11 +226,13 @@ EOF
 
 start_haproxy() {
   alive "$CLUSTER_DIR/haproxy.pid" && return 0
+  port_free "$LB_PORT" "the balancer; set CLUSTER_PORT"
   write_haproxy
   haproxy -c -q -f "$CLUSTER_DIR/haproxy.cfg" || fail "HAProxy refused $CLUSTER_DIR/haproxy.cfg"
   ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
   launch "$CLUSTER_DIR/haproxy" haproxy -db -f "$CLUSTER_DIR/haproxy.cfg"
   for _ in $(seq 1 50); do
+    alive "$CLUSTER_DIR/haproxy.pid" || break
     curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$LB_PORT/healthz" 2>/dev/null && {
       say "balancer on http://127.0.0.1:$LB_PORT"
       return 0

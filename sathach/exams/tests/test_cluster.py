@@ -97,6 +97,13 @@ def _members(folder: Path) -> list[int]:
     return found
 
 
+def _all_gone(folder: Path) -> bool:
+    deadline = time.monotonic() + 5
+    while _members(folder) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return _members(folder) == []
+
+
 @pytest.fixture(scope="module")
 def deployment() -> Iterator[Deployment]:
     try:
@@ -226,6 +233,33 @@ def test_the_bench_runs_its_examinees_through_the_balancer(deployment: Deploymen
     assert report["requests"] == 20 * 11
 
 
+def test_a_failed_up_leaves_nothing_running(deployment: Deployment) -> None:
+    """A second cluster whose balancer's port is taken (by the first one's) stops, at the
+    last step, everything it had started."""
+    folder = Path(tempfile.mkdtemp(prefix="sathach-cluster-"))
+    folder.chmod(0o755)
+    first = _ports(5)
+    env = {
+        **deployment.env,
+        "CLUSTER_DIR": str(folder),
+        "CLUSTER_PRIMARY_PORT": str(first),
+        "CLUSTER_STANDBY_PORT": str(first + 1),
+        "CLUSTER_APP_PORT": str(first + 2),
+        "CLUSTER_PORT": str(deployment.balancer),
+    }
+    try:
+        completed = subprocess.run(
+            [str(SCRIPT), "up"], env=env, capture_output=True, text=True, timeout=180
+        )
+        assert completed.returncode != 0
+        assert f"port {deployment.balancer} is in use" in completed.stderr, completed.stderr
+        assert "server 3 on" in completed.stderr  # it failed at the very end
+        assert _all_gone(folder)
+    finally:
+        subprocess.run([str(SCRIPT), "down", "--purge"], env=env, capture_output=True, timeout=120)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def test_failover_promotes_the_standby_and_the_servers_follow(deployment: Deployment) -> None:
     out = deployment.run("failover")
     seconds = float(out.split("failover_seconds=")[1].split()[0])
@@ -246,8 +280,5 @@ def test_failover_promotes_the_standby_and_the_servers_follow(deployment: Deploy
 def test_down_leaves_nothing_running(deployment: Deployment) -> None:
     assert _members(deployment.folder)
     deployment.run("down", "--purge")
-    deadline = time.monotonic() + 5
-    while _members(deployment.folder) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert _members(deployment.folder) == []
+    assert _all_gone(deployment.folder)
     assert not deployment.folder.exists()
