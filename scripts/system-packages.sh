@@ -4,13 +4,14 @@
 #   run:  fonts with every Vietnamese letter, gettext (translations), poppler-utils, and
 #         LibreOffice without its desktop (practical tasks: recalculating workbooks, reading
 #         OpenDocument files, drawing files as pages for the proctor)
-#   test: the same, plus Debian's chromium for the browser tests and SoftHSM2 with
-#         OpenSC's pkcs11-tool, a software token for the PKCS#11 signing tests
+#   test: the same, plus Debian's chromium for the browser tests, SoftHSM2 with OpenSC's
+#         pkcs11-tool, a software token for the PKCS#11 signing tests, and HAProxy, the
+#         load balancer of scripts/cluster.sh (several servers on one machine)
 set -euo pipefail
 packages=(fonts-liberation2 gettext poppler-utils
   libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui)
 if [ "${1:-run}" = "test" ]; then
-  packages+=(chromium softhsm2 opensc)
+  packages+=(chromium softhsm2 opensc haproxy)
 fi
 missing=()
 for package in "${packages[@]}"; do

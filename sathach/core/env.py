@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -57,3 +60,27 @@ def local_secret_key(path: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key + "\n")
     return key
+
+
+def database_config(url: str, conn_max_age: int) -> dict[str, Any]:
+    """Django's DATABASES entry for DATABASE_URL, as dj_database_url reads it, and also with
+    several PostgreSQL hosts, `postgres://user@primary:5432,standby:5432/sathach
+    ?target_session_attrs=read-write` (which dj_database_url refuses): libpq tries them in
+    turn and keeps the one that accepts writes, so that after the standby is promoted the
+    servers reconnect to it with no change of setting (docs/DEPLOYMENT.md)."""
+    parts = urlsplit(url)
+    credentials, at, hosts = parts.netloc.rpartition("@")
+    if "," not in hosts:
+        return dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
+    names, ports = [], []
+    for host in hosts.split(","):
+        one = urlsplit(f"//{host}")
+        if not one.hostname:
+            raise ImproperlyConfigured(f"DATABASE_URL: no host name in {host!r}")
+        names.append(one.hostname)
+        ports.append(str(one.port or 5432))
+    single = urlunsplit(parts._replace(netloc=f"{credentials}{at}{names[0]}"))
+    config = dict(dj_database_url.parse(single, conn_max_age=conn_max_age))
+    config["HOST"] = ",".join(names)
+    config["PORT"] = ",".join(ports)
+    return config

@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError, connections
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -36,7 +37,19 @@ def stored_file(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
+    """For the load balancer and monitoring (scripts/cluster.sh, docs/DEPLOYMENT.md): 200
+    when this server reaches its database (one `SELECT 1`), 503 when it cannot, so that a
+    server cut off from the database leaves the rotation. Answers for machines, not people:
+    plain ASCII, not translated."""
+    database = connections["default"]
+    try:
+        database.ensure_connection()
+        with database.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except (OperationalError, InterfaceError):
+        return HttpResponse("database unavailable", content_type="text/plain", status=503)
     return HttpResponse("ok", content_type="text/plain")
 
 

@@ -61,6 +61,9 @@ class Options:
     database: str
     practical: bool = False  # a document task on every form, graded by `graders` workers
     graders: int = 1
+    # A running deployment (its load balancer) to send the examinees to, instead of a
+    # server and a database of the run's own (sathach.exams.bench.remote).
+    url: str = ""
 
 
 def exam_day(options: Options, progress: Progress) -> dict[str, Any]:
@@ -82,6 +85,10 @@ def exam_day(options: Options, progress: Progress) -> dict[str, Any]:
 
 
 def _exam_day(options: Options, progress: Progress, stack: ExitStack) -> dict[str, Any]:
+    if options.url:
+        from sathach.exams.bench.remote import exam_day_at
+
+        return exam_day_at(options, progress, stack)
     work = Path(tempfile.mkdtemp(prefix="sathach-bench-"))
     stack.callback(_cleanup, progress, shutil.rmtree, work, ignore_errors=True)
     database_url = stack.enter_context(_temporary_database(options.database, work, progress))

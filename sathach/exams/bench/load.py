@@ -93,6 +93,8 @@ class Plan:
     # The phrase of the document task's starter that the examinee changes; "" when the
     # form has no practical task.
     edit_find: str = ""
+    # The server, or the load balancer in front of several (`bench exam-day --url`).
+    host: str = HOST
 
 
 class Failure(Exception):
@@ -189,7 +191,7 @@ class Run:
     async def examinee(self, index: int, username: str) -> None:
         examinee = Examinee(username, random.Random(self.plan.seed * 100_003 + index))  # noqa: S311
         self.examinees.append(examinee)
-        browser = Browser(HOST, self.plan.port, self.plan.timeout_seconds)
+        browser = Browser(self.plan.host, self.plan.port, self.plan.timeout_seconds)
         try:
             try:
                 try:

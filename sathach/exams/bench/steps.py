@@ -79,10 +79,17 @@ def _bank_questions(questions: int) -> list[Any]:
 
 
 def seed(
-    *, examinees: int, questions: int, duration_minutes: int, practical: bool = False
+    *,
+    examinees: int,
+    questions: int,
+    duration_minutes: int,
+    practical: bool = False,
+    tag: str = "",
 ) -> dict[str, Any]:
     """The session; with `practical`, the bank holds a document task and every form one
-    (a blueprint line of its own, IU03) besides the Q questions."""
+    (a blueprint line of its own, IU03) besides the Q questions. `tag` (a few letters)
+    ends every unit code, user name and the campaign's code, so that runs against a
+    deployment's database (`--url`) do not meet each other's."""
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.utils import timezone
@@ -111,21 +118,24 @@ def seed(
     hashed = make_password(password)
     kind = AdministrativeUnit.Kind
     with transaction.atomic():
-        province = AdministrativeUnit(code="94", name="Tỉnh Sóc Trăng", kind=kind.PROVINCE)
+        province = AdministrativeUnit(code=f"94{tag}", name="Tỉnh Sóc Trăng", kind=kind.PROVINCE)
         province.save()
         district = AdministrativeUnit(
-            code="945", name="Huyện Cù Lao Dung", kind=kind.DISTRICT, parent=province
+            code=f"945{tag}", name="Huyện Cù Lao Dung", kind=kind.DISTRICT, parent=province
         )
         district.save()
         communes = []
         for i in range(math.ceil(examinees / PER_COMMUNE)):
             commune = AdministrativeUnit(
-                code=f"B{i + 1:04d}", name=f"Xã Thử Tải {i + 1}", kind=kind.COMMUNE, parent=district
+                code=f"B{i + 1:04d}{tag}",
+                name=f"Xã Thử Tải {i + 1}",
+                kind=kind.COMMUNE,
+                parent=district,
             )
             commune.save()
             communes.append(commune)
         admin = User.objects.create(
-            username=ADMIN_USERNAME, full_name="Phòng Nội vụ huyện", password=hashed
+            username=ADMIN_USERNAME + tag, full_name="Phòng Nội vụ huyện", password=hashed
         )
         Membership.objects.create(user=admin, role=Role.DISTRICT_ADMIN, unit=district)
         Membership.objects.create(user=admin, role=Role.PROCTOR, unit=district)
@@ -135,7 +145,7 @@ def seed(
         ]
         users = User.objects.bulk_create(
             User(
-                username=f"bench{i + 1:05d}",
+                username=f"bench{tag}{i + 1:05d}",
                 full_name=names[i],
                 password=hashed,
                 must_change_password=False,
@@ -160,7 +170,7 @@ def seed(
 
     campaign = campaign_create(
         actor=admin,
-        code="99/KH-BENCH",
+        code=f"99/KH-BENCH{tag}",
         title="Đo tải ngày thi kỹ năng công nghệ thông tin",
         issuing_unit=district,
         issued_on=date.today(),
@@ -213,10 +223,9 @@ def seed(
 def open_session(*, session_id: int) -> dict[str, Any]:
     from sathach.exams.models import ExamSession
     from sathach.exams.services.sessions import session_open
-    from sathach.organization.models import User
 
-    session = ExamSession.objects.select_related("campaign").get(pk=session_id)
-    session_open(actor=User.objects.get(username=ADMIN_USERNAME), session=session)
+    session = ExamSession.objects.select_related("campaign", "proctor").get(pk=session_id)
+    session_open(actor=session.proctor, session=session)
     return {"status": session.status}
 
 
@@ -251,10 +260,11 @@ def statistics(*, session_id: int, wait_seconds: float) -> dict[str, Any]:
     from sathach.core.models import Job
     from sathach.exams.jobs import session_statistics_start
     from sathach.exams.models import ExamSession
-    from sathach.organization.models import User
 
-    session = ExamSession.objects.select_related("campaign__issuing_unit").get(pk=session_id)
-    actor = User.objects.get(username=ADMIN_USERNAME)
+    session = ExamSession.objects.select_related("campaign__issuing_unit", "proctor").get(
+        pk=session_id
+    )
+    actor = session.proctor
     job = session_statistics_start(actor=actor, session=session)
     began = time.monotonic()
     while time.monotonic() - began < wait_seconds:
@@ -335,6 +345,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--questions", type=int, required=True)
     p.add_argument("--duration-minutes", type=int, required=True)
     p.add_argument("--practical", action="store_true")
+    p.add_argument("--tag", default="")
     p = sub.add_parser("open")
     p.add_argument("--session", type=int, required=True)
     p = sub.add_parser("verify")
@@ -363,6 +374,7 @@ def main(argv: list[str] | None = None) -> None:
             questions=args.questions,
             duration_minutes=args.duration_minutes,
             practical=args.practical,
+            tag=args.tag,
         )
     elif args.step == "open":
         result = open_session(session_id=args.session)

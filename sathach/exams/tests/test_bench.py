@@ -291,6 +291,29 @@ def test_a_database_elsewhere_than_this_machine_is_refused() -> None:
     exam_day._check_local("postgres://postgres@127.0.0.1:5432/postgres")
 
 
+def test_a_url_elsewhere_than_this_machine_or_not_http_is_refused() -> None:
+    from sathach.exams.bench.remote import target
+
+    for url in ("http://thi.example.gov.vn:8000", "https://127.0.0.1:58000", "127.0.0.1:58000"):
+        with pytest.raises(exam_day.BenchError):
+            target(url)
+    assert target("http://127.0.0.1:58000") == ("127.0.0.1", 58000)
+    assert target("http://localhost/") == ("localhost", 80)
+
+
+def test_the_command_passes_the_url_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = []
+
+    def run(options: Any, progress: Any) -> dict[str, Any]:
+        seen.append(options)
+        return _report()
+
+    monkeypatch.setattr("sathach.exams.management.commands.bench.exam_day", run)
+    call_command("bench", "exam-day", "--url", "http://127.0.0.1:58000", "--json", verbosity=0)
+    call_command("bench", "exam-day", "--json", verbosity=0)
+    assert [o.url for o in seen] == ["http://127.0.0.1:58000", ""]
+
+
 def test_slow_saves_are_counted_per_10_seconds_after_the_opening() -> None:
     from sathach.exams.bench.load import _slow_saves
 

@@ -115,7 +115,10 @@ class Command(BaseCommand):
         "the autosave endpoint and submit within one minute; then the same upserts straight "
         "on the database as a baseline, and a check that every acknowledged answer is stored "
         "and every attempt submitted. Exit status 1 when there were errors, lost answers or "
-        "unsubmitted attempts. Everything it starts is stopped and removed at the end. "
+        "unsubmitted attempts. Everything it starts is stopped and removed at the end. With "
+        "--url the examinees go to a running deployment on this machine instead (the load "
+        "balancer of scripts/cluster.sh) and the session is seeded in the database "
+        "DATABASE_URL names. "
         "'signing' measures, in this process and without the database, signing a one-page "
         "document (the leader's PAdES B-T signature with an EC and an RSA key, the "
         "organisation's seal, opening a token with its PIN) and validating it with one and "
@@ -153,6 +156,17 @@ class Command(BaseCommand):
             metavar="N",
             help="background workers grading the uploads (with --practical)",
         )
+        day.add_argument(
+            "--url",
+            default="",
+            metavar="URL",
+            help=(
+                "a running deployment on this machine (the load balancer of "
+                "scripts/cluster.sh, e.g. http://127.0.0.1:58000): no server or temporary "
+                "database of the bench's own; the session and its examinees are made in the "
+                "database DATABASE_URL names, the one the servers use, and stay there"
+            ),
+        )
         day.add_argument("--json", action="store_true", help="one JSON document on stdout")
         signing = sub.add_parser("signing", help="signing and validating one document")
         signing.add_argument("--rounds", type=_positive, default=30, metavar="N")
@@ -170,6 +184,7 @@ class Command(BaseCommand):
             database=options["database"],
             practical=options["practical"],
             graders=options["graders"],
+            url=options["url"],
         )
         quiet = options["verbosity"] == 0
 
