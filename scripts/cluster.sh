@@ -207,12 +207,16 @@ defaults
     timeout check 2s
     retries 3
     option redispatch 1
-    # Only a request that never reached a server is sent to another: one that a killed
-    # server may have carried out (a submission, a signature) is not done twice; the
-    # exam page sends an unacknowledged save again itself.
-    retry-on conn-failure
+    # A request is sent to another server when its connection was refused, or when the
+    # server closed it without an answer (killed mid-request): pages and the autosave,
+    # which is idempotent (a save applies only over an older sequence number). Any other
+    # write (a submission, an upload, a signature) is never sent twice: a server may have
+    # carried it out before dying, and the user sees the error and decides.
+    retry-on conn-failure empty-response
 frontend sathach
     bind 127.0.0.1:$LB_PORT
+    acl autosave path_reg ^/thi/[0-9]+/luu/$
+    http-request disable-l7-retry if !METH_GET !METH_HEAD !autosave
     default_backend servers
 backend servers
     balance roundrobin
