@@ -5,12 +5,17 @@
 # machine"). The machine's own PostgreSQL (5432) and services are never touched.
 #
 # Usage: scripts/cluster.sh up | down [--purge] | status | kill-app N | start-app N | failover
+#        | pause-app N | resume-app N | cut-app N SECONDS
 #   up         create what is missing (clusters, database, migrations, demo), start everything
 #   down       stop everything (whatever is left running); --purge also removes the state folder
 #   status     what runs, the database roles and the replication
 #   kill-app N kill -9 application server N: its gunicorn master and workers, its worker
 #   start-app N start application server N again
 #   failover   stop the primary (immediate) and promote the standby; prints the seconds
+#   pause-app N  server N stops answering, as if the network to it were cut: SIGSTOP to its
+#              gunicorn and its worker (every process of their groups)
+#   resume-app N the network comes back: SIGCONT
+#   cut-app N SECONDS  pause-app N, SECONDS later resume-app N (returns then)
 #
 # Settings (environment): CLUSTER_DIR (var/cluster), CLUSTER_PRIMARY_PORT (55432),
 # CLUSTER_STANDBY_PORT (55433), CLUSTER_PORT (the balancer, 58000), CLUSTER_APP_PORT (the
@@ -289,6 +294,7 @@ stop_group() {
   [ -f "$file" ] || return 0
   pid=$(cat "$file")
   if running "$pid"; then
+    kill -CONT -- "-$pid" 2>/dev/null || true # a paused server (pause-app) hears the TERM
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 50); do running "$pid" || break; sleep 0.2; done
     kill -KILL -- "-$pid" 2>/dev/null || true
@@ -376,6 +382,33 @@ kill_app() {
   say "server $1 killed (kill -9)"
 }
 
+# A cut network without root or firewall rules: SIGSTOP freezes every process of the
+# server's groups. As behind a cut link, nothing it holds answers: the kernel still takes
+# new connections into the listen backlog, but no request gets an answer, so HAProxy's
+# health checks time out (timeout check 2s, fall 2) and the server leaves the rotation;
+# requests already sent to it wait, as TCP keeps resending over a cut link, and are
+# answered once it comes back (unless the client gave up); its database connections stay
+# open and idle, holding what they held, as a cut machine's do until TCP gives up.
+signal_app() {
+  local dir=$CLUSTER_DIR/app$1 file
+  [ -d "$dir" ] || fail "no server $1"
+  for file in "$dir/gunicorn.pid" "$dir/worker.pid"; do
+    alive "$file" && kill "-$2" -- "-$(cat "$file")" 2>/dev/null || true
+  done
+}
+
+cut_app() {
+  local n=$1 seconds=$2
+  signal_app "$n" STOP
+  say "server $n cut off (SIGSTOP) for $seconds s"
+  # The link comes back even if this script is stopped meanwhile.
+  trap 'signal_app "$n" CONT' EXIT INT TERM
+  sleep "$seconds"
+  signal_app "$n" CONT
+  trap - EXIT INT TERM
+  say "server $n reachable again (SIGCONT)"
+}
+
 failover() {
   local current standby started seconds
   current=$(cat "$PG/current" 2>/dev/null || echo primary)
@@ -411,6 +444,15 @@ case "${1:-}" in
     start_app "${2:?start-app N}"
     ;;
   failover) failover ;;
+  pause-app)
+    signal_app "${2:?pause-app N}" STOP
+    say "server $2 cut off (SIGSTOP)"
+    ;;
+  resume-app)
+    signal_app "${2:?resume-app N}" CONT
+    say "server $2 reachable again (SIGCONT)"
+    ;;
+  cut-app) cut_app "${2:?cut-app N SECONDS}" "${3:?cut-app N SECONDS}" ;;
   *)
     sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
     exit 2

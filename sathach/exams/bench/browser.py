@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sathach.exams.bench.load import BEGIN, CSRF, TOKEN, _questions
+from sathach.exams.bench.stats import recovery
 
 FIRST_RETRY, LAST_RETRY = 2.0, 15.0  # exam.js: retryMs doubled from 1000, at most 15000
 MAX_PER_SAVE = 50  # exam.js: a.slice(0, 50)
@@ -262,5 +263,4 @@ class Examinee(threading.Thread):
 
     def recovery(self, fault: float) -> float | None:
         """Seconds from `fault` to the answer of the first save sent after it."""
-        after = [answered for sent, answered in self.tally.saves if sent >= fault]
-        return min(after) - fault if after else None
+        return recovery(self.tally.saves, fault)

@@ -64,6 +64,9 @@ class Options:
     # A running deployment (its load balancer) to send the examinees to, instead of a
     # server and a database of the run's own (sathach.exams.bench.remote).
     url: str = ""
+    # With `url`: scripts/cluster.sh subcommands run during the test, "ACTION@SECONDS"
+    # after the opening (sathach.exams.bench.day_faults).
+    faults: tuple[str, ...] = ()
 
 
 def exam_day(options: Options, progress: Progress) -> dict[str, Any]:

@@ -37,7 +37,8 @@ opening. The waiting room's refreshes are timed as "waiting" (reported beside th
 contract's document, docs/PERFORMANCE.md).
 
 Every status outside 2xx/3xx, every transport failure and every save the server did not
-acknowledge counts as an error.
+acknowledge counts as an error; with `resend_saves` (faults injected), a failed save is
+sent again as the page does and counted apart (bench.autosave).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from sathach.exams.bench.autosave import FIRST_RETRY, Autosave, error_kind
 from sathach.exams.bench.http import Browser, HttpError, Response
 
 WINDOW_S = 10
@@ -95,6 +97,9 @@ class Plan:
     edit_find: str = ""
     # The server, or the load balancer in front of several (`bench exam-day --url`).
     host: str = HOST
+    # A failed save is sent again, as the page does, and counted apart from the errors a
+    # person sees (bench.autosave); set when faults are injected (`--fault`).
+    resend_saves: bool = False
 
 
 class Failure(Exception):
@@ -111,6 +116,9 @@ class Examinee:
     choices: dict[int, list[int]] = field(default_factory=dict)  # position -> option values
     seq: int = 0
     acknowledged: dict[int, tuple[int, Any]] = field(default_factory=dict)
+    pending: dict[int, tuple[int, Any]] = field(default_factory=dict)  # kept, not acknowledged
+    retry_wait: float = FIRST_RETRY
+    retry_at: float = 0.0
     answered: bool = False
     tasks: list[int] = field(default_factory=list)  # positions of the file tasks
     starters: dict[int, bytes] = field(default_factory=dict)  # position -> the download
@@ -124,6 +132,8 @@ class Run:
         self.requests = 0
         self.errors = 0
         self.error_samples: list[str] = []
+        self.error_log: list[tuple[float, str]] = []  # (time.monotonic(), kind) of each
+        self.autosave = Autosave(self, plan.resend_saves)
         self.latency: dict[str, list[float]] = {
             "login": [],
             "page": [],
@@ -154,8 +164,9 @@ class Run:
 
     # Requests --------------------------------------------------------------------------
 
-    def _error(self, message: str) -> None:
+    def _error(self, message: str, kind: str = "refused") -> None:
         self.errors += 1
+        self.error_log.append((time.monotonic(), kind))
         if len(self.error_samples) < MAX_ERROR_SAMPLES:
             self.error_samples.append(message)
 
@@ -169,7 +180,7 @@ class Run:
         try:
             response: Response = await coroutine
         except HttpError as error:
-            self._error(str(error))
+            self._error(str(error), error_kind(error))
             if fatal:
                 raise Failure from error
             return None
@@ -183,8 +194,12 @@ class Run:
             raise Failure(message)
 
     async def think(self, examinee: Examinee) -> None:
-        if self.plan.think_ms > 0:
-            await asyncio.sleep(examinee.rng.uniform(0.5, 1.5) * self.plan.think_ms / 1000)
+        await asyncio.sleep(self.think_seconds(examinee))
+
+    def think_seconds(self, examinee: Examinee) -> float:
+        if self.plan.think_ms == 0:
+            return 0.0
+        return examinee.rng.uniform(0.5, 1.5) * self.plan.think_ms / 1000
 
     # One examinee ----------------------------------------------------------------------
 
@@ -337,7 +352,7 @@ class Run:
             if index == midway and examinee.tasks:
                 await self.practical(browser, examinee, download=True)
                 last_heard = time.monotonic()
-            await self.think(examinee)
+            await self.autosave.think(examinee, browser, self.think_seconds(examinee))
             if beats and time.monotonic() - last_heard >= self.plan.heartbeat_seconds:
                 last_heard = time.monotonic()
                 beat = await self.call(
@@ -345,28 +360,10 @@ class Run:
                 )
                 if beat is not None and _json(beat).get("state") != "open":
                     self._error(f"{examinee.username}: heartbeat answered {beat.text[:80]!r}")
-            examinee.seq += 1
-            response = {"choice": choice}
-            body = {
-                "t": examinee.token,
-                "a": [{"p": position, "s": examinee.seq, "r": response, "f": False}],
-            }
-            began = time.perf_counter()
-            self.first_save = min(self.first_save, began)
-            saved = await self.call(browser.post_json(save_url, body), "save", fatal=False)
-            self.last_save = max(self.last_save, time.perf_counter())
-            self.saves += 1
-            if saved is None:
-                continue
-            last_heard = time.monotonic()
-            self.save_times.append(began)
-            data = _json(saved)
-            if data.get("state") == "open" and data.get("ack", {}).get(str(position)) == (
-                examinee.seq
-            ):
-                examinee.acknowledged[position] = (examinee.seq, response)
-            else:
-                self._error(f"{examinee.username}: save not acknowledged: {saved.text[:80]!r}")
+            self.autosave.keep(examinee, position, {"choice": choice})
+            if await self.autosave.flush(examinee, browser):
+                last_heard = time.monotonic()
+        await self.autosave.drain(examinee, browser)
         if examinee.tasks and rng.random() < self.plan.change_ratio:
             await self.practical(browser, examinee, download=False)
 
@@ -489,6 +486,13 @@ class Run:
                 if e.attempt_id
             },
             "upload_retries": self.upload_retries,
+            "autosave_resends": dict(self.autosave.resends),
+            # For the faults (bench.day_faults), in time.monotonic() seconds.
+            "timeline": {
+                "saves": self.autosave.acknowledged,
+                "failed_saves": self.autosave.failed,
+                "errors": self.error_log,
+            },
             "uploaded": {
                 str(e.attempt_id): {str(p): sha for p, sha in e.uploaded.items()}
                 for e in self.examinees

@@ -6,7 +6,9 @@ checks are made in the database this process is configured with (DATABASE_URL: t
 servers use; with a primary and a standby, the multi-host URL). Each run's units, accounts
 and campaign carry a tag of their own, so that runs follow one another on one database;
 they stay there, as the deployment's other data do: run it against a rehearsal
-deployment, not the one of a real test day. The report is the same as without --url.
+deployment, not the one of a real test day. The report is the same as without --url,
+with the saves the page sent again by itself and, with --fault, each fault's figures
+(sathach.exams.bench.day_faults).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 import secrets
 import shutil
 import tempfile
+import time
 import urllib.request
 from contextlib import ExitStack
 from dataclasses import asdict
@@ -26,12 +29,16 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from sathach.exams.bench import day_faults
 from sathach.exams.bench import exam_day as local
 from sathach.exams.bench.load import Plan
 from sathach.exams.bench.practical import EDIT_FIND, practical_figures, say_practical
 
 if TYPE_CHECKING:
     from sathach.exams.bench.exam_day import Options, Progress
+
+
+OPENING_SECONDS = 60.0
 
 
 def target(url: str) -> tuple[str, int]:
@@ -64,6 +71,13 @@ def _check_answers(url: str) -> None:
     raise local.BenchError(_("Nothing healthy answers at %(url)s.") % {"url": url})
 
 
+def _window(options: Options) -> float:
+    """How long after the opening everyone has typed the code, and after the last answer
+    everyone has submitted: a minute, as on the test day, or 20 think times when that is
+    shorter (a short think time makes a short test: tests/test_cluster_faults.py)."""
+    return min(OPENING_SECONDS, 20 * options.think_ms / 1000)
+
+
 def _database() -> str:
     engine = settings.DATABASES["default"]["ENGINE"]
     return "sqlite" if "sqlite" in engine else "postgres"
@@ -71,6 +85,10 @@ def _database() -> str:
 
 def exam_day_at(options: Options, progress: Progress, stack: ExitStack) -> dict[str, Any]:
     host, port = target(options.url)
+    try:
+        faults = [day_faults.parse(text) for text in options.faults]
+    except ValueError as error:
+        raise local.BenchError(str(error)) from error
     _check_answers(options.url)
     work = Path(tempfile.mkdtemp(prefix="sathach-bench-"))
     stack.callback(local._cleanup, progress, shutil.rmtree, work, ignore_errors=True)
@@ -112,6 +130,9 @@ def exam_day_at(options: Options, progress: Progress, stack: ExitStack) -> dict[
         think_ms=options.think_ms,
         login_slots=options.workers,
         edit_find=EDIT_FIND if options.practical else "",
+        resend_saves=bool(faults),
+        opening_seconds=_window(options),
+        submit_window_seconds=_window(options),
     )
     plan_path, result_path = work / "plan.json", work / "result.json"
     plan_path.write_text(json.dumps(asdict(plan)), "utf-8")
@@ -126,7 +147,12 @@ def exam_day_at(options: Options, progress: Progress, stack: ExitStack) -> dict[
     local._step(env, "open", "--session", session)
     load.stdin.write("open\n")
     load.stdin.flush()
-    if load.wait() != 0:
+    opened = time.monotonic()
+    injector = day_faults.Injector(faults, env, progress)
+    injector.start(opened)
+    returncode = load.wait()
+    injector.finish()
+    if returncode != 0:
         raise local.BenchError(_("The simulated examinees stopped with an error."))
     result = json.loads(result_path.read_text("utf-8"))
     local._progress_details(result, progress)
@@ -139,6 +165,9 @@ def exam_day_at(options: Options, progress: Progress, stack: ExitStack) -> dict[
     checked = local._step(env, "verify", "--session", session, "--expected", str(expected_path))
     report = local._report(options, result, checked, baseline)
     report["database"] = _database()
+    report["autosave_resends"] = result["autosave_resends"]
+    if faults:
+        report["faults"] = day_faults.figures(faults, opened, result["timeline"])
     if options.practical:
         # The deployment's own background workers grade the uploads.
         progress(_("Waiting for the background workers to grade the last uploads…"))

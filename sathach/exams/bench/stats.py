@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 PERCENTILES = (50, 95, 99)
 
@@ -24,3 +24,10 @@ def percentile(values: Sequence[float], p: float) -> float:
 def summary(values: Sequence[float]) -> dict[str, float]:
     """{"p50": …, "p95": …, "p99": …} in the values' unit, rounded to 0.1."""
     return {f"p{p}": round(percentile(values, p), 1) for p in PERCENTILES}
+
+
+def recovery(saves: Iterable[Sequence[float]], fault: float) -> float | None:
+    """Seconds from `fault` to the answer of the first save sent after it, from the
+    (sent, answered) times of one examinee's acknowledged saves; None when none was."""
+    after = [answered for sent, answered, *_rest in saves if sent >= fault]
+    return min(after) - fault if after else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import signal
 import sys
@@ -11,6 +12,8 @@ from typing import Any, NoReturn
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from sathach.exams.bench.day_faults import parse as parse_fault
+from sathach.exams.bench.day_faults import render as render_faults
 from sathach.exams.bench.exam_day import BenchError, Options, exam_day
 
 
@@ -26,6 +29,14 @@ def _not_negative(text: str) -> int:
     if value < 0:
         raise ValueError(text)
     return value
+
+
+def _fault(text: str) -> str:
+    try:
+        parse_fault(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+    return text
 
 
 PCTS = ("p50", "p95", "p99")
@@ -62,6 +73,8 @@ def render_table(report: dict[str, Any]) -> str:
         lines.append("  ".join([label.ljust(first), *cells]))
     if "practical" in report:
         lines += ["", *_practical_table(report["practical"])]
+    if "faults" in report:
+        lines += render_faults(report)
     return "\n".join(lines)
 
 
@@ -167,6 +180,18 @@ class Command(BaseCommand):
                 "database DATABASE_URL names, the one the servers use, and stay there"
             ),
         )
+        day.add_argument(
+            "--fault",
+            action="append",
+            default=[],
+            type=_fault,
+            metavar="ACTION@S",
+            help=(
+                "with --url: run `scripts/cluster.sh ACTION` S seconds after the opening, "
+                "e.g. 'kill-app 2@90', 'start-app 2@110', 'failover@90', 'cut-app 2 20@90' "
+                "(repeatable); the report gives each fault's figures"
+            ),
+        )
         day.add_argument("--json", action="store_true", help="one JSON document on stdout")
         signing = sub.add_parser("signing", help="signing and validating one document")
         signing.add_argument("--rounds", type=_positive, default=30, metavar="N")
@@ -185,7 +210,10 @@ class Command(BaseCommand):
             practical=options["practical"],
             graders=options["graders"],
             url=options["url"],
+            faults=tuple(options["fault"]),
         )
+        if bench.faults and not bench.url:
+            raise CommandError(_("--fault needs --url: the faults are the cluster's."))
         quiet = options["verbosity"] == 0
 
         def progress(message: str) -> None:
