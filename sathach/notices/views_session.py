@@ -99,20 +99,14 @@ def _reschedule(request: HttpRequest, sitting: Sitting) -> HttpResponse:
     form = RescheduleForm(request.POST)
     if not form.is_valid():
         return _render(request, sitting, form)
-    data = form.cleaned_data
-    data["room"] = data["room"].strip()
-    if (sitting.opens_at, sitting.closes_at, sitting.room) == (
-        data["opens_at"],
-        data["closes_at"],
-        data["room"],
-    ):
-        messages.info(request, _("Nothing changed: nobody is told."))
-        return redirect(_page_name(sitting), sitting.pk)
     change: Any = office_session_reschedule if is_office(sitting) else session_reschedule
     try:
-        change(actor=request.user, session=sitting, **data)
+        changed = change(actor=request.user, session=sitting, **form.cleaned_data)
     except DomainError as error:
         messages.error(request, error.message)
+        return redirect(_page_name(sitting), sitting.pk)
+    if not changed:
+        messages.info(request, _("Nothing changed: nobody is told."))
         return redirect(_page_name(sitting), sitting.pk)
     messages.success(
         request, _("The session's time and place are saved; its leaders are being told.")

@@ -21,7 +21,7 @@ from sathach.core.errors import DomainError
 from sathach.core.text import nfc
 from sathach.eoffice.models import Event, OfficeSession, Task
 from sathach.exams.services.attempts import CODE_LOCK, CODE_TRIES
-from sathach.exams.services.scheduling import when_where
+from sathach.exams.services.scheduling import sitting_reschedule
 from sathach.exams.services.sessions import access_code_new
 from sathach.exams.signals import session_changed
 from sathach.organization.models import LEADER_POSITIONS, Person
@@ -260,46 +260,17 @@ def office_session_reschedule(
     opens_at: datetime.datetime,
     closes_at: datetime.datetime,
     room: str,
-) -> OfficeSession:
-    """Change the window or the place of an e-office session not yet open; once committed,
-    `session_changed` tells the notices, which send every examinee the new time and place.
-    Nothing changed changes nothing and tells nobody."""
-    if closes_at <= opens_at:
-        raise DomainError(_("The last start must come after the opening."))
-    room = nfc(room)
-    with transaction.atomic():
-        session = OfficeSession.objects.select_for_update().get(pk=session.pk)
-        if session.status != OfficeSession.Status.SCHEDULED:
-            raise DomainError(_("Only a session not yet open can change its time or place."))
-        before = {
-            "opens_at": session.opens_at,
-            "closes_at": session.closes_at,
-            "room": session.room,
-        }
-        after = {"opens_at": opens_at, "closes_at": closes_at, "room": room}
-        if before == after:
-            return session
-        for field, value in after.items():
-            setattr(session, field, value)
-        session.save(update_fields=list(after))
-        audit_log(
-            actor=actor,
-            action=AuditAction.OFFICE_SESSION_RESCHEDULED,
-            obj=session,
-            unit=session.campaign.issuing_unit,
-            summary={
-                "session": session.name,
-                "before": when_where(before),
-                "after": when_where(after),
-            },
-        )
-        persons = list(session.examinees.all())
-        transaction.on_commit(
-            lambda: session_changed.send(
-                sender=OfficeSession, session=session, persons=persons, actor=actor
-            )
-        )
-    return session
+) -> bool:
+    """An e-office session's new window or place, as for an IT-skills session
+    (`exams.services.scheduling.sitting_reschedule`)."""
+    return sitting_reschedule(
+        actor=actor,
+        session=session,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        room=room,
+        action=AuditAction.OFFICE_SESSION_RESCHEDULED,
+    )
 
 
 def _reason(reason: str, minimum: int = 1) -> str:

@@ -215,7 +215,7 @@ def session_move_examinee(
         )
 
 
-def when_where(values: dict[str, Any]) -> dict[str, str]:
+def _when_where(values: dict[str, Any]) -> dict[str, str]:
     """A session's times (local, ISO, as the audit page writes dates) and room."""
     return {
         key: timezone.localtime(value).isoformat() if isinstance(value, datetime) else value
@@ -223,50 +223,63 @@ def when_where(values: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def session_reschedule(
+def sitting_reschedule(
     *,
     actor: Any,
-    session: ExamSession,
+    session: Any,
     opens_at: datetime,
     closes_at: datetime,
     room: str,
-) -> ExamSession:
-    """Change the time or the place of a session not yet open. Once committed,
-    `session_changed` tells the notices, which send every examinee the new time and place.
-    Nothing changed changes nothing and tells nobody."""
+    action: AuditAction,
+) -> bool:
+    """Change the time or the place of a session not yet open: an IT-skills session, or an
+    e-office one (`eoffice.services.sessions.office_session_reschedule`), which have the
+    same fields and statuses. Once committed, `session_changed` tells the notices, which
+    send every examinee the new time and place. Returns whether anything changed: the same
+    values change nothing and tell nobody."""
     if closes_at <= opens_at:
         raise DomainError(_("The last start must come after the opening."))
-    room = nfc(room)
+    model = type(session)
+    after = {"opens_at": opens_at, "closes_at": closes_at, "room": nfc(room)}
     with transaction.atomic():
-        session = ExamSession.objects.select_for_update().get(pk=session.pk)
-        if session.status != ExamSession.Status.SCHEDULED:
+        session = model.objects.select_for_update().get(pk=session.pk)
+        if session.status != model.Status.SCHEDULED:
             raise DomainError(_("Only a session not yet open can change its time or place."))
-        before = {
-            "opens_at": session.opens_at,
-            "closes_at": session.closes_at,
-            "room": session.room,
-        }
-        after = {"opens_at": opens_at, "closes_at": closes_at, "room": room}
+        before = {field: getattr(session, field) for field in after}
         if before == after:
-            return session
+            return False
         for field, value in after.items():
             setattr(session, field, value)
         session.save(update_fields=list(after))
         audit_log(
             actor=actor,
-            action=AuditAction.SESSION_RESCHEDULED,
+            action=action,
             obj=session,
             unit=session.campaign.issuing_unit,
             summary={
                 "session": session.name,
-                "before": when_where(before),
-                "after": when_where(after),
+                "before": _when_where(before),
+                "after": _when_where(after),
             },
         )
         persons = list(session.examinees.all())
         transaction.on_commit(
             lambda: session_changed.send(
-                sender=ExamSession, session=session, persons=persons, actor=actor
+                sender=model, session=session, persons=persons, actor=actor
             )
         )
-    return session
+    return True
+
+
+def session_reschedule(
+    *, actor: Any, session: ExamSession, opens_at: datetime, closes_at: datetime, room: str
+) -> bool:
+    """An IT-skills session's new time or place (`sitting_reschedule`)."""
+    return sitting_reschedule(
+        actor=actor,
+        session=session,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        room=room,
+        action=AuditAction.SESSION_RESCHEDULED,
+    )
