@@ -197,34 +197,32 @@ def test_a_killed_server_leaves_the_rotation_and_comes_back(deployment: Deployme
     assert "app2" in seen
 
 
-def test_the_bench_runs_its_examinees_through_the_balancer(deployment: Deployment) -> None:
-    env = {**os.environ, "DATABASE_URL": deployment.database_url, "PYTHONPATH": str(ROOT)}
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from sathach.cli import main; main()",
-            "bench",
-            "-v0",
-            "exam-day",
-            "--url",
-            deployment.url,
-            "--examinees",
-            "20",
-            "--questions",
-            "4",
-            "--think-ms",
-            "0",
-            "--workers",
-            "3",
-            "--json",
-        ],
-        env=env,
+def run_bench(
+    deployment: Deployment, *options: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`sathach bench -v0 exam-day --url <the balancer> … --json` against the deployment's
+    database, as an operator runs it; `env` adds to the environment."""
+    environment = {
+        **os.environ,
+        "DATABASE_URL": deployment.database_url,
+        "PYTHONPATH": str(ROOT),
+        **(env or {}),
+    }
+    command = [sys.executable, "-c", "from sathach.cli import main; main()", "bench", "-v0"]
+    return subprocess.run(
+        [*command, "exam-day", "--url", deployment.url, *options, "--json"],
+        env=environment,
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
+    )
+
+
+def test_the_bench_runs_its_examinees_through_the_balancer(deployment: Deployment) -> None:
+    completed = run_bench(
+        deployment, "--examinees", "20", "--questions", "4", "--think-ms", "0", "--workers", "3"
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     report = json.loads(completed.stdout)

@@ -6,16 +6,13 @@ acknowledged is lost and that every examinee saved again."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from sathach.exams.bench import day_faults
-from sathach.exams.tests.test_cluster import ROOT, Deployment, deployment  # noqa: F401
+from sathach.exams.tests.test_cluster import Deployment, deployment, run_bench  # noqa: F401
 
 pytestmark = pytest.mark.cluster
 
@@ -46,42 +43,16 @@ def test_cut_app_stops_and_resumes_a_server(deployment: Deployment) -> None:  # 
 
 
 def test_a_server_killed_during_the_saves_loses_nothing(deployment: Deployment) -> None:  # noqa: F811
-    env = {**os.environ, "DATABASE_URL": deployment.database_url, "PYTHONPATH": str(ROOT)}
-    env.update({k: v for k, v in deployment.env.items() if k.startswith("CLUSTER_")})
+    env = {k: v for k, v in deployment.env.items() if k.startswith("CLUSTER_")}
     env.update(PG_BIN=deployment.env["PG_BIN"], PYTHON=deployment.env["PYTHON"])
     # Everyone types the code within 10 s of the opening (20 think times) and answers 12
     # questions and 2 changes, 0.5 s apart: at 12 s half of them are still saving.
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from sathach.cli import main; main()",
-            "bench",
-            "-v0",
-            "exam-day",
-            "--url",
-            deployment.url,
-            "--examinees",
-            "40",
-            "--questions",
-            "12",
-            "--think-ms",
-            "500",
-            "--workers",
-            "3",
-            "--fault",
-            "kill-app 2@12",
-            "--fault",
-            "start-app 2@16",
-            "--json",
-        ],
+    completed = run_bench(
+        deployment,
+        "--examinees", "40", "--questions", "12", "--think-ms", "500", "--workers", "3",
+        "--fault", "kill-app 2@12", "--fault", "start-app 2@16",
         env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    )  # fmt: skip
     assert completed.stdout.startswith("{"), completed.stdout + completed.stderr
     report = json.loads(completed.stdout)
     killed, started = report["faults"]
