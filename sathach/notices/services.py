@@ -40,8 +40,11 @@ def _addresses(person: Person) -> list[tuple[str, str]]:
 
 def _officer_addresses(user: User) -> list[tuple[str, str]]:
     """A commune officer's e-mail and phone: the account's own address, else those of the
-    person the account belongs to."""
-    person = Person.objects.filter(user=user).first()
+    person the account belongs to (selected with the account: `user__person`)."""
+    try:
+        person: Person | None = user.person
+    except Person.DoesNotExist:
+        person = None
     found: list[tuple[str, str]] = []
     email = str(user.email) or (person.email if person else "")
     if email:
@@ -60,7 +63,7 @@ def _commune_lists(sitting: Sitting, examinees: list[Person]) -> list[Message]:
         by_commune.setdefault(person.unit_id, []).append(person)
     officers = (
         Membership.objects.filter(role=Role.COMMUNE_OFFICER, unit_id__in=by_commune)
-        .select_related("user", "unit")
+        .select_related("user__person", "unit")
         .order_by("unit__name", "user__username")
     )
     created = []
