@@ -15,8 +15,10 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -36,7 +38,7 @@ from sathach.core.text import fold
 from sathach.exams.models import Attempt, ExamSession
 from sathach.organization.credentials import TIME_ZONE, _fit, _register_fonts, _text
 from sathach.organization.models import Person
-from sathach.organization.services import IssuedCredential
+from sathach.organization.services import IssuedCredential, examinees_credentials_issue
 
 TITLE = "THẺ DỰ KIỂM TRA"
 SUBTITLE = "Kiểm tra kỹ năng tin học"
@@ -305,3 +307,24 @@ def session_cards_pdf(
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def session_cards_with_passwords(
+    *, actor: Any, session: ExamSession, reset_existing: bool, login_url: str = ""
+) -> bytes:
+    """The session's cards with one-time passwords: an examinee account for each leader
+    without one and, with `reset_existing`, a new password for examinee-only accounts
+    (`organization.services.examinees_credentials_issue`, audited). The passwords exist
+    only in the PDF returned: issuing and drawing are one transaction, so a card that could
+    not be drawn leaves no account with a password nobody saw."""
+    if session.status == ExamSession.Status.CLOSED:
+        raise DomainError(_("The session is closed."))
+    with transaction.atomic():
+        issued = examinees_credentials_issue(
+            actor=actor,
+            people=list(session.examinees.select_related("user", "unit")),
+            obj=session,
+            unit=session.campaign.issuing_unit,
+            reset_existing=reset_existing,
+        )
+        return session_cards_pdf(session, issued, login_url=login_url)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from sathach.campaigns.selectors import get_campaign_for_user
 from sathach.core.errors import DomainError
-from sathach.exams.cards import session_cards_pdf
+from sathach.exams.cards import session_cards_pdf, session_cards_with_passwords
 from sathach.exams.forms import (
     BlueprintForm,
     ReasonForm,
@@ -31,7 +31,6 @@ from sathach.exams.services import sessions as services
 from sathach.exams.services.sessions import RuleSpec
 from sathach.exams.statistics import statistics_from_json
 from sathach.organization.permissions import Perm, require_perm, user_can
-from sathach.organization.services import examinees_credentials_issue
 
 
 def _managed_campaign(request: HttpRequest, pk: int) -> Any:
@@ -354,17 +353,11 @@ def session_cards_issue(request: HttpRequest, pk: int) -> HttpResponse:
     if not user_can(request.user, Perm.MANAGE_EXAMS, session.campaign.issuing_unit):
         raise PermissionDenied
     try:
-        if session.status == ExamSession.Status.CLOSED:
-            raise DomainError(_("The session is closed."))
-        issued = examinees_credentials_issue(
+        pdf = session_cards_with_passwords(
             actor=request.user,
-            people=list(session.examinees.select_related("user", "unit")),
-            obj=session,
-            unit=session.campaign.issuing_unit,
+            session=session,
             reset_existing=request.POST.get("reset") == "1",
-        )
-        pdf = session_cards_pdf(
-            session, issued, login_url=request.build_absolute_uri(reverse("login"))
+            login_url=request.build_absolute_uri(reverse("login")),
         )
     except DomainError as exc:
         messages.error(request, exc.message)

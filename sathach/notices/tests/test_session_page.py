@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 import re
 from typing import Any
+from unittest import mock
 
 from django.urls import reverse
 
+from sathach.core.errors import DomainError
 from sathach.core.models import AuditEntry
 from sathach.eoffice.models import OfficeSession
 from sathach.exams.models import ExamSession
@@ -178,6 +180,16 @@ class CardsWithPasswordsTestCase(BaseTestCase):
         self.assertEqual(len(self.passwords(text)), 3)
         self.w.leader.refresh_from_db()
         self.assertTrue(self.w.leader.must_change_password)
+
+    def test_cards_that_cannot_be_drawn_leave_no_account_nobody_saw(self) -> None:
+        with mock.patch(
+            "sathach.exams.cards.session_cards_pdf", side_effect=DomainError("Không in được.")
+        ):
+            answer = self.client.post(self.url)
+        self.assertEqual(answer.status_code, 302)
+        self.newcomer.refresh_from_db()
+        self.assertIsNone(self.newcomer.user_id)
+        self.assertFalse(AuditEntry.objects.filter(action="user.examinee_credentials").exists())
 
     def test_a_closed_session_prints_no_passwords(self) -> None:
         self.session.status = ExamSession.Status.CLOSED
